@@ -1,0 +1,91 @@
+//! Code generation for `workflow!`: the workflow type, its `stepfn::Workflow` impl with the definition written to
+//! the artifact file, and one type probe per step-to-step edge, spanned on the next step so rustc's error lands there.
+
+use super::ast::WorkflowInput;
+use super::lower::{lower, Edge, StepInfo};
+use super::artifact;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::{LitStr, Path};
+
+pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result<TokenStream> {
+    let name = &input.name;
+    if let Err(message) = stepfn_asl::check_workflow_name(&name.to_string()) {
+        return Err(syn::Error::new(name.span(), message));
+    }
+    let step_paths: Vec<&Path> = steps.iter().map(|(path, _)| *path).collect();
+    let lowered = match lower(input, steps) {
+        Ok(lowered) => lowered,
+        // Still define the type, so one mistake gives one error and not one more at every use of the workflow.
+        Err(errors) => {
+            let errors = errors.into_compile_error();
+            let item = workflow_item(input, &step_paths, quote!(""));
+            return Ok(quote!(#item #errors));
+        }
+    };
+    let definition = stepfn_asl::to_pretty_json(&lowered.machine);
+    let file = artifact::write(&name.to_string(), &definition).map_err(|message| {
+        syn::Error::new(name.span(), format!("cannot write the ASL artifact of `{name}`: {message}"))
+    })?;
+    let file = LitStr::new(&file.to_string_lossy(), name.span());
+    // `include_str!` makes rustc track the file: deleting or editing it rebuilds and rewrites it.
+    let item = workflow_item(input, &step_paths, quote!(::stepfn::__private::std::include_str!(#file)));
+    let probes = lowered.edges.iter().enumerate().map(|(i, edge)| edge_probe(i, edge));
+    Ok(quote! {
+        #item
+        #[doc(hidden)]
+        #[allow(non_snake_case, dead_code)]
+        const _: () = { #(#probes)* };
+    })
+}
+
+fn workflow_item(input: &WorkflowInput, steps: &[&Path], definition: TokenStream) -> TokenStream {
+    let WorkflowInput { attrs, vis, name, .. } = input;
+    let name_text = name.to_string();
+    quote! {
+        #(#attrs)*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        #vis struct #name;
+
+        impl ::stepfn::Workflow for #name {
+            const NAME: &'static str = #name_text;
+            const DEFINITION: &'static str = #definition;
+
+            fn handlers() -> ::stepfn::__private::std::vec::Vec<::stepfn::__private::Handler> {
+                ::stepfn::__private::std::vec![#(::stepfn::__private::Handler::of::<#steps>()),*]
+            }
+        }
+
+        impl #name {
+            /// The ASL definition, as written to `target/stepfn/<Name>.asl.json`.
+            pub const DEFINITION: &'static str = <Self as ::stepfn::Workflow>::DEFINITION;
+
+            /// The ASL definition, as written to `target/stepfn/<Name>.asl.json`.
+            pub fn definition() -> &'static str {
+                Self::DEFINITION
+            }
+        }
+    }
+}
+
+/// A function that compiles only if the next step's input accepts the previous step's output. The trait is local
+/// to the probe so its message can name both steps; the bound itself is `stepfn::Accepts`.
+fn edge_probe(index: usize, edge: &Edge) -> TokenStream {
+    let Edge { from, to, from_state, to_state, span } = edge;
+    let trait_name = format_ident!("__StepfnEdge{}", index);
+    let message = format!("step `{to_state}` cannot take the output of step `{from_state}`: `{{Next}}` does not accept `{{Self}}`");
+    let label = format!("`{from_state}` returns `{{Self}}`, but `{to_state}` takes `{{Next}}`");
+    let note = "make the two types match, or, if `{Next}` deserializes from the JSON of `{Self}`, write `impl stepfn::Accepts<{Self}> for {Next} {}`";
+    let check = quote_spanned! {*span=>
+        __check::<<#from as ::stepfn::Step>::Output, <#to as ::stepfn::Step>::Input>()
+    };
+    quote! {
+        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        trait #trait_name<Next> {}
+        impl<Prev, Next: ::stepfn::Accepts<Prev>> #trait_name<Next> for Prev {}
+        fn #trait_name() {
+            fn __check<Prev: #trait_name<Next>, Next>() {}
+            #check;
+        }
+    }
+}

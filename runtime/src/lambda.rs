@@ -1,0 +1,105 @@
+//! Lambda entry points on `lambda_runtime`.
+//!
+//! stepfn builds one binary per workflow crate: it serves whichever step the Lambda function's handler setting
+//! (`_HANDLER`) names, so `cargo lambda build` gives one `bootstrap` that every function of the workflow deploys,
+//! each with its own handler. With a single step the handler setting may be left at `bootstrap`.
+
+use crate::invoke::{invoke_boxed, Invocation};
+use crate::{Context, Step, Workflow};
+use lambda_runtime::{service_fn, LambdaEvent};
+use serde_json::Value;
+use std::fmt;
+
+/// A step as the entry point sees it: its names and how to invoke it on JSON.
+#[derive(Clone, Copy)]
+pub struct Handler {
+    /// The Task state name.
+    pub state_name: &'static str,
+    /// The Rust function name.
+    pub fn_name: &'static str,
+    /// The key of the ARN placeholder, `${<resource_key>FunctionArn}`.
+    pub resource_key: &'static str,
+    invoke: fn(Value, Context) -> Invocation,
+}
+
+impl Handler {
+    pub fn of<S: Step>() -> Self {
+        Handler {
+            state_name: S::NAME,
+            fn_name: S::FN_NAME,
+            resource_key: S::RESOURCE_KEY,
+            invoke: invoke_boxed::<S>,
+        }
+    }
+
+    /// Invokes the step on a JSON event.
+    pub fn invoke(&self, event: Value, context: Context) -> Invocation {
+        (self.invoke)(event, context)
+    }
+
+    fn answers_to(&self, handler: &str) -> bool {
+        [self.fn_name, self.state_name, self.resource_key].contains(&handler)
+    }
+}
+
+impl fmt::Debug for Handler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handler").field("state_name", &self.state_name).field("fn_name", &self.fn_name).finish()
+    }
+}
+
+/// Why the entry point could not start.
+#[derive(Debug)]
+pub enum ServeError {
+    /// `_HANDLER` names no step of the workflow.
+    HandlerNotFound { handler: String, available: Vec<&'static str> },
+    /// The Lambda runtime failed (for example, the Runtime API is unreachable).
+    Runtime(String),
+}
+
+impl fmt::Display for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServeError::HandlerNotFound { handler, available } => write!(
+                f,
+                "Runtime.HandlerNotFound: the function's handler setting is `{handler}`, which names no step of this \
+                 workflow; set it to one of: {}",
+                available.join(", ")
+            ),
+            ServeError::Runtime(message) => write!(f, "Runtime.Error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// Picks the step named by the handler setting. `None`, empty or `bootstrap` picks the only step, if there is one.
+pub fn select(handlers: &[Handler], handler: Option<&str>) -> Result<Handler, ServeError> {
+    let wanted = handler.map(str::trim).filter(|h| !h.is_empty() && *h != "bootstrap");
+    let found = match wanted {
+        Some(name) => handlers.iter().find(|h| h.answers_to(name)),
+        None if handlers.len() == 1 => handlers.first(),
+        None => None,
+    };
+    found.copied().ok_or_else(|| ServeError::HandlerNotFound {
+        handler: handler.unwrap_or("").to_owned(),
+        available: handlers.iter().map(|h| h.fn_name).collect(),
+    })
+}
+
+/// Serves one step as a Lambda function until the runtime stops.
+pub async fn serve_handler(handler: Handler) -> Result<(), ServeError> {
+    let service = service_fn(move |event: LambdaEvent<Value>| handler.invoke(event.payload, event.context.into()));
+    lambda_runtime::run(service).await.map_err(|e| ServeError::Runtime(e.to_string()))
+}
+
+/// Serves step `S` as a Lambda function.
+pub async fn serve<S: Step>() -> Result<(), ServeError> {
+    serve_handler(Handler::of::<S>()).await
+}
+
+/// Serves the step of workflow `W` that the `_HANDLER` environment variable names.
+pub async fn serve_workflow<W: Workflow>() -> Result<(), ServeError> {
+    let handler = select(&W::handlers(), std::env::var("_HANDLER").ok().as_deref())?;
+    serve_handler(handler).await
+}

@@ -21,7 +21,16 @@ impl<'a> Graph<'a> {
             .values()
             .map(|state| state.successors().into_iter().filter_map(|n| machine.states.get_index_of(n)).collect())
             .collect();
-        let terminal = machine.states.values().map(|s| s.is_terminal()).collect();
+        // A state with no transition, or whose `Next` names no state, is reported as such; counting it as finishing
+        // avoids a second, consequential problem for it and every state before it.
+        let terminal = machine
+            .states
+            .values()
+            .map(|s| {
+                let no_transition = s.transition().is_some_and(|t| t.next.is_none() && t.end != Some(true));
+                s.is_terminal() || no_transition || s.successors().iter().any(|n| !machine.states.contains_key(*n))
+            })
+            .collect();
         Graph { names, successors, terminal }
     }
 

@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, ItemFn, LitStr, PathArguments, ReturnType, Type, Visibility};
 
 /// What `#[step(...)]` says.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct StepArgs {
     name: Option<LitStr>,
 }
@@ -88,17 +88,20 @@ fn check_fn(function: &ItemFn) -> syn::Result<StepFn<'_>> {
              generic parameters and name the types",
         ));
     }
-    let mut inputs = sig.inputs.iter();
+    let mut inputs = sig.inputs.iter().peekable();
     let mut input = None;
     let mut takes_context = false;
-    match inputs.next() {
-        None => errors.push(syn::Error::new(
-            sig.paren_token.span.join(),
-            "a step takes its input as its first parameter: write `(input: YourInput)`",
-        )),
-        Some(FnArg::Receiver(receiver)) => errors.push(syn::Error::new(
+    if let Some(FnArg::Receiver(receiver)) = inputs.peek() {
+        errors.push(syn::Error::new(
             receiver.span(),
             "a step is a free function, not a method: remove `self` and move the function out of the `impl` block",
+        ));
+        inputs.next();
+    }
+    match inputs.next() {
+        None | Some(FnArg::Receiver(_)) => errors.push(syn::Error::new(
+            sig.paren_token.span.join(),
+            "a step takes its input as its first parameter: write `(input: YourInput)`",
         )),
         Some(FnArg::Typed(arg)) => input = Some(&*arg.ty),
     }
@@ -123,7 +126,7 @@ fn check_fn(function: &ItemFn) -> syn::Result<StepFn<'_>> {
             "a step's input needs a concrete type that deserializes from JSON, not `impl Trait`",
         ));
     }
-    let result = result_types(&sig.output);
+    let result = result_types(&sig.output, sig.paren_token.span.close());
     if let Err(error) = &result {
         errors.push(error.clone());
     }
@@ -142,13 +145,13 @@ fn is_context(ty: &Type) -> bool {
 }
 
 /// `Result<U, E>` → `(U, E)`, or an error saying what to write.
-fn result_types(output: &ReturnType) -> syn::Result<(&Type, &Type)> {
+fn result_types(output: &ReturnType, after_params: Span) -> syn::Result<(&Type, &Type)> {
     const EXPECTED: &str = "a step returns `Result<Output, Error>`, where `Error` implements `stepfn::StepError`";
     let ty = match output {
         ReturnType::Default => {
             return Err(syn::Error::new(
-                output.span(),
-                format!("{EXPECTED}: add `-> Result<YourOutput, YourError>`"),
+                after_params,
+                format!("{EXPECTED}: add `-> Result<YourOutput, YourError>` after the parameters"),
             ))
         }
         ReturnType::Type(_, ty) => ty,

@@ -2,7 +2,7 @@
 
 /// `Self` (a step's input type) accepts a value of type `T` (the previous step's output).
 ///
-/// Every type accepts itself. When a different type reads the same JSON (for example a struct with fewer fields,
+/// `workflow!` lets a step follow another when the types are the same. When a different type reads the same JSON (for example a struct with fewer fields,
 /// or `serde_json::Value`), say so with an impl, and `workflow!` lets the edge through:
 ///
 /// ```
@@ -15,5 +15,3 @@
     note = "if `{Self}` deserializes from the JSON of `{T}`, write `impl stepfn::Accepts<{T}> for {Self} {{}}`"
 )]
 pub trait Accepts<T> {}
-
-impl<T> Accepts<T> for T {}

@@ -6,6 +6,11 @@ use std::fmt::Display;
 
 /// An error a step can return. `#[derive(StepError)]` implements it: an enum raises each variant's name, a struct
 /// its own name. Pair it with a `Display` implementation (by hand or with `thiserror`) for the message.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a step error: it does not implement `stepfn::StepError`, which names the errors it raises",
+    label = "the error type of this step",
+    note = "derive it beside a `Display` impl: `#[derive(stepfn::StepError)]` (an enum raises its variant names, a struct its own name)"
+)]
 pub trait StepError: Display {
     /// Every name this type can raise; `Retry`/`Catch` on the step may name these (and the `States.*` errors).
     const NAMES: &'static [&'static str];

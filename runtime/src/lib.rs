@@ -65,6 +65,10 @@ pub mod __private {
     pub use stepfn_macros::workflow_continue;
     pub use std;
 
-    /// Edge probe of `workflow!`: compiles only when `Next` accepts `Prev`.
-    pub fn check_edge<Prev, Next: crate::Accepts<Prev>>() {}
+    /// Markers of the edge probes of `workflow!` (see its `expand` module).
+    pub enum Same {}
+    pub enum Declared {}
+    pub enum Never {}
+    /// Implemented by nothing: the bound of the probe impl that never holds.
+    pub trait Impossible {}
 }

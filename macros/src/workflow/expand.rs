@@ -4,7 +4,7 @@
 use super::ast::WorkflowInput;
 use super::lower::{lower, Edge, StepInfo};
 use super::artifact;
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::{LitStr, Path};
 
@@ -30,7 +30,7 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
     let file = LitStr::new(&file.to_string_lossy(), name.span());
     // `include_str!` makes rustc track the file: deleting or editing it rebuilds and rewrites it.
     let item = workflow_item(input, &step_paths, quote!(::stepfn::__private::std::include_str!(#file)));
-    let probes = lowered.edges.iter().enumerate().map(|(i, edge)| edge_probe(i, edge));
+    let probes = lowered.edges.iter().enumerate().map(|(i, edge)| edge_probe(i, edge, name.span()));
     Ok(quote! {
         #item
         #[doc(hidden)]
@@ -68,23 +68,34 @@ fn workflow_item(input: &WorkflowInput, steps: &[&Path], definition: TokenStream
     }
 }
 
-/// A function that compiles only if the next step's input accepts the previous step's output. The trait is local
-/// to the probe so its message can name both steps; the bound itself is `stepfn::Accepts`.
-fn edge_probe(index: usize, edge: &Edge) -> TokenStream {
+/// A function that compiles only if the next step's input accepts the previous step's output.
+///
+/// The probe trait is local, so its message can name both steps. It has three impls told apart by a marker type:
+/// the types are the same; the user declared `Accepts`; and one that never holds. With two impls that could
+/// apply, rustc weighs them all and reports the probe trait's own message when none holds, instead of descending
+/// into `Accepts` and reporting that without the step names.
+fn edge_probe(index: usize, edge: &Edge, anchor: Span) -> TokenStream {
     let Edge { from, to, from_state, to_state, span } = edge;
     let trait_name = format_ident!("__StepfnEdge{}", index);
-    let message = format!("step `{to_state}` cannot take the output of step `{from_state}`: `{{Next}}` does not accept `{{Self}}`");
+    let message =
+        format!("step `{to_state}` cannot take the output of step `{from_state}`: `{{Next}}` does not accept `{{Self}}`");
     let label = format!("`{from_state}` returns `{{Self}}`, but `{to_state}` takes `{{Next}}`");
-    let note = "make the two types match, or, if `{Next}` deserializes from the JSON of `{Self}`, write `impl stepfn::Accepts<{Self}> for {Next} {}`";
+    let note = "make the two types the same, or, if `{Next}` deserializes from the JSON of `{Self}`, \
+                write `impl stepfn::Accepts<{Self}> for {Next} {}`";
     let check = quote_spanned! {*span=>
-        __check::<<#from as ::stepfn::Step>::Output, <#to as ::stepfn::Step>::Input>()
+        __check::<<#from as ::stepfn::Step>::Output, <#to as ::stepfn::Step>::Input, _>()
     };
-    quote! {
+    quote_spanned! {anchor=>
         #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-        trait #trait_name<Next> {}
-        impl<Prev, Next: ::stepfn::Accepts<Prev>> #trait_name<Next> for Prev {}
+        trait #trait_name<Next, Marker> {}
+        impl<T> #trait_name<T, ::stepfn::__private::Same> for T {}
+        impl<Prev, Next: ::stepfn::Accepts<Prev>> #trait_name<Next, ::stepfn::__private::Declared> for Prev {}
+        impl<Prev, Next> #trait_name<Next, ::stepfn::__private::Never> for Prev
+        where
+            (Prev, Next): ::stepfn::__private::Impossible
+        {}
         fn #trait_name() {
-            fn __check<Prev: #trait_name<Next>, Next>() {}
+            fn __check<Prev: #trait_name<Next, Marker>, Next, Marker>() {}
             #check;
         }
     }

@@ -48,6 +48,10 @@ struct Lowering<'a> {
     origin: HashMap<String, Origin>,
     spans: BTreeMap<String, Span>,
     errors: Vec<syn::Error>,
+    /// Names whose declaration was rejected: references to them are not reported again.
+    rejected: Vec<String>,
+    /// Set when an error left the graph incomplete; its reachability problems would then be consequences.
+    graph_incomplete: bool,
 }
 
 #[derive(PartialEq)]
@@ -64,6 +68,8 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
         origin: HashMap::new(),
         spans: BTreeMap::new(),
         errors: Vec::new(),
+        rejected: Vec::new(),
+        graph_incomplete: false,
     };
     let mut machine = lowering.top_level(&input.fields);
 
@@ -81,14 +87,16 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
             machine.start_at = start;
             lowering.spans.insert("/StartAt".into(), span);
         }
-        Some(Target::End(span)) => lowering.error(span, "a workflow cannot start with `end`: start with a step or a state"),
+        Some(Target::End(span)) => lowering.graph_error(span, "a workflow cannot start with `end`: start with a step or a state"),
         None => {}
     }
     machine.states = std::mem::take(&mut lowering.states);
 
     for problem in stepfn_asl::validate(&machine) {
-        // Unknown names were reported at the reference, with a suggestion.
-        if problem.rule == Rule::UnknownState {
+        // Unknown names were reported at the reference, with a suggestion; graph problems of an incomplete graph
+        // are consequences of errors already reported.
+        let consequence = matches!(problem.rule, Rule::Unreachable | Rule::NeverFinishes | Rule::NoTransition);
+        if problem.rule == Rule::UnknownState || (consequence && lowering.graph_incomplete) {
             continue;
         }
         let span = lowering.span_of(&problem.pointer);
@@ -114,6 +122,12 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
 impl<'a> Lowering<'a> {
     fn error(&mut self, span: Span, message: impl std::fmt::Display) {
         self.errors.push(syn::Error::new(span, message));
+    }
+
+    /// An error in the shape of the graph itself.
+    fn graph_error(&mut self, span: Span, message: impl std::fmt::Display) {
+        self.graph_incomplete = true;
+        self.error(span, message);
     }
 
     fn top_level(&mut self, fields: &Fields) -> StateMachine {
@@ -156,7 +170,10 @@ impl<'a> Lowering<'a> {
             Node::End(span) => Some(Target::End(*span)),
             Node::Ref(name) => Some(Target::State(name.value.clone(), name.span)),
             Node::Step { path, fields } => {
-                let info = self.steps.get(&path_key(path))?;
+                let Some(info) = self.steps.get(&path_key(path)) else {
+                    self.graph_incomplete = true;
+                    return None;
+                };
                 let name = info.state_name.clone();
                 let span = syn::spanned::Spanned::span(path);
                 match self.origin.get(&name) {
@@ -186,7 +203,11 @@ impl<'a> Lowering<'a> {
                     self.duplicate(&name, decl.name.span);
                     return None;
                 }
-                let state = self.declared_state(decl)?;
+                let Some(state) = self.declared_state(decl) else {
+                    self.rejected.push(name);
+                    self.graph_incomplete = true;
+                    return None;
+                };
                 self.insert(name.clone(), decl.name.span, state, Origin::Decl);
                 Some(Target::State(name, decl.name.span))
             }
@@ -194,7 +215,7 @@ impl<'a> Lowering<'a> {
     }
 
     fn duplicate(&mut self, name: &str, span: Span) {
-        self.error(
+        self.graph_error(
             span,
             format!("duplicate state name `{name}`: every state needs its own name; rename one of them (a step takes another name with `#[step(name = \"...\")]` or `OtherName: Task(step)`)"),
         );
@@ -314,6 +335,9 @@ impl<'a> Lowering<'a> {
         mut apply: impl FnMut(&str, &Field) -> syn::Result<()>,
     ) {
         for field in fields.into_iter().flat_map(|f| &f.entries) {
+            if matches!(field.key.as_str(), "Next" | "End") {
+                self.graph_incomplete = true;
+            }
             let result = match field.key.as_str() {
                 key if known.contains(&key) => apply(key, field),
                 "Next" | "End" => Err(syn::Error::new(
@@ -332,7 +356,7 @@ impl<'a> Lowering<'a> {
         for (i, pair) in targets.windows(2).enumerate() {
             let (Some(Target::State(from, _)), Some(to)) = (&pair[0], &pair[1]) else {
                 if let Some(Target::End(span)) = &pair[0] {
-                    self.error(*span, "`end` ends the chain: nothing can follow it; put `;` after `end`");
+                    self.graph_error(*span, "`end` ends the chain: nothing can follow it; put `;` after `end`");
                 }
                 continue;
             };
@@ -346,13 +370,13 @@ impl<'a> Lowering<'a> {
                 State::Pass(p) => &mut p.transition,
                 State::Succeed(_) | State::Fail(_) => {
                     let kind = state.type_name();
-                    self.error(to_span, format!("`{from}` is a {kind} state, which ends the workflow: remove this `->` and what follows"));
+                    self.graph_error(to_span, format!("`{from}` is a {kind} state, which ends the workflow: remove this `->` and what follows"));
                     continue;
                 }
             };
             if transition.next.is_some() || transition.end.is_some() {
                 let already = transition.next.clone().unwrap_or_else(|| "end".into());
-                self.error(
+                self.graph_error(
                     to_span,
                     format!("state `{from}` already continues to `{already}`; a state has one way on: remove one of the two arrows (use a Choice state to branch)"),
                 );
@@ -387,9 +411,10 @@ impl<'a> Lowering<'a> {
     fn check_references(&mut self, input: &WorkflowInput) {
         for node in input.chains.iter().flat_map(|c| &c.nodes) {
             let Node::Ref(name) = node else { continue };
-            if self.states.contains_key(&name.value) {
+            if self.states.contains_key(&name.value) || self.rejected.contains(&name.value) {
                 continue;
             }
+            self.graph_incomplete = true;
             let suggestion = stepfn_asl::closest(&name.value, self.states.keys().map(String::as_str))
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_else(|| format!("; declare it, as in `{}: Succeed;`", name.value));

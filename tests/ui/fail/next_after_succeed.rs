@@ -1,0 +1,16 @@
+// Rule: a Succeed or Fail state ends the workflow: nothing follows it.
+use std::convert::Infallible;
+
+#[stepfn::step]
+async fn validate_order(order: u32) -> Result<u32, Infallible> { Ok(order) }
+
+#[stepfn::step]
+async fn charge_card(order: u32) -> Result<u32, Infallible> { Ok(order) }
+
+stepfn::workflow! {
+    Orders;
+    validate_order -> Done -> charge_card -> end;
+    Done: Succeed;
+}
+
+fn main() {}

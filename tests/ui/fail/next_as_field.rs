@@ -1,0 +1,16 @@
+// Rule: transitions are arrows, not a `Next` field.
+use std::convert::Infallible;
+
+#[stepfn::step]
+async fn validate_order(order: u32) -> Result<u32, Infallible> { Ok(order) }
+
+#[stepfn::step]
+async fn charge_card(order: u32) -> Result<u32, Infallible> { Ok(order) }
+
+stepfn::workflow! {
+    Orders;
+    validate_order { Next: Done } -> end;
+    Done: Succeed;
+}
+
+fn main() {}

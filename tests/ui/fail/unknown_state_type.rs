@@ -1,0 +1,16 @@
+// Rule: a declaration names one of the ASL state types.
+use std::convert::Infallible;
+
+#[stepfn::step]
+async fn validate_order(order: u32) -> Result<u32, Infallible> { Ok(order) }
+
+#[stepfn::step]
+async fn charge_card(order: u32) -> Result<u32, Infallible> { Ok(order) }
+
+stepfn::workflow! {
+    Orders;
+    validate_order -> Done;
+    Done: Succed;
+}
+
+fn main() {}

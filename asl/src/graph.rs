@@ -19,7 +19,13 @@ impl<'a> Graph<'a> {
         let successors = machine
             .states
             .values()
-            .map(|state| state.successors().into_iter().filter_map(|n| machine.states.get_index_of(n)).collect())
+            .map(|state| {
+                state
+                    .successors()
+                    .into_iter()
+                    .filter_map(|n| machine.states.get_index_of(n))
+                    .collect()
+            })
             .collect();
         // A state with no transition, or whose `Next` names no state, is reported as such; counting it as finishing
         // avoids a second, consequential problem for it and every state before it.
@@ -27,11 +33,21 @@ impl<'a> Graph<'a> {
             .states
             .values()
             .map(|s| {
-                let no_transition = s.transition().is_some_and(|t| t.next.is_none() && t.end != Some(true));
-                s.is_terminal() || no_transition || s.successors().iter().any(|n| !machine.states.contains_key(*n))
+                let no_transition = s
+                    .transition()
+                    .is_some_and(|t| t.next.is_none() && t.end != Some(true));
+                s.is_terminal()
+                    || no_transition
+                    || s.successors()
+                        .iter()
+                        .any(|n| !machine.states.contains_key(*n))
             })
             .collect();
-        Graph { names, successors, terminal }
+        Graph {
+            names,
+            successors,
+            terminal,
+        }
     }
 
     /// Names of the states not reachable from `start`, in declaration order.
@@ -49,7 +65,12 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        self.names.iter().zip(seen).filter(|(_, s)| !s).map(|(n, _)| *n).collect()
+        self.names
+            .iter()
+            .zip(seen)
+            .filter(|(_, s)| !s)
+            .map(|(n, _)| *n)
+            .collect()
     }
 
     /// Names of the states from which no path leads to a terminal state, in declaration order.
@@ -69,6 +90,11 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        self.names.iter().zip(finishes).filter(|(_, f)| !f).map(|(n, _)| *n).collect()
+        self.names
+            .iter()
+            .zip(finishes)
+            .filter(|(_, f)| !f)
+            .map(|(n, _)| *n)
+            .collect()
     }
 }

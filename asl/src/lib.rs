@@ -15,8 +15,10 @@ mod validate;
 
 pub use emit::to_pretty_json;
 pub use graph::Graph;
+pub use indexmap::IndexMap;
 pub use model::{Fail, Pass, State, StateMachine, Succeed, Task, Transition};
-pub use names::{check_state_name, check_workflow_name, function_arn_placeholder, MAX_STATE_NAME_CHARS};
+pub use names::{
+    check_state_name, check_workflow_name, function_arn_placeholder, MAX_STATE_NAME_CHARS,
+};
 pub use suggest::closest;
 pub use validate::{state_pointer, validate, Problem, Rule};
-pub use indexmap::IndexMap;

@@ -42,11 +42,17 @@ pub struct Transition {
 
 impl Transition {
     pub fn next(state: impl Into<String>) -> Self {
-        Transition { next: Some(state.into()), end: None }
+        Transition {
+            next: Some(state.into()),
+            end: None,
+        }
     }
 
     pub fn end() -> Self {
-        Transition { next: None, end: Some(true) }
+        Transition {
+            next: None,
+            end: Some(true),
+        }
     }
 }
 
@@ -115,7 +121,10 @@ impl State {
 
     /// Names of the states this state can move to.
     pub fn successors(&self) -> Vec<&str> {
-        self.transition().and_then(|t| t.next.as_deref()).into_iter().collect()
+        self.transition()
+            .and_then(|t| t.next.as_deref())
+            .into_iter()
+            .collect()
     }
 
     /// Whether the execution can end in this state.

@@ -29,6 +29,23 @@ fn is_forbidden(c: char) -> bool {
     matches!(c as u32, 0x00..=0x1F | 0x7F..=0x9F | 0xFFFE | 0xFFFF)
 }
 
+/// `Err` with a message when `name` cannot be a workflow (state machine) name. AWS allows 1 to 80 characters and
+/// no whitespace or punctuation; a Rust identifier already has none of those, so the length is what is left.
+pub fn check_workflow_name(name: &str) -> Result<(), String> {
+    let count = name.chars().count();
+    if count > MAX_STATE_NAME_CHARS {
+        return Err(format!(
+            "workflow name `{name}` is {count} characters long; AWS allows at most {MAX_STATE_NAME_CHARS}: choose a shorter name"
+        ));
+    }
+    Ok(())
+}
+
+/// The name of the placeholder a Task state uses for a step's Lambda function ARN, without `${}`.
+pub fn function_arn_placeholder(resource_key: &str) -> String {
+    format!("{resource_key}FunctionArn")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,25 +61,10 @@ mod tests {
     #[test]
     fn rejects_long_empty_and_control_characters() {
         assert!(check_state_name("").is_err());
-        assert!(check_state_name(&"x".repeat(81)).unwrap_err().contains("81 characters"));
+        assert!(check_state_name(&"x".repeat(81))
+            .unwrap_err()
+            .contains("81 characters"));
         assert!(check_state_name("a\tb").unwrap_err().contains("U+0009"));
         assert!(check_state_name("a\u{85}b").is_err());
     }
-}
-
-/// `Err` with a message when `name` cannot be a workflow (state machine) name: AWS allows 1 to 80 characters of
-/// `0-9 A-Z a-z - _`-friendly text; the Rust identifier rules already exclude the rest, so only the length is left.
-pub fn check_workflow_name(name: &str) -> Result<(), String> {
-    let count = name.chars().count();
-    if count > MAX_STATE_NAME_CHARS {
-        return Err(format!(
-            "workflow name `{name}` is {count} characters long; AWS allows at most {MAX_STATE_NAME_CHARS}: choose a shorter name"
-        ));
-    }
-    Ok(())
-}
-
-/// The name of the placeholder a Task state uses for a step's Lambda function ARN, without `${}`.
-pub fn function_arn_placeholder(resource_key: &str) -> String {
-    format!("{resource_key}FunctionArn")
 }

@@ -45,13 +45,27 @@ impl fmt::Display for Problem {
 /// Every problem found in `machine`, in document order; empty when it is valid.
 pub fn validate(machine: &StateMachine) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut report = |rule: Rule, pointer: String, message: String| problems.push(Problem { rule, pointer, message });
+    let mut report = |rule: Rule, pointer: String, message: String| {
+        problems.push(Problem {
+            rule,
+            pointer,
+            message,
+        })
+    };
 
     if machine.states.is_empty() {
-        report(Rule::NoStates, "/States".into(), "a state machine needs at least one state".into());
+        report(
+            Rule::NoStates,
+            "/States".into(),
+            "a state machine needs at least one state".into(),
+        );
     }
     if !machine.states.contains_key(&machine.start_at) {
-        report(Rule::UnknownState, "/StartAt".into(), unknown_state(machine, &machine.start_at));
+        report(
+            Rule::UnknownState,
+            "/StartAt".into(),
+            unknown_state(machine, &machine.start_at),
+        );
     }
     for (name, state) in &machine.states {
         let at = state_pointer(name);
@@ -74,12 +88,17 @@ pub fn validate(machine: &StateMachine) -> Vec<Problem> {
             }
             if let Some(next) = &transition.next {
                 if !machine.states.contains_key(next) {
-                    report(Rule::UnknownState, format!("{at}/Next"), unknown_state(machine, next));
+                    report(
+                        Rule::UnknownState,
+                        format!("{at}/Next"),
+                        unknown_state(machine, next),
+                    );
                 }
             }
         }
         if let State::Task(task) = state {
-            if let (Some(timeout), Some(heartbeat)) = (task.timeout_seconds, task.heartbeat_seconds) {
+            if let (Some(timeout), Some(heartbeat)) = (task.timeout_seconds, task.heartbeat_seconds)
+            {
                 if heartbeat >= timeout {
                     report(
                         Rule::HeartbeatNotBelowTimeout,
@@ -158,10 +177,17 @@ mod tests {
 
     #[test]
     fn unknown_next_suggests_the_close_name() {
-        let m = machine(vec![("Validate", task(Some("Notfy"))), ("Notify", task(None))]);
+        let m = machine(vec![
+            ("Validate", task(Some("Notfy"))),
+            ("Notify", task(None)),
+        ]);
         let problems = validate(&m);
         assert_eq!(problems[0].pointer, "/States/Validate/Next");
-        assert!(problems[0].message.contains("did you mean `Notify`?"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("did you mean `Notify`?"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
@@ -173,7 +199,12 @@ mod tests {
         ]);
         assert_eq!(
             pointers(&m),
-            ["/States/Island1", "/States/Island2", "/States/Island1", "/States/Island2"]
+            [
+                "/States/Island1",
+                "/States/Island2",
+                "/States/Island1",
+                "/States/Island2"
+            ]
         );
     }
 
@@ -181,7 +212,11 @@ mod tests {
     fn loops_need_a_way_out() {
         let m = machine(vec![("A", task(Some("B"))), ("B", task(Some("A")))]);
         assert_eq!(pointers(&m), ["/States/A", "/States/B"]);
-        let mut m = machine(vec![("A", task(Some("B"))), ("B", task(Some("C"))), ("C", State::Succeed(Succeed::default()))]);
+        let mut m = machine(vec![
+            ("A", task(Some("B"))),
+            ("B", task(Some("C"))),
+            ("C", State::Succeed(Succeed::default())),
+        ]);
         m.states.insert("D".into(), task(Some("A")));
         assert_eq!(pointers(&m), ["/States/D"]);
     }

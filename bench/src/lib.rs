@@ -42,28 +42,44 @@ pub mod handwritten {
 
     /// The handler: `lambda_runtime::service_fn(handler)` is the Lambda service.
     pub async fn handler(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
-        let LambdaEvent { payload, context: _ } = event;
+        let LambdaEvent {
+            payload,
+            context: _,
+        } = event;
         let event: ApiEvent = serde_json::from_value(payload).map_err(|error| Diagnostic {
             error_type: INVALID_INPUT.to_owned(),
-            error_message: format!("step UppercaseMessage cannot read its input: the event: {error}"),
+            error_message: format!("step UppercaseMessage cannot read its input: {error}"),
         })?;
         let body: MessageBody = serde_json::from_str(&event.body).map_err(|error| Diagnostic {
             error_type: INVALID_BODY.to_owned(),
-            error_message: format!("the body must be a JSON object with a string `message`: {error}"),
+            error_message: format!(
+                "the body must be a JSON object with a string `message`: {error}"
+            ),
         })?;
-        let processed = serde_json::to_string(&body.message.to_uppercase()).expect("a string always serializes");
-        let response = ApiResponse { status_code: 200, body: format!("{{\"processed_message\": {processed}}}") };
+        let processed = serde_json::to_string(&body.message.to_uppercase())
+            .expect("a string always serializes");
+        let response = ApiResponse {
+            status_code: 200,
+            body: format!("{{\"processed_message\": {processed}}}"),
+        };
         Ok(serde_json::to_value(response).expect("the response always serializes"))
     }
 
     /// The idiomatic variant: the event typed, so `lambda_runtime` deserializes the request body straight into
     /// [`ApiEvent`] and serializes [`ApiResponse`] straight to the response body, with no `Value` in between.
     pub async fn typed_handler(event: LambdaEvent<ApiEvent>) -> Result<ApiResponse, Diagnostic> {
-        let body: MessageBody = serde_json::from_str(&event.payload.body).map_err(|error| Diagnostic {
-            error_type: INVALID_BODY.to_owned(),
-            error_message: format!("the body must be a JSON object with a string `message`: {error}"),
-        })?;
-        let processed = serde_json::to_string(&body.message.to_uppercase()).expect("a string always serializes");
-        Ok(ApiResponse { status_code: 200, body: format!("{{\"processed_message\": {processed}}}") })
+        let body: MessageBody =
+            serde_json::from_str(&event.payload.body).map_err(|error| Diagnostic {
+                error_type: INVALID_BODY.to_owned(),
+                error_message: format!(
+                    "the body must be a JSON object with a string `message`: {error}"
+                ),
+            })?;
+        let processed = serde_json::to_string(&body.message.to_uppercase())
+            .expect("a string always serializes");
+        Ok(ApiResponse {
+            status_code: 200,
+            body: format!("{{\"processed_message\": {processed}}}"),
+        })
     }
 }

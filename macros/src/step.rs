@@ -39,10 +39,13 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     match (args, shape) {
         (Ok(args), Ok(shape)) => generate(&function, &args, &shape),
         (args, shape) => {
-            let errors = [args.err(), shape.err()].into_iter().flatten().reduce(|mut a, b| {
-                a.combine(b);
-                a
-            });
+            let errors = [args.err(), shape.err()]
+                .into_iter()
+                .flatten()
+                .reduce(|mut a, b| {
+                    a.combine(b);
+                    a
+                });
             // Keep the function itself so one mistake gives one error, not a cascade at every call site.
             combine(quote!(#function), errors.expect("one of the two failed"))
         }
@@ -137,7 +140,12 @@ fn check_fn(function: &ItemFn) -> syn::Result<StepFn<'_>> {
         return Err(error);
     }
     let (output, error) = result.expect("checked above");
-    Ok(StepFn { input: input.expect("checked above"), takes_context, output, error })
+    Ok(StepFn {
+        input: input.expect("checked above"),
+        takes_context,
+        output,
+        error,
+    })
 }
 
 fn is_context(ty: &Type) -> bool {
@@ -146,7 +154,8 @@ fn is_context(ty: &Type) -> bool {
 
 /// `Result<U, E>` → `(U, E)`, or an error saying what to write.
 fn result_types(output: &ReturnType, after_params: Span) -> syn::Result<(&Type, &Type)> {
-    const EXPECTED: &str = "a step returns `Result<Output, Error>`, where `Error` implements `stepfn::StepError`";
+    const EXPECTED: &str =
+        "a step returns `Result<Output, Error>`, where `Error` implements `stepfn::StepError`";
     let ty = match output {
         ReturnType::Default => {
             return Err(syn::Error::new(
@@ -179,7 +188,10 @@ fn result_types(output: &ReturnType, after_params: Span) -> syn::Result<(&Type, 
             format!("{EXPECTED}: name both types, as in `Result<YourOutput, YourError>` (a one-argument `Result` alias hides the error type)"),
         ));
     }
-    Err(syn::Error::new(ty.span(), format!("{EXPECTED}: write `Result<{}, YourError>`", quote!(#ty))))
+    Err(syn::Error::new(
+        ty.span(),
+        format!("{EXPECTED}: write `Result<{}, YourError>`", quote!(#ty)),
+    ))
 }
 
 fn generate(function: &ItemFn, args: &StepArgs, shape: &StepFn<'_>) -> TokenStream {
@@ -188,9 +200,22 @@ fn generate(function: &ItemFn, args: &StepArgs, shape: &StepFn<'_>) -> TokenStre
     let fn_name = ident.to_string();
     let fn_name = fn_name.strip_prefix("r#").unwrap_or(&fn_name);
     let resource_key = fn_name.to_upper_camel_case();
-    let state_name = args.name.as_ref().map(LitStr::value).unwrap_or_else(|| resource_key.clone());
-    let StepFn { input, takes_context, output, error } = shape;
-    let call = if *takes_context { quote!(#ident(input, context)) } else { quote!(#ident(input)) };
+    let state_name = args
+        .name
+        .as_ref()
+        .map(LitStr::value)
+        .unwrap_or_else(|| resource_key.clone());
+    let StepFn {
+        input,
+        takes_context,
+        output,
+        error,
+    } = shape;
+    let call = if *takes_context {
+        quote!(#ident(input, context))
+    } else {
+        quote!(#ident(input))
+    };
     let resolver = format_ident!("__stepfn_resolve_{}", fn_name);
     let resolver_vis = macro_visibility(vis);
     let doc = format!("The `{state_name}` step: the type through which `workflow!` and the Lambda entry point use `{fn_name}`.");
@@ -247,24 +272,58 @@ mod tests {
 
     fn shape_error(item: TokenStream) -> String {
         let function: ItemFn = syn::parse2(item).unwrap();
-        check_fn(&function).err().map(|e| e.to_string()).unwrap_or_default()
+        check_fn(&function)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
     }
 
     #[test]
     fn accepts_the_two_valid_forms() {
-        assert_eq!(shape_error(quote!(async fn a(x: In) -> Result<Out, Err> {})), "");
-        assert_eq!(shape_error(quote!(async fn a(x: In, c: stepfn::Context) -> Result<Out, Err> {})), "");
+        assert_eq!(
+            shape_error(quote!(
+                async fn a(x: In) -> Result<Out, Err> {}
+            )),
+            ""
+        );
+        assert_eq!(
+            shape_error(quote!(
+                async fn a(x: In, c: stepfn::Context) -> Result<Out, Err> {}
+            )),
+            ""
+        );
     }
 
     #[test]
     fn rejects_each_misuse_with_the_fix() {
-        assert!(shape_error(quote!(fn a(x: In) -> Result<Out, Err> {})).contains("write `async fn`"));
-        assert!(shape_error(quote!(async fn a() -> Result<Out, Err> {})).contains("first parameter"));
-        assert!(shape_error(quote!(async fn a(&self) -> Result<Out, Err> {})).contains("remove `self`"));
-        assert!(shape_error(quote!(async fn a<T>(x: T) -> Result<Out, Err> {})).contains("cannot be generic"));
-        assert!(shape_error(quote!(async fn a(x: In) -> Out {})).contains("Result<Out, YourError>"));
-        assert!(shape_error(quote!(async fn a(x: In) {})).contains("add `-> Result"));
-        assert!(shape_error(quote!(async fn a(x: In, y: u8) -> Result<Out, E> {})).contains("stepfn::Context"));
+        assert!(shape_error(quote!(
+            fn a(x: In) -> Result<Out, Err> {}
+        ))
+        .contains("write `async fn`"));
+        assert!(shape_error(quote!(
+            async fn a() -> Result<Out, Err> {}
+        ))
+        .contains("first parameter"));
+        assert!(shape_error(quote!(
+            async fn a(&self) -> Result<Out, Err> {}
+        ))
+        .contains("remove `self`"));
+        assert!(shape_error(quote!(
+            async fn a<T>(x: T) -> Result<Out, Err> {}
+        ))
+        .contains("cannot be generic"));
+        assert!(shape_error(quote!(
+            async fn a(x: In) -> Out {}
+        ))
+        .contains("Result<Out, YourError>"));
+        assert!(shape_error(quote!(
+            async fn a(x: In) {}
+        ))
+        .contains("add `-> Result"));
+        assert!(shape_error(quote!(
+            async fn a(x: In, y: u8) -> Result<Out, E> {}
+        ))
+        .contains("stepfn::Context"));
     }
 
     #[test]
@@ -272,6 +331,9 @@ mod tests {
         assert!(parse_args(quote!(name = "Ok")).is_ok());
         assert!(parse_args(quote!(nam = "Ok")).is_err());
         let long = "x".repeat(81);
-        assert!(parse_args(quote!(name = #long)).unwrap_err().to_string().contains("at most 80"));
+        assert!(parse_args(quote!(name = #long))
+            .unwrap_err()
+            .to_string()
+            .contains("at most 80"));
     }
 }

@@ -47,7 +47,10 @@ pub struct ErrorPayload {
 
 impl ErrorPayload {
     pub fn new(error_type: impl Into<String>, error_message: impl Into<String>) -> Self {
-        ErrorPayload { error_type: error_type.into(), error_message: error_message.into() }
+        ErrorPayload {
+            error_type: error_type.into(),
+            error_message: error_message.into(),
+        }
     }
 
     pub(crate) fn from_step_error<E: StepError>(error: &E) -> Self {
@@ -65,6 +68,9 @@ impl std::error::Error for ErrorPayload {}
 
 impl From<ErrorPayload> for lambda_runtime::Diagnostic {
     fn from(payload: ErrorPayload) -> Self {
-        lambda_runtime::Diagnostic { error_type: payload.error_type, error_message: payload.error_message }
+        lambda_runtime::Diagnostic {
+            error_type: payload.error_type,
+            error_message: payload.error_message,
+        }
     }
 }

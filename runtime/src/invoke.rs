@@ -18,13 +18,24 @@ pub type Invocation = Pin<Box<dyn Future<Output = Result<Value, ErrorPayload>> +
 pub async fn invoke<S: Step>(event: Value, context: Context) -> Result<Value, ErrorPayload> {
     let input: S::Input = serde_path_to_error::deserialize(event).map_err(|error| {
         let path = error.path().to_string();
-        let place = if path == "." { "the event".to_owned() } else { format!("field `{path}`") };
+        let place = if path == "." {
+            "the event".to_owned()
+        } else {
+            format!("field `{path}`")
+        };
         ErrorPayload::new(
             names::INVALID_INPUT,
-            format!("step {} cannot read its input: {place}: {}", S::NAME, error.inner()),
+            format!(
+                "step {} cannot read its input: {place}: {}",
+                S::NAME,
+                error.inner()
+            ),
         )
     })?;
-    let output = match AssertUnwindSafe(S::call(input, context)).catch_unwind().await {
+    let output = match AssertUnwindSafe(S::call(input, context))
+        .catch_unwind()
+        .await
+    {
         Ok(Ok(output)) => output,
         Ok(Err(error)) => return Err(ErrorPayload::from_step_error(&error)),
         Err(panic) => {
@@ -35,7 +46,10 @@ pub async fn invoke<S: Step>(event: Value, context: Context) -> Result<Value, Er
         }
     };
     serde_json::to_value(output).map_err(|error| {
-        ErrorPayload::new(names::INVALID_OUTPUT, format!("step {} returned output that is not JSON: {error}", S::NAME))
+        ErrorPayload::new(
+            names::INVALID_OUTPUT,
+            format!("step {} returned output that is not JSON: {error}", S::NAME),
+        )
     })
 }
 

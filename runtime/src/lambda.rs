@@ -44,7 +44,10 @@ impl Handler {
 
 impl fmt::Debug for Handler {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handler").field("state_name", &self.state_name).field("fn_name", &self.fn_name).finish()
+        f.debug_struct("Handler")
+            .field("state_name", &self.state_name)
+            .field("fn_name", &self.fn_name)
+            .finish()
     }
 }
 
@@ -52,7 +55,10 @@ impl fmt::Debug for Handler {
 #[derive(Debug)]
 pub enum ServeError {
     /// `_HANDLER` names no step of the workflow.
-    HandlerNotFound { handler: String, available: Vec<&'static str> },
+    HandlerNotFound {
+        handler: String,
+        available: Vec<&'static str>,
+    },
     /// The Lambda runtime failed (for example, the Runtime API is unreachable).
     Runtime(String),
 }
@@ -75,7 +81,9 @@ impl std::error::Error for ServeError {}
 
 /// Picks the step named by the handler setting. `None`, empty or `bootstrap` picks the only step, if there is one.
 pub fn select(handlers: &[Handler], handler: Option<&str>) -> Result<Handler, ServeError> {
-    let wanted = handler.map(str::trim).filter(|h| !h.is_empty() && *h != "bootstrap");
+    let wanted = handler
+        .map(str::trim)
+        .filter(|h| !h.is_empty() && *h != "bootstrap");
     let found = match wanted {
         Some(name) => handlers.iter().find(|h| h.answers_to(name)),
         None if handlers.len() == 1 => handlers.first(),
@@ -89,8 +97,12 @@ pub fn select(handlers: &[Handler], handler: Option<&str>) -> Result<Handler, Se
 
 /// Serves one step as a Lambda function until the runtime stops.
 pub async fn serve_handler(handler: Handler) -> Result<(), ServeError> {
-    let service = service_fn(move |event: LambdaEvent<Value>| handler.invoke(event.payload, event.context.into()));
-    lambda_runtime::run(service).await.map_err(|e| ServeError::Runtime(e.to_string()))
+    let service = service_fn(move |event: LambdaEvent<Value>| {
+        handler.invoke(event.payload, event.context.into())
+    });
+    lambda_runtime::run(service)
+        .await
+        .map_err(|e| ServeError::Runtime(e.to_string()))
 }
 
 /// Serves step `S` as a Lambda function.

@@ -55,15 +55,39 @@ pub use main_entry::main;
 pub use step::{Context, Step};
 pub use workflow::{placeholder, MissingSubstitution, Workflow};
 
-pub use stepfn_macros::{step, workflow, StepError};
+/// Makes an `async fn` a workflow step and a Lambda handler.
+///
+/// Accepts `async fn name(input: T) -> Result<U, E>`, optionally with a second parameter `context: stepfn::Context`;
+/// `T: Deserialize`, `U: Serialize`, `E: StepError`. The state name is the PascalCase of the function name unless
+/// `#[step(name = "...")]` gives another. The function is kept as written; beside it, a type of the same name
+/// implements [`Step`], which `workflow!` and the Lambda entry point use. Misuse is a compile error that says what
+/// to write.
+pub use stepfn_macros::step;
+
+/// Declares a Step Functions workflow over steps, checks it at compile time, and writes its ASL definition to
+/// `target/stepfn/<Name>.asl.json`.
+///
+/// ```text
+/// workflow! {
+///     pub Name { Comment: "...", Version: "1.0", TimeoutSeconds: 300 }
+///     step_a -> step_b { TimeoutSeconds: 30 } -> Done;   // `->` is Next, `-> end` is End: true
+///     Done: Succeed;                                     // `Name: Type(arg) { Field: value }`
+/// }
+/// ```
+/// The generated unit struct implements [`Workflow`]. See the README for the whole syntax and the checks.
+pub use stepfn_macros::workflow;
+
+/// Implements [`StepError`](trait@StepError): an enum raises each variant's name, a struct its own name;
+/// `#[step_error(name = "...")]` renames one.
+pub use stepfn_macros::StepError;
 
 /// What generated code needs, under absolute paths. Not a public API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::lambda::Handler;
     pub use serde_json;
-    pub use stepfn_macros::workflow_continue;
     pub use std;
+    pub use stepfn_macros::workflow_continue;
 
     /// Markers of the edge probes of `workflow!` (see its `expand` module).
     pub enum Same {}

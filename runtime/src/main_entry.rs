@@ -23,7 +23,10 @@ pub fn main<W: Workflow>() -> ExitCode {
 }
 
 fn serve_in_lambda<W: Workflow>() -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("Runtime.Error: cannot start the async runtime: {error}");

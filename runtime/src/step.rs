@@ -24,7 +24,10 @@ pub trait Step: 'static {
     const RESOURCE_KEY: &'static str;
 
     /// Runs the step's function.
-    fn call(input: Self::Input, context: Context) -> impl Future<Output = Result<Self::Output, Self::Error>> + Send;
+    fn call(
+        input: Self::Input,
+        context: Context,
+    ) -> impl Future<Output = Result<Self::Output, Self::Error>> + Send;
 }
 
 /// What a step can know about the invocation that runs it.
@@ -44,7 +47,10 @@ pub struct Context {
 impl Context {
     /// A context for calling a step outside Lambda, e.g. from a unit test.
     pub fn local(request_id: impl Into<String>) -> Self {
-        Context { request_id: request_id.into(), ..Context::default() }
+        Context {
+            request_id: request_id.into(),
+            ..Context::default()
+        }
     }
 
     /// Time left before the deadline; `None` when there is no deadline or it has passed.

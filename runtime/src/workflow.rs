@@ -17,7 +17,10 @@ pub trait Workflow {
 
     /// The placeholder names in [`Self::DEFINITION`], e.g. `UppercaseMessageFunctionArn`, sorted.
     fn placeholders() -> Vec<String> {
-        let mut keys: Vec<String> = Self::handlers().iter().map(|h| placeholder(h.resource_key)).collect();
+        let mut keys: Vec<String> = Self::handlers()
+            .iter()
+            .map(|h| placeholder(h.resource_key))
+            .collect();
         keys.sort();
         keys.dedup();
         keys
@@ -31,7 +34,9 @@ pub trait Workflow {
         let arns: BTreeMap<&str, &str> = arns.into_iter().collect();
         let mut text = Self::DEFINITION.to_owned();
         for key in Self::placeholders() {
-            let arn = arns.get(key.as_str()).ok_or_else(|| MissingSubstitution { key: key.clone() })?;
+            let arn = arns
+                .get(key.as_str())
+                .ok_or_else(|| MissingSubstitution { key: key.clone() })?;
             let quoted = serde_json::to_string(arn).expect("a string always serializes");
             text = text.replace(&format!("${{{key}}}"), &quoted[1..quoted.len() - 1]);
         }
@@ -49,7 +54,11 @@ pub struct MissingSubstitution {
 
 impl fmt::Display for MissingSubstitution {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no ARN given for the placeholder `${{{}}}`: pass (\"{}\", \"arn:aws:lambda:...\")", self.key, self.key)
+        write!(
+            f,
+            "no ARN given for the placeholder `${{{}}}`: pass (\"{}\", \"arn:aws:lambda:...\")",
+            self.key, self.key
+        )
     }
 }
 

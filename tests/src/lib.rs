@@ -1,1 +1,59 @@
-//! Test-only crate: see tests/.
+//! Shared helpers of stepfn's end-to-end tests: where the build put things, and the external tools the tests run
+//! against (cargo-lambda, asl-validator), installed by `scripts/test` into `.tools/`.
+
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lives in the repository")
+        .to_path_buf()
+}
+
+/// The Cargo target directory this test was built into: the nearest ancestor of the test binary holding Cargo's
+/// `CACHEDIR.TAG` (the same rule the `workflow!` macro uses).
+pub fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary has a path");
+    exe.ancestors()
+        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| repo_root().join("target"))
+}
+
+/// Whether a missing external tool fails the test (`STEPFN_REQUIRE_TOOLS=1`, as the test script sets) instead of
+/// skipping it with a notice.
+pub fn tools_required() -> bool {
+    std::env::var("STEPFN_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
+}
+
+/// The first of `candidates` that exists; otherwise skip (print a notice, return `None`) or, when tools are
+/// required, panic with what to install.
+pub fn find_tool(name: &str, candidates: &[PathBuf]) -> Option<PathBuf> {
+    if let Some(found) = candidates.iter().find(|p| p.is_file()) {
+        return Some(found.clone());
+    }
+    let message = format!(
+        "{name} not found (looked at {}); run `scripts/test` to install it into .tools/",
+        candidates
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if tools_required() {
+        panic!("{message}");
+    }
+    eprintln!("SKIPPED: {message}");
+    None
+}
+
+/// `asl-validator` from npm, as installed by `scripts/test`, or from `STEPFN_ASL_VALIDATOR`.
+pub fn asl_validator() -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = std::env::var_os("STEPFN_ASL_VALIDATOR")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    candidates.push(repo_root().join(".tools/node/node_modules/.bin/asl-validator"));
+    find_tool("asl-validator", &candidates)
+}

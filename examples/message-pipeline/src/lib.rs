@@ -38,10 +38,14 @@ pub enum MessageError {
 /// Upper-cases the `message` of the event's body.
 #[step]
 pub async fn uppercase_message(event: ApiEvent) -> Result<ApiResponse, MessageError> {
-    let body: MessageBody =
-        serde_json::from_str(&event.body).map_err(|error| MessageError::InvalidBody(error.to_string()))?;
-    let processed = serde_json::to_string(&body.message.to_uppercase()).expect("a string always serializes");
-    Ok(ApiResponse { status_code: 200, body: format!("{{\"processed_message\": {processed}}}") })
+    let body: MessageBody = serde_json::from_str(&event.body)
+        .map_err(|error| MessageError::InvalidBody(error.to_string()))?;
+    let processed =
+        serde_json::to_string(&body.message.to_uppercase()).expect("a string always serializes");
+    Ok(ApiResponse {
+        status_code: 200,
+        body: format!("{{\"processed_message\": {processed}}}"),
+    })
 }
 
 workflow! {
@@ -58,18 +62,30 @@ mod tests {
     use super::*;
 
     fn event(body: &str) -> ApiEvent {
-        ApiEvent { body: body.to_owned() }
+        ApiEvent {
+            body: body.to_owned(),
+        }
     }
 
     #[tokio::test]
     async fn upper_cases_the_message() {
-        let response = uppercase_message(event(r#"{"message": "hello"}"#)).await.unwrap();
-        assert_eq!(response, ApiResponse { status_code: 200, body: r#"{"processed_message": "HELLO"}"#.into() });
+        let response = uppercase_message(event(r#"{"message": "hello"}"#))
+            .await
+            .unwrap();
+        assert_eq!(
+            response,
+            ApiResponse {
+                status_code: 200,
+                body: r#"{"processed_message": "HELLO"}"#.into()
+            }
+        );
     }
 
     #[tokio::test]
     async fn escapes_the_message_in_the_body() {
-        let response = uppercase_message(event(r#"{"message": "say \"hi\""}"#)).await.unwrap();
+        let response = uppercase_message(event(r#"{"message": "say \"hi\""}"#))
+            .await
+            .unwrap();
         let body: serde_json::Value = serde_json::from_str(&response.body).unwrap();
         assert_eq!(body["processed_message"], "SAY \"HI\"");
     }
@@ -84,6 +100,9 @@ mod tests {
     #[tokio::test]
     async fn a_body_without_message_is_an_invalid_body() {
         let error = uppercase_message(event("{}")).await.unwrap_err();
-        assert!(error.to_string().contains("missing field `message`"), "{error}");
+        assert!(
+            error.to_string().contains("missing field `message`"),
+            "{error}"
+        );
     }
 }

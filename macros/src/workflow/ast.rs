@@ -67,7 +67,10 @@ impl Parse for WorkflowInput {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis: Visibility = input.parse()?;
         let name: Ident = input.parse().map_err(|e| {
-            syn::Error::new(e.span(), "expected the workflow's type name first, as in `pub OrderPipeline { ... }`")
+            syn::Error::new(
+                e.span(),
+                "expected the workflow's type name first, as in `pub OrderPipeline { ... }`",
+            )
         })?;
         let fields = if input.peek(syn::token::Brace) {
             let content;
@@ -87,7 +90,13 @@ impl Parse for WorkflowInput {
                 format!("workflow `{name}` has no states: add a chain such as `my_step -> end;` after its header"),
             ));
         }
-        Ok(WorkflowInput { attrs, vis, name, fields, chains })
+        Ok(WorkflowInput {
+            attrs,
+            vis,
+            name,
+            fields,
+            chains,
+        })
     }
 }
 
@@ -100,7 +109,10 @@ impl Parse for Chain {
         }
         if !input.is_empty() {
             input.parse::<Token![;]>().map_err(|e| {
-                syn::Error::new(e.span(), "expected `->` to continue the chain or `;` to end it")
+                syn::Error::new(
+                    e.span(),
+                    "expected `->` to continue the chain or `;` to end it",
+                )
             })?;
         }
         Ok(Chain { nodes })
@@ -109,22 +121,35 @@ impl Parse for Chain {
 
 impl Parse for Node {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let declares = (input.peek(Ident) || input.peek(LitStr)) && input.peek2(Token![:]) && !input.peek2(Token![::]);
+        let declares = (input.peek(Ident) || input.peek(LitStr))
+            && input.peek2(Token![:])
+            && !input.peek2(Token![::]);
         if declares {
             return input.parse().map(Node::Decl);
         }
         if input.peek(LitStr) {
             let lit: LitStr = input.parse()?;
-            return Ok(Node::Ref(StateName { value: lit.value(), span: lit.span() }));
+            return Ok(Node::Ref(StateName {
+                value: lit.value(),
+                span: lit.span(),
+            }));
         }
-        if input.peek(Token![::]) || input.peek(Ident) || input.peek(Token![crate]) || input.peek(Token![self]) || input.peek(Token![super]) {
+        if input.peek(Token![::])
+            || input.peek(Ident)
+            || input.peek(Token![crate])
+            || input.peek(Token![self])
+            || input.peek(Token![super])
+        {
             let path: Path = input.call(Path::parse_mod_style)?;
             if let Some(ident) = path.get_ident() {
                 if ident == "end" {
                     return Ok(Node::End(ident.span()));
                 }
                 if ident.to_string().starts_with(|c: char| c.is_uppercase()) {
-                    return Ok(Node::Ref(StateName { value: ident.to_string(), span: ident.span() }));
+                    return Ok(Node::Ref(StateName {
+                        value: ident.to_string(),
+                        span: ident.span(),
+                    }));
                 }
             }
             let fields = if input.peek(syn::token::Brace) {
@@ -146,14 +171,27 @@ impl Parse for Decl {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let name = if input.peek(LitStr) {
             let lit: LitStr = input.parse()?;
-            StateName { value: lit.value(), span: lit.span() }
+            StateName {
+                value: lit.value(),
+                span: lit.span(),
+            }
         } else {
             let ident: Ident = input.parse()?;
-            StateName { value: ident.to_string(), span: ident.span() }
+            StateName {
+                value: ident.to_string(),
+                span: ident.span(),
+            }
         };
         input.parse::<Token![:]>()?;
         let kind: Ident = input.parse().map_err(|e| {
-            syn::Error::new(e.span(), format!("expected the state's type after `{}:`, one of {}", name.value, super::lower::STATE_TYPES))
+            syn::Error::new(
+                e.span(),
+                format!(
+                    "expected the state's type after `{}:`, one of {}",
+                    name.value,
+                    super::lower::STATE_TYPES
+                ),
+            )
         })?;
         let arg = if input.peek(syn::token::Paren) {
             let content;
@@ -161,7 +199,10 @@ impl Parse for Decl {
             let target = if content.peek(LitStr) {
                 TaskTarget::Resource(content.parse()?)
             } else if content.is_empty() {
-                return Err(syn::Error::new(parens.span.join(), "name the step to run, as in `Task(my_step)`"));
+                return Err(syn::Error::new(
+                    parens.span.join(),
+                    "name the step to run, as in `Task(my_step)`",
+                ));
             } else {
                 TaskTarget::Step(content.call(Path::parse_mod_style)?)
             };
@@ -179,7 +220,12 @@ impl Parse for Decl {
         } else {
             None
         };
-        Ok(Decl { name, kind, arg, fields })
+        Ok(Decl {
+            name,
+            kind,
+            arg,
+            fields,
+        })
     }
 }
 
@@ -202,7 +248,10 @@ impl WorkflowInput {
         for node in self.chains.iter().flat_map(|c| &c.nodes) {
             let path = match node {
                 Node::Step { path, .. } => path,
-                Node::Decl(Decl { arg: Some(TaskTarget::Step(path)), .. }) => path,
+                Node::Decl(Decl {
+                    arg: Some(TaskTarget::Step(path)),
+                    ..
+                }) => path,
                 _ => continue,
             };
             if !paths.iter().any(|p| path_key(p) == path_key(path)) {

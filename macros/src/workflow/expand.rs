@@ -1,9 +1,9 @@
 //! Code generation for `workflow!`: the workflow type, its `stepfn::Workflow` impl with the definition written to
 //! the artifact file, and one type probe per step-to-step edge, spanned on the next step so rustc's error lands there.
 
+use super::artifact;
 use super::ast::WorkflowInput;
 use super::lower::{lower, Edge, StepInfo};
-use super::artifact;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::{LitStr, Path};
@@ -25,12 +25,23 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
     };
     let definition = stepfn_asl::to_pretty_json(&lowered.machine);
     let file = artifact::write(&name.to_string(), &definition).map_err(|message| {
-        syn::Error::new(name.span(), format!("cannot write the ASL artifact of `{name}`: {message}"))
+        syn::Error::new(
+            name.span(),
+            format!("cannot write the ASL artifact of `{name}`: {message}"),
+        )
     })?;
     let file = LitStr::new(&file.to_string_lossy(), name.span());
     // `include_str!` makes rustc track the file: deleting or editing it rebuilds and rewrites it.
-    let item = workflow_item(input, &step_paths, quote!(::stepfn::__private::std::include_str!(#file)));
-    let probes = lowered.edges.iter().enumerate().map(|(i, edge)| edge_probe(i, edge, name.span()));
+    let item = workflow_item(
+        input,
+        &step_paths,
+        quote!(::stepfn::__private::std::include_str!(#file)),
+    );
+    let probes = lowered
+        .edges
+        .iter()
+        .enumerate()
+        .map(|(i, edge)| edge_probe(i, edge, name.span()));
     Ok(quote! {
         #item
         #[doc(hidden)]
@@ -40,7 +51,9 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
 }
 
 fn workflow_item(input: &WorkflowInput, steps: &[&Path], definition: TokenStream) -> TokenStream {
-    let WorkflowInput { attrs, vis, name, .. } = input;
+    let WorkflowInput {
+        attrs, vis, name, ..
+    } = input;
     let name_text = name.to_string();
     quote! {
         #(#attrs)*
@@ -75,12 +88,19 @@ fn workflow_item(input: &WorkflowInput, steps: &[&Path], definition: TokenStream
 /// apply, rustc weighs them all and reports the probe trait's own message when none holds, instead of descending
 /// into `Accepts` and reporting that without the step names.
 fn edge_probe(index: usize, edge: &Edge, anchor: Span) -> TokenStream {
-    let Edge { from, to, from_state, to_state, span } = edge;
+    let Edge {
+        from,
+        to,
+        from_state,
+        to_state,
+        span,
+    } = edge;
     let trait_name = format_ident!("__StepfnEdge{}", index);
     let message =
         format!("step `{to_state}` cannot take the output of step `{from_state}`: `{{Next}}` does not accept `{{Self}}`");
     let label = format!("`{from_state}` returns `{{Self}}`, but `{to_state}` takes `{{Next}}`");
-    let note = "make the two types the same, or, if `{Next}` deserializes from the JSON of `{Self}`, \
+    let note =
+        "make the two types the same, or, if `{Next}` deserializes from the JSON of `{Self}`, \
                 write `impl stepfn::Accepts<{Self}> for {Next} {}`";
     let check = quote_spanned! {*span=>
         __check::<<#from as ::stepfn::Step>::Output, <#to as ::stepfn::Step>::Input, _>()

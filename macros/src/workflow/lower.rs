@@ -62,7 +62,10 @@ enum Origin {
 
 pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lowered, syn::Error> {
     let mut lowering = Lowering {
-        steps: steps.iter().map(|(path, info)| (path_key(path), info)).collect(),
+        steps: steps
+            .iter()
+            .map(|(path, info)| (path_key(path), info))
+            .collect(),
         states: stepfn_asl::IndexMap::new(),
         step_of: HashMap::new(),
         origin: HashMap::new(),
@@ -74,8 +77,17 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
     let mut machine = lowering.top_level(&input.fields);
 
     // Declare every state first, so chains may refer to states declared further down.
-    let targets: Vec<Vec<Option<Target>>> =
-        input.chains.iter().map(|chain| chain.nodes.iter().map(|node| lowering.declare(node)).collect()).collect();
+    let targets: Vec<Vec<Option<Target>>> = input
+        .chains
+        .iter()
+        .map(|chain| {
+            chain
+                .nodes
+                .iter()
+                .map(|node| lowering.declare(node))
+                .collect()
+        })
+        .collect();
     let mut edges = Vec::new();
     for (chain, targets) in input.chains.iter().zip(&targets) {
         lowering.link(chain, targets, &mut edges);
@@ -87,7 +99,10 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
             machine.start_at = start;
             lowering.spans.insert("/StartAt".into(), span);
         }
-        Some(Target::End(span)) => lowering.graph_error(span, "a workflow cannot start with `end`: start with a step or a state"),
+        Some(Target::End(span)) => lowering.graph_error(
+            span,
+            "a workflow cannot start with `end`: start with a step or a state",
+        ),
         None => {}
     }
     machine.states = std::mem::take(&mut lowering.states);
@@ -95,7 +110,10 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
     for problem in stepfn_asl::validate(&machine) {
         // Unknown names were reported at the reference, with a suggestion; graph problems of an incomplete graph
         // are consequences of errors already reported.
-        let consequence = matches!(problem.rule, Rule::Unreachable | Rule::NeverFinishes | Rule::NoTransition);
+        let consequence = matches!(
+            problem.rule,
+            Rule::Unreachable | Rule::NeverFinishes | Rule::NoTransition
+        );
         if problem.rule == Rule::UnknownState || (consequence && lowering.graph_incomplete) {
             continue;
         }
@@ -231,11 +249,15 @@ impl<'a> Lowering<'a> {
         let kind = decl.kind.to_string();
         let fields = decl.fields.as_ref();
         if decl.arg.is_some() && kind != "Task" {
-            self.error(decl.kind.span(), format!("only a Task takes an argument: write `{kind}` without `(...)`"));
+            self.error(
+                decl.kind.span(),
+                format!("only a Task takes an argument: write `{kind}` without `(...)`"),
+            );
         }
         let pointer = state_pointer(&decl.name.value);
         for field in fields.into_iter().flat_map(|f| &f.entries) {
-            self.spans.insert(format!("{pointer}/{}", field.key), field.key_span);
+            self.spans
+                .insert(format!("{pointer}/{}", field.key), field.key_span);
         }
         match kind.as_str() {
             "Task" => match &decl.arg {
@@ -249,19 +271,31 @@ impl<'a> Lowering<'a> {
                     None
                 }
                 None => {
-                    self.error(decl.kind.span(), "a Task runs a step: write `Task(my_step)`");
+                    self.error(
+                        decl.kind.span(),
+                        "a Task runs a step: write `Task(my_step)`",
+                    );
                     None
                 }
             },
             "Pass" => {
-                let mut pass = Pass { comment: None, result: None, transition: Transition::default() };
-                self.fields(fields, "a Pass state", &["Comment", "Result"], |key, field| {
-                    match key {
-                        "Comment" => pass.comment = Some(string(field)?),
-                        _ => pass.result = Some(field.value.to_json()?),
-                    }
-                    Ok(())
-                });
+                let mut pass = Pass {
+                    comment: None,
+                    result: None,
+                    transition: Transition::default(),
+                };
+                self.fields(
+                    fields,
+                    "a Pass state",
+                    &["Comment", "Result"],
+                    |key, field| {
+                        match key {
+                            "Comment" => pass.comment = Some(string(field)?),
+                            _ => pass.result = Some(field.value.to_json()?),
+                        }
+                        Ok(())
+                    },
+                );
                 Some(State::Pass(pass))
             }
             "Succeed" => {
@@ -274,15 +308,20 @@ impl<'a> Lowering<'a> {
             }
             "Fail" => {
                 let mut fail = Fail::default();
-                self.fields(fields, "a Fail state", &["Comment", "Error", "Cause"], |key, field| {
-                    let text = Some(string(field)?);
-                    match key {
-                        "Comment" => fail.comment = text,
-                        "Error" => fail.error = text,
-                        _ => fail.cause = text,
-                    }
-                    Ok(())
-                });
+                self.fields(
+                    fields,
+                    "a Fail state",
+                    &["Comment", "Error", "Cause"],
+                    |key, field| {
+                        let text = Some(string(field)?);
+                        match key {
+                            "Comment" => fail.comment = text,
+                            "Error" => fail.error = text,
+                            _ => fail.cause = text,
+                        }
+                        Ok(())
+                    },
+                );
                 Some(State::Fail(fail))
             }
             "Choice" | "Wait" | "Parallel" | "Map" => {
@@ -296,33 +335,52 @@ impl<'a> Lowering<'a> {
                 let suggestion = stepfn_asl::closest(&kind, STATE_TYPES.split(", "))
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                self.error(decl.kind.span(), format!("unknown state type `{kind}`: expected one of {STATE_TYPES}{suggestion}"));
+                self.error(
+                    decl.kind.span(),
+                    format!(
+                        "unknown state type `{kind}`: expected one of {STATE_TYPES}{suggestion}"
+                    ),
+                );
                 None
             }
         }
     }
 
     /// A Task state invoking a step's Lambda function through its ARN placeholder.
-    fn step_task(&mut self, info: &StepInfo, named: Option<&StateName>, fields: Option<&Fields>) -> State {
+    fn step_task(
+        &mut self,
+        info: &StepInfo,
+        named: Option<&StateName>,
+        fields: Option<&Fields>,
+    ) -> State {
         let mut task = Task {
             comment: None,
-            resource: format!("${{{}}}", stepfn_asl::function_arn_placeholder(&info.resource_key)),
+            resource: format!(
+                "${{{}}}",
+                stepfn_asl::function_arn_placeholder(&info.resource_key)
+            ),
             timeout_seconds: None,
             heartbeat_seconds: None,
             transition: Transition::default(),
         };
         let pointer = state_pointer(named.map_or(&info.state_name, |n| &n.value));
         for field in fields.into_iter().flat_map(|f| &f.entries) {
-            self.spans.insert(format!("{pointer}/{}", field.key), field.key_span);
+            self.spans
+                .insert(format!("{pointer}/{}", field.key), field.key_span);
         }
-        self.fields(fields, "a Task state", &["Comment", "TimeoutSeconds", "HeartbeatSeconds"], |key, field| {
-            match key {
-                "Comment" => task.comment = Some(string(field)?),
-                "TimeoutSeconds" => task.timeout_seconds = Some(seconds(field)?),
-                _ => task.heartbeat_seconds = Some(seconds(field)?),
-            }
-            Ok(())
-        });
+        self.fields(
+            fields,
+            "a Task state",
+            &["Comment", "TimeoutSeconds", "HeartbeatSeconds"],
+            |key, field| {
+                match key {
+                    "Comment" => task.comment = Some(string(field)?),
+                    "TimeoutSeconds" => task.timeout_seconds = Some(seconds(field)?),
+                    _ => task.heartbeat_seconds = Some(seconds(field)?),
+                }
+                Ok(())
+            },
+        );
         State::Task(task)
     }
 
@@ -356,7 +414,10 @@ impl<'a> Lowering<'a> {
         for (i, pair) in targets.windows(2).enumerate() {
             let (Some(Target::State(from, _)), Some(to)) = (&pair[0], &pair[1]) else {
                 if let Some(Target::End(span)) = &pair[0] {
-                    self.graph_error(*span, "`end` ends the chain: nothing can follow it; put `;` after `end`");
+                    self.graph_error(
+                        *span,
+                        "`end` ends the chain: nothing can follow it; put `;` after `end`",
+                    );
                 }
                 continue;
             };
@@ -364,7 +425,9 @@ impl<'a> Lowering<'a> {
                 Target::State(name, span) => (Some(name.clone()), *span),
                 Target::End(span) => (None, *span),
             };
-            let Some(state) = self.states.get_mut(from) else { continue };
+            let Some(state) = self.states.get_mut(from) else {
+                continue;
+            };
             let transition = match state {
                 State::Task(t) => &mut t.transition,
                 State::Pass(p) => &mut p.transition,
@@ -415,10 +478,14 @@ impl<'a> Lowering<'a> {
                 continue;
             }
             self.graph_incomplete = true;
-            let suggestion = stepfn_asl::closest(&name.value, self.states.keys().map(String::as_str))
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_else(|| format!("; declare it, as in `{}: Succeed;`", name.value));
-            self.error(name.span, format!("there is no state named `{}`{suggestion}", name.value));
+            let suggestion =
+                stepfn_asl::closest(&name.value, self.states.keys().map(String::as_str))
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_else(|| format!("; declare it, as in `{}: Succeed;`", name.value));
+            self.error(
+                name.span,
+                format!("there is no state named `{}`{suggestion}", name.value),
+            );
         }
     }
 
@@ -443,23 +510,37 @@ fn unknown_field(field: &Field, key: &str, what: &str, known: &[&str]) -> syn::E
         .unwrap_or_default();
     syn::Error::new(
         field.key_span,
-        format!("unknown field `{key}` for {what}: expected one of {}{suggestion}", known.join(", ")),
+        format!(
+            "unknown field `{key}` for {what}: expected one of {}{suggestion}",
+            known.join(", ")
+        ),
     )
 }
 
 fn string(field: &Field) -> syn::Result<String> {
     match &field.value {
         Value::Json(serde_json::Value::String(s), _) => Ok(s.clone()),
-        other => Err(syn::Error::new(other.span(), format!("`{}` takes a string, as in `{}: \"...\"`", field.key, field.key))),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!(
+                "`{}` takes a string, as in `{}: \"...\"`",
+                field.key, field.key
+            ),
+        )),
     }
 }
 
 fn seconds(field: &Field) -> syn::Result<u64> {
     match &field.value {
-        Value::Json(serde_json::Value::Number(n), _) if n.as_u64().is_some_and(|n| n > 0) => Ok(n.as_u64().unwrap_or(1)),
+        Value::Json(serde_json::Value::Number(n), _) if n.as_u64().is_some_and(|n| n > 0) => {
+            Ok(n.as_u64().unwrap_or(1))
+        }
         other => Err(syn::Error::new(
             other.span(),
-            format!("`{}` takes a positive whole number of seconds, as in `{}: 30`", field.key, field.key),
+            format!(
+                "`{}` takes a positive whole number of seconds, as in `{}: 30`",
+                field.key, field.key
+            ),
         )),
     }
 }

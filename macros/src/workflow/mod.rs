@@ -62,7 +62,10 @@ fn split_resume(input: TokenStream) -> syn::Result<(Vec<StepInfo>, Vec<TokenStre
             syn::parenthesized!(entry in resolved_group);
             let state_name: LitStr = entry.parse()?;
             let resource_key: LitStr = entry.parse()?;
-            resolved.push(StepInfo { state_name: state_name.value(), resource_key: resource_key.value() });
+            resolved.push(StepInfo {
+                state_name: state_name.value(),
+                resource_key: resource_key.value(),
+            });
         }
         let pending_group;
         syn::bracketed!(pending_group in stream);

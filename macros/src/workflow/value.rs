@@ -61,7 +61,10 @@ impl Parse for Fields {
         let parsed = Punctuated::<Field, Token![,]>::parse_terminated(input)?;
         for field in parsed {
             if entries.iter().any(|f| f.key == field.key) {
-                return Err(syn::Error::new(field.key_span, format!("field `{}` is given twice: keep one", field.key)));
+                return Err(syn::Error::new(
+                    field.key_span,
+                    format!("field `{}` is given twice: keep one", field.key),
+                ));
             }
             entries.push(field);
         }
@@ -82,7 +85,11 @@ impl Parse for Field {
         };
         input.parse::<Token![:]>()?;
         let value = input.parse()?;
-        Ok(Field { key, key_span, value })
+        Ok(Field {
+            key,
+            key_span,
+            value,
+        })
     }
 }
 
@@ -92,7 +99,10 @@ impl Parse for Value {
             let content;
             let brackets = bracketed!(content in input);
             let items = Punctuated::<Value, Token![,]>::parse_terminated(&content)?;
-            return Ok(Value::Array(items.into_iter().collect(), brackets.span.join()));
+            return Ok(Value::Array(
+                items.into_iter().collect(),
+                brackets.span.join(),
+            ));
         }
         if input.peek(syn::token::Brace) {
             let content;
@@ -117,14 +127,22 @@ impl Parse for Value {
             return Ok(Value::Ident(ident));
         }
         let lit: Lit = input.parse().map_err(|e| {
-            syn::Error::new(e.span(), "expected a value: a string, number, bool, `null`, `[..]`, `{..}` or a state name")
+            syn::Error::new(
+                e.span(),
+                "expected a value: a string, number, bool, `null`, `[..]`, `{..}` or a state name",
+            )
         })?;
         let span = lit.span();
         let json = match &lit {
             Lit::Str(s) => serde_json::Value::String(s.value()),
             Lit::Bool(b) => serde_json::Value::Bool(b.value),
             Lit::Int(_) | Lit::Float(_) => serde_json::Value::Number(number(&lit)?),
-            other => return Err(syn::Error::new(other.span(), "expected a JSON value: a string, number, bool or `null`")),
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "expected a JSON value: a string, number, bool or `null`",
+                ))
+            }
         };
         Ok(Value::Json(json, span))
     }
@@ -132,11 +150,19 @@ impl Parse for Value {
 
 fn number(lit: &Lit) -> syn::Result<serde_json::Number> {
     let parsed = match lit {
-        Lit::Int(int) if int.suffix().is_empty() => int.base10_parse::<i64>().map(serde_json::Number::from).ok(),
-        Lit::Float(float) if float.suffix().is_empty() => {
-            float.base10_parse::<f64>().ok().and_then(serde_json::Number::from_f64)
+        Lit::Int(int) if int.suffix().is_empty() => {
+            int.base10_parse::<i64>().map(serde_json::Number::from).ok()
         }
+        Lit::Float(float) if float.suffix().is_empty() => float
+            .base10_parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64),
         _ => None,
     };
-    parsed.ok_or_else(|| syn::Error::new(lit.span(), "expected a JSON number without a type suffix, such as `30` or `1.5`"))
+    parsed.ok_or_else(|| {
+        syn::Error::new(
+            lit.span(),
+            "expected a JSON number without a type suffix, such as `30` or `1.5`",
+        )
+    })
 }

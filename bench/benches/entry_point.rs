@@ -13,38 +13,16 @@
 //! bytes into the handler's event type and the response to bytes. There `handwritten_typed` is the idiomatic
 //! hand-written handler on `LambdaEvent<ApiEvent>`, with no `Value` in between.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use lambda_runtime::{service_fn, Context as LambdaContext, LambdaEvent, Service};
-use message_pipeline::uppercase_message;
-use serde_json::{json, Value};
+#[path = "../common/variants.rs"]
+mod variants;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use lambda_runtime::{service_fn, LambdaEvent, Service};
+use serde_json::Value;
 use std::hint::black_box;
 use std::time::Duration;
-use stepfn::lambda::Handler;
 use stepfn_bench::handwritten;
-
-/// The events: the example's seed event and one whose message is 4 KiB.
-fn events() -> Vec<(&'static str, Value)> {
-    let seed = json!({ "body": "{\"message\": \"hello\"}" });
-    let message: String = "hello stepfn, "
-        .repeat(4096 / 14 + 1)
-        .chars()
-        .take(4096)
-        .collect();
-    let large = json!({ "body": serde_json::to_string(&json!({ "message": message })).unwrap() });
-    vec![("seed", seed), ("4KiB", large)]
-}
-
-/// A context as the Runtime API gives one.
-fn lambda_context() -> LambdaContext {
-    let mut context = LambdaContext::default();
-    context.request_id = "8476a536-e9f4-11e8-9739-2dfe598c3fcd".to_owned();
-    context.deadline = 1_542_409_706_888;
-    context.invoked_function_arn =
-        "arn:aws:lambda:us-east-2:123456789012:function:custom-runtime".to_owned();
-    context.xray_trace_id =
-        Some("Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419".to_owned());
-    context
-}
+use variants::{events, lambda_context, stepfn_fn};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -56,10 +34,7 @@ fn runtime() -> tokio::runtime::Runtime {
 /// Checks, before timing, that both services answer the same.
 fn check_same_answers(events: &[(&str, Value)]) {
     let rt = runtime();
-    let handler = Handler::of::<uppercase_message>();
-    let mut stepfn_service = service_fn(move |event: LambdaEvent<Value>| {
-        handler.invoke(event.payload, event.context.into())
-    });
+    let mut stepfn_service = service_fn(stepfn_fn());
     let mut handwritten_service = service_fn(handwritten::handler);
     for (name, event) in events {
         let ours = rt
@@ -78,14 +53,10 @@ fn invoke(c: &mut Criterion) {
     let rt = runtime();
     let mut group = c.benchmark_group("invoke");
     for (name, event) in &events {
-        group.throughput(Throughput::Elements(1));
         let setup = || LambdaEvent::new(event.clone(), lambda_context());
 
         // Exactly the service `stepfn::lambda::serve_handler` hands to `lambda_runtime::run`.
-        let handler = Handler::of::<uppercase_message>();
-        let mut service = service_fn(move |event: LambdaEvent<Value>| {
-            handler.invoke(event.payload, event.context.into())
-        });
+        let mut service = service_fn(stepfn_fn());
         group.bench_function(format!("stepfn/{name}"), |b| {
             b.to_async(&rt).iter_batched(
                 setup,
@@ -113,10 +84,7 @@ fn request(c: &mut Criterion) {
         let bytes = serde_json::to_vec(event).unwrap();
         let setup = || (bytes.clone(), lambda_context());
 
-        let handler = Handler::of::<uppercase_message>();
-        let mut service = service_fn(move |event: LambdaEvent<Value>| {
-            handler.invoke(event.payload, event.context.into())
-        });
+        let mut service = service_fn(stepfn_fn());
         group.bench_function(format!("stepfn/{name}"), |b| {
             b.to_async(&rt).iter_batched(
                 setup,

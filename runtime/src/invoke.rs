@@ -58,7 +58,7 @@ pub fn invoke_boxed<S: Step>(event: Value, context: Context) -> Invocation {
     Box::pin(invoke::<S>(event, context))
 }
 
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
+pub(crate) fn panic_message(panic: &(dyn Any + Send)) -> &str {
     if let Some(message) = panic.downcast_ref::<&str>() {
         message
     } else if let Some(message) = panic.downcast_ref::<String>() {

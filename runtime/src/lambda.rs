@@ -5,6 +5,7 @@
 //! each with its own handler. With a single step the handler setting may be left at `bootstrap`.
 
 use crate::invoke::{invoke_boxed, Invocation};
+use crate::panic_report;
 use crate::{Context, Step, Workflow};
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde_json::Value;
@@ -97,8 +98,11 @@ pub fn select(handlers: &[Handler], handler: Option<&str>) -> Result<Handler, Se
 
 /// Serves one step as a Lambda function until the runtime stops.
 pub async fn serve_handler(handler: Handler) -> Result<(), ServeError> {
-    let service = service_fn(move |event: LambdaEvent<Value>| {
-        handler.invoke(event.payload, event.context.into())
+    panic_report::install();
+    let service = service_fn(move |event: LambdaEvent<Value>| async move {
+        let _in_progress =
+            panic_report::InProgress::start(&event.context.request_id, handler.state_name);
+        handler.invoke(event.payload, event.context.into()).await
     });
     lambda_runtime::run(service)
         .await

@@ -45,6 +45,7 @@ mod error;
 mod invoke;
 pub mod lambda;
 mod main_entry;
+mod panic_report;
 mod step;
 mod workflow;
 

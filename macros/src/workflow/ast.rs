@@ -152,13 +152,7 @@ impl Parse for Node {
                     }));
                 }
             }
-            let fields = if input.peek(syn::token::Brace) {
-                let content;
-                braced!(content in input);
-                Some(content.parse()?)
-            } else {
-                None
-            };
+            let fields = optional_fields(input)?;
             return Ok(Node::Step { path, fields });
         }
         Err(input.error(
@@ -213,13 +207,7 @@ impl Parse for Decl {
         } else {
             None
         };
-        let fields = if input.peek(syn::token::Brace) {
-            let content;
-            braced!(content in input);
-            Some(content.parse()?)
-        } else {
-            None
-        };
+        let fields = optional_fields(input)?;
         Ok(Decl {
             name,
             kind,
@@ -260,6 +248,16 @@ impl WorkflowInput {
         }
         paths
     }
+}
+
+/// `{ Field: value, ... }` if the input continues with braces.
+fn optional_fields(input: ParseStream) -> syn::Result<Option<Fields>> {
+    if !input.peek(syn::token::Brace) {
+        return Ok(None);
+    }
+    let content;
+    braced!(content in input);
+    content.parse().map(Some)
 }
 
 /// A path as text, to tell paths apart.

@@ -8,8 +8,10 @@
 
 mod emit;
 mod graph;
+pub mod intrinsic;
 mod model;
 mod names;
+pub mod path;
 mod suggest;
 mod validate;
 

@@ -6,6 +6,7 @@
 //!
 //! This crate has no proc-macro or async dependencies.
 
+mod check;
 mod emit;
 mod graph;
 pub mod intrinsic;
@@ -13,8 +14,10 @@ mod model;
 mod names;
 pub mod path;
 mod suggest;
+pub mod timestamp;
 mod validate;
 
+pub use check::{validate_document, QueryLanguage};
 pub use emit::to_pretty_json;
 pub use graph::Graph;
 pub use indexmap::IndexMap;

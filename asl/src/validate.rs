@@ -34,6 +34,32 @@ pub enum Rule {
     Unreachable,
     /// No path from the state leads to an end.
     NeverFinishes,
+    /// A field the state (or object) does not have, or one of the other query language.
+    UnknownField,
+    /// A required field is missing.
+    MissingField,
+    /// A field's value has the wrong JSON type.
+    FieldType,
+    /// A field's value is out of range or not one of the allowed values.
+    FieldValue,
+    /// Fields that exclude each other (a value and its `...Path` form, or one-of groups).
+    ExclusiveFields,
+    /// A state name is used twice in the machine.
+    DuplicateState,
+    /// Two keys of an object name the same field (also after stripping `.$`).
+    DuplicateKey,
+    /// A malformed JSONPath, or a path where a reference path is required.
+    Path,
+    /// A malformed intrinsic function call.
+    Intrinsic,
+    /// `States.ALL` not alone or not in the last retrier or catcher.
+    StatesAll,
+    /// A choice rule with no comparison, several, or a misplaced `Variable`.
+    ChoiceRule,
+    /// A variable name AWS rejects.
+    VariableName,
+    /// A malformed JSONata expression string.
+    Jsonata,
 }
 
 impl fmt::Display for Problem {

@@ -1,0 +1,43 @@
+//! Validation of any ASL document, as JSON. Each rule reports a [`Problem`] with the JSON pointer of the value to
+//! change. The rules are at least those of AWS's statelint, the asl-validator package and AWS CDK's synth checks,
+//! plus graph rules none of them has (islands, loops without a way out).
+
+mod choice;
+mod errors;
+mod fields;
+mod payload;
+mod scope;
+mod states;
+
+use crate::validate::{Problem, Rule};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub use fields::QueryLanguage;
+
+/// Collects problems while walking a document.
+pub(crate) struct Checker {
+    problems: Vec<Problem>,
+    /// Every state name with the pointer of its first declaration: names are unique across the whole machine.
+    names: BTreeMap<String, String>,
+}
+
+impl Checker {
+    pub(crate) fn report(&mut self, rule: Rule, pointer: String, message: String) {
+        self.problems.push(Problem {
+            rule,
+            pointer,
+            message,
+        });
+    }
+}
+
+/// Every problem of the document, in document order; empty when AWS would accept it.
+pub fn validate_document(document: &Value) -> Vec<Problem> {
+    let mut checker = Checker {
+        problems: Vec::new(),
+        names: BTreeMap::new(),
+    };
+    checker.machine(document);
+    checker.problems
+}

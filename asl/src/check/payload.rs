@@ -1,0 +1,201 @@
+//! Values that hold paths or expressions: path fields, payload templates (`"key.$": "$.path"`), intrinsic calls,
+//! `Assign`, and JSONata strings.
+
+use super::fields::{escape, QueryLanguage};
+use super::states::is_jsonata;
+use super::Checker;
+use crate::path::{Path, Root};
+use crate::validate::Rule;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+impl Checker {
+    /// `InputPath`/`OutputPath` (any path) or `ResultPath` (a reference path); `null` is allowed.
+    pub(crate) fn path_or_null(&mut self, at: &str, key: &str, value: &Value, reference: bool) {
+        match value {
+            Value::Null => {}
+            Value::String(text) => {
+                match Path::parse(text) {
+                    Ok(path) if reference && !path.is_reference() => self.report(
+                        Rule::Path,
+                        at.to_owned(),
+                        format!("`{key}` must be a reference path (names and indexes only, no `*`, `..`, slices or filters), not `{text}`"),
+                    ),
+                    Ok(path) if reference && path.root != Root::Input => self.report(
+                        Rule::Path,
+                        at.to_owned(),
+                        format!("`{key}` must start with `$.` (the state's input), not `{text}`"),
+                    ),
+                    Ok(_) => {}
+                    Err(error) => self.report(Rule::Path, at.to_owned(), error.message),
+                }
+            }
+            _ => self.report(Rule::FieldType, at.to_owned(), format!("`{key}` must be a path string or null")),
+        }
+    }
+
+    /// A field that takes a reference path: `SecondsPath`, `ItemsPath`, `MaxConcurrencyPath`, ...
+    pub(crate) fn reference_path_field(&mut self, at: &str, key: &str, value: &Value) {
+        match value.as_str() {
+            Some(text) => match Path::parse(text) {
+                Ok(path) if !path.is_reference() => self.report(
+                    Rule::Path,
+                    at.to_owned(),
+                    format!(
+                        "`{key}` must be a reference path (names and indexes only), not `{text}`"
+                    ),
+                ),
+                Ok(_) => {}
+                Err(error) => self.report(Rule::Path, at.to_owned(), error.message),
+            },
+            None => self.report(
+                Rule::FieldType,
+                at.to_owned(),
+                format!("`{key}` must be a path string"),
+            ),
+        }
+    }
+
+    /// A payload template: an object whose `.$` keys hold paths or intrinsic calls, at any depth.
+    pub(crate) fn template_field(
+        &mut self,
+        at: &str,
+        key: &str,
+        value: &Value,
+        language: QueryLanguage,
+    ) {
+        match (value, language) {
+            (Value::Object(_), QueryLanguage::JsonPath) => self.template(at, value),
+            (_, QueryLanguage::Jsonata) => self.jsonata_value(at, value),
+            (_, QueryLanguage::JsonPath) => self.report(
+                Rule::FieldType,
+                at.to_owned(),
+                format!("`{key}` must be a JSON object"),
+            ),
+        }
+    }
+
+    fn template(&mut self, at: &str, value: &Value) {
+        match value {
+            Value::Object(object) => {
+                let mut stripped: BTreeMap<&str, &str> = BTreeMap::new();
+                for (key, item) in object {
+                    let item_at = format!("{at}/{}", escape(key));
+                    let bare = key.strip_suffix(".$").unwrap_or(key);
+                    if let Some(first) = stripped.insert(bare, key) {
+                        self.report(
+                            Rule::DuplicateKey,
+                            item_at.clone(),
+                            format!("`{key}` and `{first}` name the same field `{bare}`: keep one"),
+                        );
+                    }
+                    if key.ends_with(".$") {
+                        match item.as_str() {
+                            Some(expression) => self.expression(&item_at, key, expression),
+                            None => self.report(
+                                Rule::FieldType,
+                                item_at,
+                                format!("`{key}` ends in `.$`, so its value must be a path or an intrinsic function string"),
+                            ),
+                        }
+                    } else {
+                        self.template(&item_at, item);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.template(&format!("{at}/{i}"), item);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The value of a `.$` key: a path (input, context or variable) or an intrinsic call.
+    fn expression(&mut self, at: &str, key: &str, expression: &str) {
+        if crate::intrinsic::looks_like_call(expression) {
+            self.intrinsic(at, expression);
+        } else if let Err(error) = Path::parse(expression) {
+            self.report(
+                Rule::Path,
+                at.to_owned(),
+                format!("`{key}`: {}", error.message),
+            );
+        }
+    }
+
+    pub(crate) fn intrinsic(&mut self, at: &str, expression: &str) {
+        if let Err(error) = crate::intrinsic::parse(expression) {
+            self.report(Rule::Intrinsic, at.to_owned(), error.message);
+        }
+    }
+
+    /// `Assign`: an object of variable names; in JSONPath the values are templates, in JSONata expressions.
+    pub(crate) fn assign(&mut self, at: &str, value: &Value, language: QueryLanguage) {
+        let Some(object) = value.as_object() else {
+            self.report(
+                Rule::FieldType,
+                at.to_owned(),
+                "`Assign` must be an object of variable names and values".into(),
+            );
+            return;
+        };
+        for key in object.keys() {
+            let name = key.strip_suffix(".$").unwrap_or(key);
+            if !is_variable_name(name) {
+                self.report(
+                    Rule::VariableName,
+                    format!("{at}/{}", escape(key)),
+                    format!("`{name}` is not a variable name: start with a letter or `_`, then letters, digits or `_` (at most 80 characters)"),
+                );
+            }
+        }
+        match language {
+            QueryLanguage::JsonPath => self.template(at, value),
+            QueryLanguage::Jsonata => self.jsonata_value(at, value),
+        }
+    }
+
+    /// Strings that open a JSONata expression must close it.
+    pub(crate) fn jsonata_value(&mut self, at: &str, value: &Value) {
+        match value {
+            Value::String(text) => {
+                let trimmed = text.trim();
+                if trimmed.starts_with("{%") && !is_jsonata(trimmed) {
+                    self.report(
+                        Rule::Jsonata,
+                        at.to_owned(),
+                        "a JSONata expression starts with `{%` and ends with `%}`".into(),
+                    );
+                }
+                if is_jsonata(trimmed) && trimmed[2..trimmed.len() - 2].trim().is_empty() {
+                    self.report(
+                        Rule::Jsonata,
+                        at.to_owned(),
+                        "the JSONata expression is empty".into(),
+                    );
+                }
+            }
+            Value::Object(object) => {
+                for (key, item) in object {
+                    self.jsonata_value(&format!("{at}/{}", escape(key)), item);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.jsonata_value(&format!("{at}/{i}"), item);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// AWS's variable names: a letter or `_`, then letters, digits or `_`; at most 80 characters.
+pub fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.chars().count() <= 80
+        && chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}

@@ -1,0 +1,39 @@
+//! Every definition in `../shared/conformance/aws-recorded.jsonl` ran on AWS Step Functions, so the validator must
+//! accept each one. (Skipped, with a notice, when the shared folder is not beside the repository.)
+
+use std::path::Path;
+
+#[test]
+fn every_definition_aws_ran_is_valid() {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/aws-recorded.jsonl");
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        eprintln!("SKIPPED: {} not found", file.display());
+        return;
+    };
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let case: serde_json::Value = serde_json::from_str(line).unwrap();
+        let problems = stepfn_asl::validate_document(&case["definition"]);
+        checked += 1;
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{}: {}",
+                case["id"],
+                problems
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+    }
+    assert!(checked > 0);
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} definitions rejected:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -1,138 +1,182 @@
-//! The stepfn Lambda entry point against a hand-written `lambda_runtime::service_fn` handler doing the same serde
-//! work, per invocation, on the same events.
+//! The stepfn Lambda entry point against hand-written `lambda_runtime::service_fn` handlers doing the same serde
+//! work, per invocation, on the example's seed event and on one with a 4 KiB message.
 //!
-//! Group `invoke` calls each Lambda service through `tower::Service::call`, as `lambda_runtime` does once it has
-//! the event, on a `LambdaEvent<Value>` built outside the timed section (`iter_batched`):
-//! - `stepfn`: the service `stepfn::lambda::serve_handler` builds for `Handler::of::<uppercase_message>()`
-//!   (`lambda_runtime::Context` into `stepfn::Context`, `serde_path_to_error` into `ApiEvent`, the step under
-//!   `catch_unwind` in a boxed future, the output to a `Value`);
-//! - `handwritten`: `service_fn(stepfn_bench::handwritten::handler)` (`from_value::<ApiEvent>`, the same body work,
-//!   `to_value`).
+//! Each case runs what `lambda_runtime` does for one buffered invocation: the request body bytes into the handler's
+//! event type (with `serde_path_to_error`, as `lambda_runtime` does), the service call, the response to bytes.
+//! - `stepfn`: `service_fn(stepfn::lambda::invocation::<uppercase_message>)`, the very function the deployed binary
+//!   runs per event;
+//! - `handwritten_typed`: the idiomatic hand-written handler on `LambdaEvent<ApiEvent>` (the baseline);
+//! - `handwritten_value`: a hand-written handler on `LambdaEvent<serde_json::Value>`.
 //!
-//! Group `request` adds what `lambda_runtime` does around the service for a buffered response: the request body
-//! bytes into the handler's event type and the response to bytes. There `handwritten_typed` is the idiomatic
-//! hand-written handler on `LambdaEvent<ApiEvent>`, with no `Value` in between.
+//! After the criterion groups, the ratio stepfn / handwritten_typed is measured again with the two interleaved
+//! round by round (a b b a ...), which a shared machine disturbs far less than timings taken apart, and printed as
+//! `overhead ratio <event>: 1.xxx (target <= 1.05)`.
 
-#[path = "../common/variants.rs"]
-mod variants;
-
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use lambda_runtime::{service_fn, LambdaEvent, Service};
-use serde_json::Value;
+use criterion::{criterion_group, BatchSize, Criterion};
+use lambda_runtime::{service_fn, Context, LambdaEvent, Service};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::json;
+use std::fmt::Debug;
+use std::future::Future;
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use stepfn_bench::handwritten;
-use variants::{events, lambda_context, stepfn_fn};
+use tokio::runtime::Runtime;
 
-fn runtime() -> tokio::runtime::Runtime {
+type Request = (Vec<u8>, Context);
+
+fn runtime() -> Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap()
 }
 
-/// Checks, before timing, that both services answer the same.
-fn check_same_answers(events: &[(&str, Value)]) {
+/// The seed event and one whose message is 4 KiB, as request body bytes.
+fn events() -> Vec<(&'static str, Vec<u8>)> {
+    let seed = json!({ "body": "{\"message\": \"hello\"}" });
+    let message: String = "hello stepfn, ".repeat(300).chars().take(4096).collect();
+    let large = json!({ "body": serde_json::to_string(&json!({ "message": message })).unwrap() });
+    vec![
+        ("seed", serde_json::to_vec(&seed).unwrap()),
+        ("4KiB", serde_json::to_vec(&large).unwrap()),
+    ]
+}
+
+/// A context as the Runtime API gives one.
+fn context() -> Context {
+    let mut context = Context::default();
+    context.request_id = "8476a536-e9f4-11e8-9739-2dfe598c3fcd".to_owned();
+    context.deadline = 1_542_409_706_888;
+    context.invoked_function_arn =
+        "arn:aws:lambda:us-east-2:123456789012:function:uppercase".to_owned();
+    context
+}
+
+/// One invocation as `lambda_runtime` runs it: body bytes in, response bytes out.
+fn call<T, S>(service: &mut S, (body, context): Request) -> impl Future<Output = Vec<u8>>
+where
+    T: DeserializeOwned,
+    S: Service<LambdaEvent<T>>,
+    S::Response: Serialize,
+    S::Error: Debug,
+{
+    let payload: T =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body)).unwrap();
+    let response = service.call(LambdaEvent::new(payload, context));
+    async move { serde_json::to_vec(&response.await.unwrap()).unwrap() }
+}
+
+macro_rules! case {
+    ($handler:expr) => {{
+        let mut service = service_fn($handler);
+        move |request: Request| call(&mut service, request)
+    }};
+}
+
+fn bench(c: &mut Criterion) {
     let rt = runtime();
-    let mut stepfn_service = service_fn(stepfn_fn());
-    let mut handwritten_service = service_fn(handwritten::handler);
-    for (name, event) in events {
-        let ours = rt
-            .block_on(stepfn_service.call(LambdaEvent::new(event.clone(), lambda_context())))
-            .unwrap();
-        let theirs = rt
-            .block_on(handwritten_service.call(LambdaEvent::new(event.clone(), lambda_context())))
-            .unwrap();
-        assert_eq!(ours, theirs, "the services answer {name} differently");
+    for (name, body) in events() {
+        let mut group = c.benchmark_group(format!("invocation/{name}"));
+        group
+            .measurement_time(Duration::from_secs(4))
+            .warm_up_time(Duration::from_secs(1));
+        let setup = || (body.clone(), context());
+        let mut stepfn = case!(stepfn::lambda::invocation::<message_pipeline::uppercase_message>);
+        group.bench_function("stepfn", |b| {
+            b.to_async(&rt)
+                .iter_batched(setup, &mut stepfn, BatchSize::SmallInput)
+        });
+        let mut typed = case!(handwritten::typed_handler);
+        group.bench_function("handwritten_typed", |b| {
+            b.to_async(&rt)
+                .iter_batched(setup, &mut typed, BatchSize::SmallInput)
+        });
+        let mut value = case!(handwritten::handler);
+        group.bench_function("handwritten_value", |b| {
+            b.to_async(&rt)
+                .iter_batched(setup, &mut value, BatchSize::SmallInput)
+        });
+        group.finish();
     }
 }
 
-fn invoke(c: &mut Criterion) {
-    let events = events();
-    check_same_answers(&events);
+/// Times `n` invocations; inputs are built before and outputs dropped after the timed section.
+fn round<F: Future<Output = Vec<u8>>>(
+    rt: &Runtime,
+    n: usize,
+    body: &[u8],
+    call: &mut impl FnMut(Request) -> F,
+) -> f64 {
+    let inputs: Vec<Request> = (0..n).map(|_| (body.to_vec(), context())).collect();
+    let mut outputs = Vec::with_capacity(n);
+    let start = Instant::now();
+    rt.block_on(async {
+        for input in inputs {
+            outputs.push(call(black_box(input)).await);
+        }
+    });
+    let elapsed = start.elapsed();
+    drop(black_box(outputs));
+    elapsed.as_nanos() as f64 / n as f64
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The stepfn / hand-written ratio, interleaved round by round.
+fn interleaved_ratios() {
     let rt = runtime();
-    let mut group = c.benchmark_group("invoke");
-    for (name, event) in &events {
-        let setup = || LambdaEvent::new(event.clone(), lambda_context());
-
-        // Exactly the service `stepfn::lambda::serve_handler` hands to `lambda_runtime::run`.
-        let mut service = service_fn(stepfn_fn());
-        group.bench_function(format!("stepfn/{name}"), |b| {
-            b.to_async(&rt).iter_batched(
-                setup,
-                |event| service.call(black_box(event)),
-                BatchSize::SmallInput,
-            )
-        });
-
-        let mut service = service_fn(handwritten::handler);
-        group.bench_function(format!("handwritten/{name}"), |b| {
-            b.to_async(&rt).iter_batched(
-                setup,
-                |event| service.call(black_box(event)),
-                BatchSize::SmallInput,
-            )
-        });
+    for (name, body) in events() {
+        let mut ours = case!(stepfn::lambda::invocation::<message_pipeline::uppercase_message>);
+        let mut theirs = case!(handwritten::typed_handler);
+        let (mut times_ours, mut times_theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for k in 0..110 {
+            let (a, b) = if k % 2 == 0 {
+                let a = round(&rt, 2000, &body, &mut ours);
+                (a, round(&rt, 2000, &body, &mut theirs))
+            } else {
+                let b = round(&rt, 2000, &body, &mut theirs);
+                (round(&rt, 2000, &body, &mut ours), b)
+            };
+            if k >= 10 {
+                times_ours.push(a);
+                times_theirs.push(b);
+                ratios.push(a / b);
+            }
+        }
+        println!(
+            "overhead ratio {name}: {:.3} (target <= 1.05); stepfn {:.0} ns, handwritten {:.0} ns per invocation",
+            median(ratios),
+            median(times_ours),
+            median(times_theirs)
+        );
     }
-    group.finish();
 }
 
-fn request(c: &mut Criterion) {
+/// Both answer the same bytes before anything is timed.
+fn check_same_answers() {
     let rt = runtime();
-    let mut group = c.benchmark_group("request");
-    for (name, event) in &events() {
-        let bytes = serde_json::to_vec(event).unwrap();
-        let setup = || (bytes.clone(), lambda_context());
-
-        let mut service = service_fn(stepfn_fn());
-        group.bench_function(format!("stepfn/{name}"), |b| {
-            b.to_async(&rt).iter_batched(
-                setup,
-                |(body, context)| {
-                    let payload: Value = serde_json::from_slice(black_box(&body)).unwrap();
-                    let response = service.call(LambdaEvent::new(payload, context));
-                    async move { serde_json::to_vec(&response.await.unwrap()).unwrap() }
-                },
-                BatchSize::SmallInput,
-            )
-        });
-
-        let mut service = service_fn(handwritten::handler);
-        group.bench_function(format!("handwritten/{name}"), |b| {
-            b.to_async(&rt).iter_batched(
-                setup,
-                |(body, context)| {
-                    let payload: Value = serde_json::from_slice(black_box(&body)).unwrap();
-                    let response = service.call(LambdaEvent::new(payload, context));
-                    async move { serde_json::to_vec(&response.await.unwrap()).unwrap() }
-                },
-                BatchSize::SmallInput,
-            )
-        });
-
-        let mut service = service_fn(handwritten::typed_handler);
-        group.bench_function(format!("handwritten_typed/{name}"), |b| {
-            b.to_async(&rt).iter_batched(
-                setup,
-                |(body, context)| {
-                    let payload: handwritten::ApiEvent =
-                        serde_json::from_slice(black_box(&body)).unwrap();
-                    let response = service.call(LambdaEvent::new(payload, context));
-                    async move { serde_json::to_vec(&response.await.unwrap()).unwrap() }
-                },
-                BatchSize::SmallInput,
-            )
-        });
+    for (name, body) in events() {
+        let ours = rt.block_on(case!(
+            stepfn::lambda::invocation::<message_pipeline::uppercase_message>
+        )((body.clone(), context())));
+        let theirs = rt.block_on(case!(handwritten::typed_handler)((body, context())));
+        assert_eq!(ours, theirs, "the two answer the {name} event differently");
     }
-    group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
-        .sample_size(60);
-    targets = invoke, request
+criterion_group!(benches, bench);
+
+fn main() {
+    check_same_answers();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    if filter.is_none_or(|f| "ratio".contains(&f) || f.contains("ratio")) {
+        interleaved_ratios();
+    }
 }
-criterion_main!(benches);

@@ -237,6 +237,7 @@ fn generate(function: &ItemFn, args: &StepArgs, shape: &StepFn<'_>) -> TokenStre
             const NAME: &'static str = #state_name;
             const FN_NAME: &'static str = #fn_name;
             const RESOURCE_KEY: &'static str = #resource_key;
+            const TAKES_CONTEXT: bool = #takes_context;
 
             #[allow(unused_variables)]
             fn call(input: Self::Input, context: ::stepfn::Context) -> impl #not_send {

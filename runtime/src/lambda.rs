@@ -4,14 +4,19 @@
 //! (`_HANDLER`) names, so `cargo lambda build` gives one `bootstrap` that every function of the workflow deploys,
 //! each with its own handler. With a single step the handler setting may be left at `bootstrap`.
 
-use crate::invoke::{invoke_boxed, Invocation};
+use crate::invoke::{invoke_boxed, invoke_input, Invocation, StepInput};
 use crate::panic_report;
-use crate::{Context, Step, Workflow};
+use crate::{Context, ErrorPayload, Step, Workflow};
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde_json::Value;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 
-/// A step as the entry point sees it: its names and how to invoke it on JSON.
+/// Serving one step until the Lambda runtime stops.
+type Serving = Pin<Box<dyn Future<Output = Result<(), ServeError>>>>;
+
+/// A step as the entry point sees it: its names, how to invoke it on JSON, and how to serve it.
 #[derive(Clone, Copy)]
 pub struct Handler {
     /// The Task state name.
@@ -21,6 +26,7 @@ pub struct Handler {
     /// The key of the ARN placeholder, `${<resource_key>FunctionArn}`.
     pub resource_key: &'static str,
     invoke: fn(Value, Context) -> Invocation,
+    serve: fn() -> Serving,
 }
 
 impl Handler {
@@ -30,12 +36,19 @@ impl Handler {
             fn_name: S::FN_NAME,
             resource_key: S::RESOURCE_KEY,
             invoke: invoke_boxed::<S>,
+            serve: || Box::pin(serve::<S>()),
         }
     }
 
     /// Invokes the step on a JSON event.
     pub fn invoke(&self, event: Value, context: Context) -> Invocation {
         (self.invoke)(event, context)
+    }
+
+    /// Serves the step as a Lambda function until the runtime stops. The step's type is erased once, here, so
+    /// each invocation runs unboxed.
+    pub async fn serve(&self) -> Result<(), ServeError> {
+        (self.serve)().await
     }
 
     fn answers_to(&self, handler: &str) -> bool {
@@ -96,26 +109,32 @@ pub fn select(handlers: &[Handler], handler: Option<&str>) -> Result<Handler, Se
     })
 }
 
-/// Serves one step as a Lambda function until the runtime stops.
-pub async fn serve_handler(handler: Handler) -> Result<(), ServeError> {
+/// Serves step `S` as a Lambda function until the runtime stops.
+pub async fn serve<S: Step>() -> Result<(), ServeError> {
     panic_report::install();
-    let service = service_fn(move |event: LambdaEvent<Value>| async move {
-        let _in_progress =
-            panic_report::InProgress::start(&event.context.request_id, handler.state_name);
-        handler.invoke(event.payload, event.context.into()).await
-    });
+    let service = service_fn(|event: LambdaEvent<StepInput<S::Input>>| invocation::<S>(event));
     lambda_runtime::run(service)
         .await
         .map_err(|e| ServeError::Runtime(e.to_string()))
 }
 
-/// Serves step `S` as a Lambda function.
-pub async fn serve<S: Step>() -> Result<(), ServeError> {
-    serve_handler(Handler::of::<S>()).await
+/// One Lambda invocation of step `S`, as [`serve`] runs it for each event: `lambda_runtime` reads the request bytes
+/// straight into the step's input and writes its output straight to the response, with no `serde_json::Value`.
+pub async fn invocation<S: Step>(
+    event: LambdaEvent<StepInput<S::Input>>,
+) -> Result<S::Output, ErrorPayload> {
+    #[cfg(panic = "abort")]
+    let _in_progress = panic_report::InProgress::start(&event.context.request_id, S::NAME);
+    let context = if S::TAKES_CONTEXT {
+        event.context.into()
+    } else {
+        Context::default()
+    };
+    invoke_input::<S>(event.payload, context).await
 }
 
 /// Serves the step of workflow `W` that the `_HANDLER` environment variable names.
 pub async fn serve_workflow<W: Workflow>() -> Result<(), ServeError> {
     let handler = select(&W::handlers(), std::env::var("_HANDLER").ok().as_deref())?;
-    serve_handler(handler).await
+    handler.serve().await
 }

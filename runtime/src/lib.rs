@@ -51,7 +51,7 @@ mod workflow;
 
 pub use accepts::Accepts;
 pub use error::{names as error_names, ErrorPayload, StepError};
-pub use invoke::{invoke, Invocation};
+pub use invoke::{invoke, Invocation, StepInput};
 pub use main_entry::main;
 pub use step::{Context, Step};
 pub use workflow::{placeholder, MissingSubstitution, Workflow};

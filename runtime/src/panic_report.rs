@@ -17,8 +17,10 @@ use std::time::Duration;
 static CURRENT: Mutex<Option<(String, &'static str)>> = Mutex::new(None);
 
 /// Marks an invocation as in progress until dropped.
+#[cfg_attr(panic = "unwind", allow(dead_code))]
 pub(crate) struct InProgress;
 
+#[cfg_attr(panic = "unwind", allow(dead_code))]
 impl InProgress {
     pub(crate) fn start(request_id: &str, state_name: &'static str) -> Self {
         if cfg!(panic = "abort") {

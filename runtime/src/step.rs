@@ -22,6 +22,8 @@ pub trait Step: 'static {
     const FN_NAME: &'static str;
     /// The key of the function's ARN in the definition's placeholders: `${<RESOURCE_KEY>FunctionArn}`.
     const RESOURCE_KEY: &'static str;
+    /// Whether the function takes a [`Context`]; when it does not, the entry point does not build one.
+    const TAKES_CONTEXT: bool = true;
 
     /// Runs the step's function.
     fn call(

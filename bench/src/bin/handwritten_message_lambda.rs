@@ -2,9 +2,9 @@
 //! the `message-pipeline` binary's Lambda side (same event, same response, same error names).
 
 use lambda_runtime::{service_fn, Error};
-use stepfn_bench::handwritten::handler;
+use stepfn_bench::handwritten::typed_handler;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    lambda_runtime::run(service_fn(handler)).await
+    lambda_runtime::run(service_fn(typed_handler)).await
 }

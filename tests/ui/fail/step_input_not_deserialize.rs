@@ -2,6 +2,6 @@
 struct Order;
 
 #[stepfn::step]
-async fn validate_order(order: Order) -> Result<u32, std::convert::Infallible> { Ok(1) }
+async fn validate_order(_order: Order) -> Result<u32, std::convert::Infallible> { Ok(1) }
 
 fn main() {}

@@ -96,4 +96,23 @@ pub mod __private {
     pub enum Never {}
     /// Implemented by nothing: the bound of the probe impl that never holds.
     pub trait Impossible {}
+
+    /// Whether `names` holds `name`, at compile time: the check behind a `Retry`/`Catch` on a step.
+    pub const fn raises(names: &[&str], name: &str) -> bool {
+        let mut i = 0;
+        while i < names.len() {
+            let (a, b) = (names[i].as_bytes(), name.as_bytes());
+            if a.len() == b.len() {
+                let mut j = 0;
+                while j < a.len() && a[j] == b[j] {
+                    j += 1;
+                }
+                if j == a.len() {
+                    return true;
+                }
+            }
+            i += 1;
+        }
+        false
+    }
 }

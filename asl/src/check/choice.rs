@@ -6,7 +6,7 @@ use super::scope::Edges;
 use super::states::is_jsonata;
 use super::Checker;
 use crate::path::Path;
-use crate::validate::Rule;
+use crate::problem::Rule;
 use serde_json::{Map, Value};
 
 /// The kind of value a comparison operator takes.

@@ -3,7 +3,7 @@
 use super::fields::QueryLanguage;
 use super::scope::Edges;
 use super::Checker;
-use crate::validate::Rule;
+use crate::problem::Rule;
 use serde_json::{Map, Value};
 
 /// The error names Step Functions itself raises.

@@ -1,7 +1,7 @@
 //! Which fields each state type may have, under each query language, and the type checks every field shares.
 
 use super::Checker;
-use crate::validate::Rule;
+use crate::problem::Rule;
 use serde_json::{Map, Value};
 
 /// The query language a state is evaluated in.
@@ -150,7 +150,7 @@ impl Checker {
             } else {
                 let hint = crate::closest(key, allowed.iter().copied())
                     .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
+                    .unwrap_or_else(|| format!("; expected one of {}", allowed.join(", ")));
                 format!("unknown field `{key}` in {what}{hint}")
             };
             self.report(Rule::UnknownField, format!("{at}/{}", escape(key)), message);

@@ -9,7 +9,7 @@ mod payload;
 mod scope;
 mod states;
 
-use crate::validate::{Problem, Rule};
+use crate::problem::{Problem, Rule};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -5,7 +5,7 @@ use super::fields::{escape, QueryLanguage};
 use super::states::is_jsonata;
 use super::Checker;
 use crate::path::{Path, Root};
-use crate::validate::Rule;
+use crate::problem::Rule;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 
 use super::fields::{escape, QueryLanguage};
 use super::Checker;
-use crate::validate::Rule;
+use crate::problem::Rule;
 use crate::{check_state_name, closest};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, VecDeque};

@@ -3,7 +3,7 @@
 use super::fields::{allowed, allowed_in_other_language, QueryLanguage};
 use super::scope::Edges;
 use super::Checker;
-use crate::validate::Rule;
+use crate::problem::Rule;
 use serde_json::{Map, Value};
 
 const STATE_TYPES: &[&str] = &[

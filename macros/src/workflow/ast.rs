@@ -12,7 +12,7 @@
 //! A chain node is a step (a function path: a Task state named by the step), a declaration, a reference to a
 //! state declared elsewhere (a capitalised name or a string), or `end`.
 
-use super::value::Fields;
+use super::value::{Fields, Value};
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
@@ -230,23 +230,48 @@ impl Node {
 }
 
 impl WorkflowInput {
-    /// Every step path the workflow names, first occurrence first, each once.
+    /// Every step path the workflow names, nested scopes included, first occurrence first, each once.
     pub fn step_paths(&self) -> Vec<&Path> {
         let mut paths: Vec<&Path> = Vec::new();
-        for node in self.chains.iter().flat_map(|c| &c.nodes) {
-            let path = match node {
-                Node::Step { path, .. } => path,
-                Node::Decl(Decl {
-                    arg: Some(TaskTarget::Step(path)),
-                    ..
-                }) => path,
-                _ => continue,
-            };
+        collect_paths(&self.chains, &mut paths);
+        paths
+    }
+}
+
+fn collect_paths<'a>(chains: &'a [Chain], paths: &mut Vec<&'a Path>) {
+    for node in chains.iter().flat_map(|c| &c.nodes) {
+        let (path, fields) = match node {
+            Node::Step { path, fields } => (Some(path), fields.as_ref()),
+            Node::Decl(Decl { arg, fields, .. }) => match arg {
+                Some(TaskTarget::Step(path)) => (Some(path), fields.as_ref()),
+                _ => (None, fields.as_ref()),
+            },
+            _ => (None, None),
+        };
+        if let Some(path) = path {
             if !paths.iter().any(|p| path_key(p) == path_key(path)) {
                 paths.push(path);
             }
         }
-        paths
+        for value in fields
+            .into_iter()
+            .flat_map(|f| &f.entries)
+            .map(|f| &f.value)
+        {
+            collect_nested(value, paths);
+        }
+    }
+}
+
+fn collect_nested<'a>(value: &'a Value, paths: &mut Vec<&'a Path>) {
+    match value {
+        Value::Workflow(sub, _) => collect_paths(&sub.chains, paths),
+        Value::Array(items, _) => items.iter().for_each(|v| collect_nested(v, paths)),
+        Value::Object(fields, _) => fields
+            .entries
+            .iter()
+            .for_each(|f| collect_nested(&f.value, paths)),
+        _ => {}
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::artifact;
 use super::ast::WorkflowInput;
-use super::lower::{lower, Edge, StepInfo};
+use super::lower::{lower, Edge, ExpectedError, StepInfo};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::{LitStr, Path};
@@ -23,7 +23,7 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
             return Ok(quote!(#item #errors));
         }
     };
-    let definition = stepfn_asl::to_pretty_json(&lowered.machine);
+    let definition = stepfn_asl::to_pretty_json(&lowered.document);
     let file = artifact::write(&name.to_string(), &definition).map_err(|message| {
         syn::Error::new(
             name.span(),
@@ -42,11 +42,13 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
         .iter()
         .enumerate()
         .map(|(i, edge)| edge_probe(i, edge, name.span()));
+    let error_checks = lowered.expected_errors.iter().map(expected_error_check);
     Ok(quote! {
         #item
         #[doc(hidden)]
         #[allow(non_snake_case, dead_code)]
         const _: () = { #(#probes)* };
+        #(#error_checks)*
     })
 }
 
@@ -118,5 +120,25 @@ fn edge_probe(index: usize, edge: &Edge, anchor: Span) -> TokenStream {
             fn __check<Prev: #trait_name<Next, Marker>, Next, Marker>() {}
             #check;
         }
+    }
+}
+
+/// A constant that fails to evaluate, at the error name, when the step's error type cannot raise that name.
+fn expected_error_check(expected: &ExpectedError) -> TokenStream {
+    let ExpectedError {
+        step,
+        state,
+        name,
+        span,
+    } = expected;
+    let message = format!(
+        "step `{state}` cannot raise `{name}`: its error type names other errors (see its `StepError` derive); \
+         match one of those, or a `States.*` error such as `States.ALL` or `States.TaskFailed`"
+    );
+    quote_spanned! {*span=>
+        const _: () = ::stepfn::__private::std::assert!(
+            ::stepfn::__private::raises(<<#step as ::stepfn::Step>::Error as ::stepfn::StepError>::NAMES, #name),
+            #message
+        );
     }
 }

@@ -1,16 +1,17 @@
-//! Lowering: the parsed workflow plus what each step told us (its state name) becomes a `stepfn_asl` document,
-//! a map from JSON pointers back to the user's tokens, and the step-to-step edges whose types rustc must check.
-//! Then the shared ASL validator runs, and each problem it finds is reported at the token it points to.
+//! Lowering: the parsed workflow, plus what each step told us (its state name), becomes the ASL document as JSON,
+//! a map from JSON pointers back to the user's tokens, the step-to-step edges whose types rustc must check, and the
+//! error names each step's `Retry`/`Catch` expects. Then the shared validator of `stepfn_asl` checks the document,
+//! and each problem it finds is reported at the token its pointer leads to.
 
 use super::ast::{path_key, Chain, Decl, Node, StateName, TaskTarget, WorkflowInput};
-use super::value::{Field, Fields, Value};
+use super::value::{Field, Fields, SubWorkflow, Value};
 use proc_macro2::Span;
-use std::collections::{BTreeMap, HashMap};
-use stepfn_asl::{state_pointer, Fail, Pass, Rule, State, StateMachine, Succeed, Task, Transition};
+use serde_json::{json, Map};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use stepfn_asl::{state_pointer, Rule};
 use syn::Path;
 
 pub const STATE_TYPES: &str = "Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map";
-const TOP_LEVEL_FIELDS: &[&str] = &["Comment", "Version", "TimeoutSeconds"];
 
 /// What a step's resolver macro reported about it.
 pub struct StepInfo {
@@ -27,9 +28,18 @@ pub struct Edge {
     pub span: Span,
 }
 
+/// An error name that a `Retry` or `Catch` on a step expects the step to raise.
+pub struct ExpectedError {
+    pub step: Path,
+    pub state: String,
+    pub name: String,
+    pub span: Span,
+}
+
 pub struct Lowered {
-    pub machine: StateMachine,
+    pub document: serde_json::Value,
     pub edges: Vec<Edge>,
+    pub expected_errors: Vec<ExpectedError>,
 }
 
 /// Where a node of a chain leads.
@@ -39,25 +49,35 @@ enum Target {
     End(Span),
 }
 
-struct Lowering<'a> {
-    steps: HashMap<String, &'a StepInfo>,
-    states: stepfn_asl::IndexMap<String, State>,
-    /// Which step a state runs, for states that run one.
-    step_of: HashMap<String, &'a Path>,
-    /// The node that declared each state.
-    origin: HashMap<String, Origin>,
-    spans: BTreeMap<String, Span>,
-    errors: Vec<syn::Error>,
-    /// Names whose declaration was rejected: references to them are not reported again.
-    rejected: Vec<String>,
-    /// Set when an error left the graph incomplete; its reachability problems would then be consequences.
-    graph_incomplete: bool,
+/// The tokens behind a pointer: the key (for problems with the field itself) and the value.
+#[derive(Clone, Copy)]
+struct Tokens {
+    key: Span,
+    value: Span,
 }
 
-#[derive(PartialEq)]
-enum Origin {
-    Step(String),
-    Decl,
+/// One state being built, in the scope that holds it.
+struct Building<'a> {
+    object: Map<String, serde_json::Value>,
+    kind: String,
+    step: Option<&'a Path>,
+    origin: Option<String>,
+    fields: Option<&'a Fields>,
+}
+
+struct Lowering<'a> {
+    steps: HashMap<String, &'a StepInfo>,
+    spans: BTreeMap<String, Tokens>,
+    errors: Vec<syn::Error>,
+    /// Every state name of the machine (names are unique across scopes) and the step path that made it, if any.
+    names: HashMap<String, Option<String>>,
+    /// Pointers of `Next` set by arrows: unknown targets there are reported at the reference, with a suggestion.
+    arrow_pointers: BTreeSet<String>,
+    /// Names whose declaration was rejected: references to them are not reported again.
+    rejected: BTreeSet<String>,
+    graph_incomplete: bool,
+    edges: Vec<Edge>,
+    expected_errors: Vec<ExpectedError>,
 }
 
 pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lowered, syn::Error> {
@@ -66,61 +86,54 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
             .iter()
             .map(|(path, info)| (path_key(path), info))
             .collect(),
-        states: stepfn_asl::IndexMap::new(),
-        step_of: HashMap::new(),
-        origin: HashMap::new(),
         spans: BTreeMap::new(),
         errors: Vec::new(),
-        rejected: Vec::new(),
+        names: HashMap::new(),
+        arrow_pointers: BTreeSet::new(),
+        rejected: BTreeSet::new(),
         graph_incomplete: false,
+        edges: Vec::new(),
+        expected_errors: Vec::new(),
     };
-    let mut machine = lowering.top_level(&input.fields);
-
-    // Declare every state first, so chains may refer to states declared further down.
-    let targets: Vec<Vec<Option<Target>>> = input
-        .chains
-        .iter()
-        .map(|chain| {
-            chain
-                .nodes
-                .iter()
-                .map(|node| lowering.declare(node))
-                .collect()
-        })
-        .collect();
-    let mut edges = Vec::new();
-    for (chain, targets) in input.chains.iter().zip(&targets) {
-        lowering.link(chain, targets, &mut edges);
-    }
-    lowering.check_references(input);
-
-    match targets.first().and_then(|t| t.first()).cloned().flatten() {
-        Some(Target::State(start, span)) => {
-            machine.start_at = start;
-            lowering.spans.insert("/StartAt".into(), span);
+    for field in &input.fields.entries {
+        match field.key.as_str() {
+            "StartAt" => lowering.error(
+                field.key_span,
+                "`StartAt` is implied: the workflow starts at the first state of its first chain; remove this field",
+            ),
+            "States" => lowering.error(
+                field.key_span,
+                "states are written after the header as chains (`a -> b -> end;`): remove this field",
+            ),
+            _ => {}
         }
-        Some(Target::End(span)) => lowering.graph_error(
-            span,
-            "a workflow cannot start with `end`: start with a step or a state",
-        ),
-        None => {}
     }
-    machine.states = std::mem::take(&mut lowering.states);
+    let header: Vec<&Field> = input
+        .fields
+        .entries
+        .iter()
+        .filter(|f| !matches!(f.key.as_str(), "StartAt" | "States"))
+        .collect();
+    let document = lowering.scope("", &header, &input.chains, input.name.span());
 
-    for problem in stepfn_asl::validate(&machine) {
-        // Unknown names were reported at the reference, with a suggestion; graph problems of an incomplete graph
-        // are consequences of errors already reported.
+    for problem in stepfn_asl::validate_document(&document) {
         let consequence = matches!(
             problem.rule,
             Rule::Unreachable | Rule::NeverFinishes | Rule::NoTransition
         );
-        if problem.rule == Rule::UnknownState || (consequence && lowering.graph_incomplete) {
+        let reported_at_reference = problem.rule == Rule::UnknownState
+            && lowering.arrow_pointers.contains(&problem.pointer);
+        if reported_at_reference || (consequence && lowering.graph_incomplete) {
             continue;
         }
-        let span = lowering.span_of(&problem.pointer);
+        let span = lowering.span_of(&problem.pointer, problem.rule);
         let message = match problem.rule {
             Rule::NoTransition => {
-                let name = problem.pointer.trim_start_matches("/States/");
+                let name = problem
+                    .pointer
+                    .rsplit("/States/")
+                    .next()
+                    .unwrap_or_default();
                 format!("state `{name}` has no way on: continue it with `-> NextState` or end the workflow with `-> end`")
             }
             _ => problem.message,
@@ -133,7 +146,11 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
         all
     }) {
         Some(errors) => Err(errors),
-        None => Ok(Lowered { machine, edges }),
+        None => Ok(Lowered {
+            document,
+            edges: lowering.edges,
+            expected_errors: lowering.expected_errors,
+        }),
     }
 }
 
@@ -142,91 +159,129 @@ impl<'a> Lowering<'a> {
         self.errors.push(syn::Error::new(span, message));
     }
 
-    /// An error in the shape of the graph itself.
+    /// An error in the shape of the graph itself: reachability problems would be its consequences.
     fn graph_error(&mut self, span: Span, message: impl std::fmt::Display) {
         self.graph_incomplete = true;
         self.error(span, message);
     }
 
-    fn top_level(&mut self, fields: &Fields) -> StateMachine {
-        let mut machine = StateMachine {
-            comment: None,
-            start_at: String::new(),
-            version: None,
-            timeout_seconds: None,
-            states: Default::default(),
-        };
-        for field in &fields.entries {
-            let result = match field.key.as_str() {
-                "Comment" => string(field).map(|s| machine.comment = Some(s)),
-                "Version" => string(field).map(|s| machine.version = Some(s)),
-                "TimeoutSeconds" => seconds(field).map(|n| machine.timeout_seconds = Some(n)),
-                "StartAt" => Err(syn::Error::new(
-                    field.key_span,
-                    "`StartAt` is implied: the workflow starts at the first state of its first chain; remove this field",
-                )),
-                "States" => Err(syn::Error::new(
-                    field.key_span,
-                    "states are written after the header as chains (`a -> b -> end;`): remove this field",
-                )),
-                other => Err(unknown_field(field, other, "the workflow", TOP_LEVEL_FIELDS)),
-            };
-            self.push(result);
+    /// A scope (the machine, a branch, an item processor): its fields, `StartAt`, and `States` from its chains.
+    fn scope(
+        &mut self,
+        at: &str,
+        fields: &[&'a Field],
+        chains: &'a [Chain],
+        anchor: Span,
+    ) -> serde_json::Value {
+        let mut object = Map::new();
+        for field in fields {
+            let value = self.json(
+                &format!("{at}/{}", escape(&field.key)),
+                &field.value,
+                field.key_span,
+            );
+            object.insert(field.key.clone(), value);
         }
-        machine
+        let mut states: stepfn_asl::IndexMap<String, Building<'a>> = stepfn_asl::IndexMap::new();
+        let targets: Vec<Vec<Option<Target>>> = chains
+            .iter()
+            .map(|chain| {
+                chain
+                    .nodes
+                    .iter()
+                    .map(|node| self.declare(at, node, &mut states))
+                    .collect()
+            })
+            .collect();
+        for (chain, targets) in chains.iter().zip(&targets) {
+            self.link(at, chain, targets, &mut states);
+        }
+        self.check_references(chains, &states);
+        match targets.first().and_then(|t| t.first()).cloned().flatten() {
+            Some(Target::State(start, span)) => {
+                object.insert("StartAt".into(), json!(start));
+                self.record(format!("{at}/StartAt"), span, span);
+            }
+            Some(Target::End(span)) => self.graph_error(
+                span,
+                "a chain of states cannot start with `end`: start with a step or a state",
+            ),
+            None => {}
+        }
+        self.record(at.to_owned(), anchor, anchor);
+        let mut built = Map::new();
+        for (name, building) in states {
+            self.collect_expected_errors(&name, &building);
+            built.insert(name, serde_json::Value::Object(building.object));
+        }
+        object.insert("States".into(), serde_json::Value::Object(built));
+        serde_json::Value::Object(object)
     }
 
-    fn push(&mut self, result: syn::Result<()>) {
-        if let Err(error) = result {
-            self.errors.push(error);
-        }
-    }
-
-    /// Declares the state a node stands for, and says where the node leads.
-    fn declare(&mut self, node: &'a Node) -> Option<Target> {
+    /// Declares the state a node stands for (once), and says where the node leads.
+    fn declare(
+        &mut self,
+        at: &str,
+        node: &'a Node,
+        states: &mut stepfn_asl::IndexMap<String, Building<'a>>,
+    ) -> Option<Target> {
         match node {
             Node::End(span) => Some(Target::End(*span)),
             Node::Ref(name) => Some(Target::State(name.value.clone(), name.span)),
             Node::Step { path, fields } => {
-                let Some(info) = self.steps.get(&path_key(path)) else {
+                let Some(info) = self.steps.get(&path_key(path)).copied() else {
                     self.graph_incomplete = true;
                     return None;
                 };
                 let name = info.state_name.clone();
                 let span = syn::spanned::Spanned::span(path);
-                match self.origin.get(&name) {
-                    Some(Origin::Step(key)) if *key == path_key(path) => {
+                if let Some(existing) = states.get(&name) {
+                    if existing.origin.as_deref() == Some(path_key(path).as_str()) {
                         if let Some(fields) = fields {
-                            self.error(
-                                fields.entries.first().map_or(span, |f| f.key_span),
-                                format!("the fields of step `{name}` are already given where it first appears: give them once"),
-                            );
+                            let at = fields.entries.first().map_or(span, |f| f.key_span);
+                            self.error(at, format!("the fields of step `{name}` are already given where it first appears: give them once"));
                         }
-                    }
-                    Some(_) => {
-                        self.duplicate(&name, span);
-                        return None;
-                    }
-                    None => {
-                        let task = self.step_task(info, None, fields.as_ref());
-                        self.insert(name.clone(), span, task, Origin::Step(path_key(path)));
-                        self.step_of.insert(name.clone(), path);
+                        return Some(Target::State(name, span));
                     }
                 }
+                if self.names.contains_key(&name) {
+                    self.duplicate(&name, span);
+                    return None;
+                }
+                let pointer = format!("{at}{}", state_pointer(&name));
+                let mut object = Map::new();
+                object.insert("Type".into(), json!("Task"));
+                object.insert("Resource".into(), json!(placeholder(info)));
+                self.record(pointer.clone(), span, span);
+                self.record(format!("{pointer}/Type"), span, span);
+                self.record(format!("{pointer}/Resource"), span, span);
+                self.fields_into(&pointer, fields.as_ref(), &mut object);
+                self.names.insert(name.clone(), Some(path_key(path)));
+                states.insert(
+                    name.clone(),
+                    Building {
+                        object,
+                        kind: "Task".into(),
+                        step: Some(path),
+                        origin: Some(path_key(path)),
+                        fields: fields.as_ref(),
+                    },
+                );
                 Some(Target::State(name, span))
             }
             Node::Decl(decl) => {
                 let name = decl.name.value.clone();
-                if self.origin.contains_key(&name) {
+                if self.names.contains_key(&name) {
                     self.duplicate(&name, decl.name.span);
                     return None;
                 }
-                let Some(state) = self.declared_state(decl) else {
-                    self.rejected.push(name);
+                let Some(building) = self.declared(at, decl) else {
+                    self.rejected.insert(name);
                     self.graph_incomplete = true;
                     return None;
                 };
-                self.insert(name.clone(), decl.name.span, state, Origin::Decl);
+                self.names.insert(name.clone(), None);
+                states.insert(name.clone(), building);
                 Some(Target::State(name, decl.name.span))
             }
         }
@@ -235,182 +290,148 @@ impl<'a> Lowering<'a> {
     fn duplicate(&mut self, name: &str, span: Span) {
         self.graph_error(
             span,
-            format!("duplicate state name `{name}`: every state needs its own name; rename one of them (a step takes another name with `#[step(name = \"...\")]` or `OtherName: Task(step)`)"),
+            format!("duplicate state name `{name}`: state names are unique across the whole workflow; rename one (a step takes another name with `#[step(name = \"...\")]` or `OtherName: Task(step)`)"),
         );
     }
 
-    fn insert(&mut self, name: String, span: Span, state: State, origin: Origin) {
-        self.spans.insert(state_pointer(&name), span);
-        self.origin.insert(name.clone(), origin);
-        self.states.insert(name, state);
-    }
-
-    fn declared_state(&mut self, decl: &'a Decl) -> Option<State> {
+    fn declared(&mut self, at: &str, decl: &'a Decl) -> Option<Building<'a>> {
         let kind = decl.kind.to_string();
-        let fields = decl.fields.as_ref();
-        if decl.arg.is_some() && kind != "Task" {
-            self.error(
-                decl.kind.span(),
-                format!("only a Task takes an argument: write `{kind}` without `(...)`"),
-            );
-        }
-        let pointer = state_pointer(&decl.name.value);
-        for field in fields.into_iter().flat_map(|f| &f.entries) {
-            self.spans
-                .insert(format!("{pointer}/{}", field.key), field.key_span);
-        }
-        match kind.as_str() {
-            "Task" => match &decl.arg {
-                Some(TaskTarget::Step(path)) => {
-                    let info = self.steps.get(&path_key(path))?;
-                    self.step_of.insert(decl.name.value.clone(), path);
-                    Some(self.step_task(info, Some(&decl.name), fields))
-                }
-                Some(TaskTarget::Resource(lit)) => {
-                    self.error(lit.span(), "service integrations by Resource ARN are not supported yet: run a step, as in `Task(my_step)`");
-                    None
-                }
-                None => {
-                    self.error(
-                        decl.kind.span(),
-                        "a Task runs a step: write `Task(my_step)`",
-                    );
-                    None
-                }
-            },
-            "Pass" => {
-                let mut pass = Pass {
-                    comment: None,
-                    result: None,
-                    transition: Transition::default(),
-                };
-                self.fields(
-                    fields,
-                    "a Pass state",
-                    &["Comment", "Result"],
-                    |key, field| {
-                        match key {
-                            "Comment" => pass.comment = Some(string(field)?),
-                            _ => pass.result = Some(field.value.to_json()?),
-                        }
-                        Ok(())
-                    },
-                );
-                Some(State::Pass(pass))
-            }
-            "Succeed" => {
-                let mut succeed = Succeed::default();
-                self.fields(fields, "a Succeed state", &["Comment"], |_, field| {
-                    succeed.comment = Some(string(field)?);
-                    Ok(())
-                });
-                Some(State::Succeed(succeed))
-            }
-            "Fail" => {
-                let mut fail = Fail::default();
-                self.fields(
-                    fields,
-                    "a Fail state",
-                    &["Comment", "Error", "Cause"],
-                    |key, field| {
-                        let text = Some(string(field)?);
-                        match key {
-                            "Comment" => fail.comment = text,
-                            "Error" => fail.error = text,
-                            _ => fail.cause = text,
-                        }
-                        Ok(())
-                    },
-                );
-                Some(State::Fail(fail))
-            }
-            "Choice" | "Wait" | "Parallel" | "Map" => {
-                self.error(
-                    decl.kind.span(),
-                    format!("`{kind}` states are not supported by workflow! yet; this version supports Task, Pass, Succeed and Fail"),
-                );
-                None
-            }
-            _ => {
-                let suggestion = stepfn_asl::closest(&kind, STATE_TYPES.split(", "))
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                self.error(
-                    decl.kind.span(),
-                    format!(
-                        "unknown state type `{kind}`: expected one of {STATE_TYPES}{suggestion}"
-                    ),
-                );
-                None
-            }
-        }
-    }
-
-    /// A Task state invoking a step's Lambda function through its ARN placeholder.
-    fn step_task(
-        &mut self,
-        info: &StepInfo,
-        named: Option<&StateName>,
-        fields: Option<&Fields>,
-    ) -> State {
-        let mut task = Task {
-            comment: None,
-            resource: format!(
-                "${{{}}}",
-                stepfn_asl::function_arn_placeholder(&info.resource_key)
-            ),
-            timeout_seconds: None,
-            heartbeat_seconds: None,
-            transition: Transition::default(),
-        };
-        let pointer = state_pointer(named.map_or(&info.state_name, |n| &n.value));
-        for field in fields.into_iter().flat_map(|f| &f.entries) {
-            self.spans
-                .insert(format!("{pointer}/{}", field.key), field.key_span);
-        }
-        self.fields(
-            fields,
-            "a Task state",
-            &["Comment", "TimeoutSeconds", "HeartbeatSeconds"],
-            |key, field| {
-                match key {
-                    "Comment" => task.comment = Some(string(field)?),
-                    "TimeoutSeconds" => task.timeout_seconds = Some(seconds(field)?),
-                    _ => task.heartbeat_seconds = Some(seconds(field)?),
-                }
-                Ok(())
-            },
+        let pointer = format!("{at}{}", state_pointer(&decl.name.value));
+        self.record(pointer.clone(), decl.name.span, decl.name.span);
+        self.record(
+            format!("{pointer}/Type"),
+            decl.kind.span(),
+            decl.kind.span(),
         );
-        State::Task(task)
+        let mut object = Map::new();
+        object.insert("Type".into(), json!(kind));
+        let mut step = None;
+        match (&decl.arg, kind.as_str()) {
+            (Some(TaskTarget::Step(path)), "Task") => {
+                let info = self.steps.get(&path_key(path)).copied()?;
+                object.insert("Resource".into(), json!(placeholder(info)));
+                let span = syn::spanned::Spanned::span(path);
+                self.record(format!("{pointer}/Resource"), span, span);
+                step = Some(path);
+            }
+            (Some(TaskTarget::Resource(resource)), "Task") => {
+                object.insert("Resource".into(), json!(resource.value()));
+                self.record(
+                    format!("{pointer}/Resource"),
+                    resource.span(),
+                    resource.span(),
+                );
+            }
+            (None, "Task") => {
+                let has_resource = decl
+                    .fields
+                    .as_ref()
+                    .is_some_and(|f| f.entries.iter().any(|f| f.key == "Resource"));
+                if !has_resource {
+                    self.error(decl.kind.span(), "a Task runs a step or a resource: write `Task(my_step)` or `Task(\"arn:aws:states:::...\")`");
+                    return None;
+                }
+            }
+            (Some(_), _) => {
+                self.error(
+                    decl.kind.span(),
+                    format!("only a Task takes an argument: write `{kind}` without `(...)`"),
+                );
+            }
+            (None, _) => {}
+        }
+        self.fields_into(&pointer, decl.fields.as_ref(), &mut object);
+        Some(Building {
+            object,
+            kind,
+            step,
+            origin: None,
+            fields: decl.fields.as_ref(),
+        })
     }
 
-    /// Applies each field through `apply`, reporting unknown fields with the list of known ones.
-    fn fields(
+    /// A state's fields, in the order written; `Next`/`End` are arrows in this syntax.
+    fn fields_into(
         &mut self,
-        fields: Option<&Fields>,
-        what: &str,
-        known: &[&str],
-        mut apply: impl FnMut(&str, &Field) -> syn::Result<()>,
+        pointer: &str,
+        fields: Option<&'a Fields>,
+        object: &mut Map<String, serde_json::Value>,
     ) {
         for field in fields.into_iter().flat_map(|f| &f.entries) {
-            if matches!(field.key.as_str(), "Next" | "End") {
-                self.graph_incomplete = true;
+            match field.key.as_str() {
+                "Next" | "End" => {
+                    self.graph_error(
+                        field.key_span,
+                        "transitions are written with arrows: remove this field and continue the chain with `-> NextState` or `-> end`",
+                    );
+                    continue;
+                }
+                "Type" => {
+                    self.error(field.key_span, "the type is written before the braces, as in `Done: Succeed`: remove this field");
+                    continue;
+                }
+                _ => {}
             }
-            let result = match field.key.as_str() {
-                key if known.contains(&key) => apply(key, field),
-                "Next" | "End" => Err(syn::Error::new(
-                    field.key_span,
-                    "transitions are written with arrows: remove this field and continue the chain with `-> NextState` or `-> end`",
-                )),
-                "Type" => Err(syn::Error::new(field.key_span, "the type is written before the braces, as in `Done: Succeed`: remove this field")),
-                other => Err(unknown_field(field, other, what, known)),
-            };
-            self.push(result);
+            let at = format!("{pointer}/{}", escape(&field.key));
+            let value = self.json(&at, &field.value, field.key_span);
+            object.insert(field.key.clone(), value);
+        }
+    }
+
+    /// A value as JSON, recording the span of every pointer inside it. A bare identifier is a state name where the
+    /// key takes one (`Next`, `Default`); nested states are a scope of their own.
+    fn json(&mut self, at: &str, value: &'a Value, key_span: Span) -> serde_json::Value {
+        self.record(at.to_owned(), key_span, value.span());
+        match value {
+            Value::Json(json, _) => json.clone(),
+            Value::Ident(ident) => {
+                let key = at.rsplit('/').next().unwrap_or_default();
+                if matches!(key, "Next" | "Default") {
+                    json!(ident.to_string())
+                } else {
+                    self.error(
+                        ident.span(),
+                        format!("`{ident}` is not a JSON value: write a string (`\"{ident}\"`), number, bool, `null`, `[..]` or `{{..}}`"),
+                    );
+                    serde_json::Value::Null
+                }
+            }
+            Value::Array(items, _) => {
+                let items: Vec<serde_json::Value> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.json(&format!("{at}/{i}"), item, item.span()))
+                    .collect();
+                serde_json::Value::Array(items)
+            }
+            Value::Object(fields, _) => {
+                let mut object = Map::new();
+                for field in &fields.entries {
+                    let value = self.json(
+                        &format!("{at}/{}", escape(&field.key)),
+                        &field.value,
+                        field.key_span,
+                    );
+                    object.insert(field.key.clone(), value);
+                }
+                serde_json::Value::Object(object)
+            }
+            Value::Workflow(sub, span) => {
+                let SubWorkflow { fields, chains } = &**sub;
+                let fields: Vec<&Field> = fields.entries.iter().collect();
+                self.scope(at, &fields, chains, *span)
+            }
         }
     }
 
     /// Sets `Next`/`End` along a chain and records the step-to-step edges.
-    fn link(&mut self, chain: &'a Chain, targets: &[Option<Target>], edges: &mut Vec<Edge>) {
+    fn link(
+        &mut self,
+        at: &str,
+        chain: &'a Chain,
+        targets: &[Option<Target>],
+        states: &mut stepfn_asl::IndexMap<String, Building<'a>>,
+    ) {
         for (i, pair) in targets.windows(2).enumerate() {
             let (Some(Target::State(from, _)), Some(to)) = (&pair[0], &pair[1]) else {
                 if let Some(Target::End(span)) = &pair[0] {
@@ -425,42 +446,64 @@ impl<'a> Lowering<'a> {
                 Target::State(name, span) => (Some(name.clone()), *span),
                 Target::End(span) => (None, *span),
             };
-            let Some(state) = self.states.get_mut(from) else {
+            let Some(state) = states.get_mut(from) else {
                 continue;
             };
-            let transition = match state {
-                State::Task(t) => &mut t.transition,
-                State::Pass(p) => &mut p.transition,
-                State::Succeed(_) | State::Fail(_) => {
-                    let kind = state.type_name();
+            match state.kind.as_str() {
+                "Succeed" | "Fail" => {
+                    let kind = state.kind.clone();
                     self.graph_error(to_span, format!("`{from}` is a {kind} state, which ends the workflow: remove this `->` and what follows"));
                     continue;
                 }
-            };
-            if transition.next.is_some() || transition.end.is_some() {
-                let already = transition.next.clone().unwrap_or_else(|| "end".into());
+                "Choice" => {
+                    self.graph_error(
+                        to_span,
+                        format!("`{from}` is a Choice state: it moves on by its rules; name the state in a rule's `Next` or in `Default`, not with `->`"),
+                    );
+                    continue;
+                }
+                _ => {}
+            }
+            if let Some(already) = state
+                .object
+                .get("Next")
+                .and_then(|n| n.as_str())
+                .map(str::to_owned)
+                .or_else(|| state.object.get("End").map(|_| "end".to_owned()))
+            {
                 self.graph_error(
                     to_span,
                     format!("state `{from}` already continues to `{already}`; a state has one way on: remove one of the two arrows (use a Choice state to branch)"),
                 );
                 continue;
             }
-            let pointer = state_pointer(from);
+            let pointer = format!("{at}{}", state_pointer(from));
             match &to_name {
                 Some(next) => {
-                    *transition = Transition::next(next.clone());
-                    self.spans.insert(format!("{pointer}/Next"), to_span);
+                    state.object.insert("Next".into(), json!(next));
+                    self.record(format!("{pointer}/Next"), to_span, to_span);
+                    self.arrow_pointers.insert(format!("{pointer}/Next"));
                 }
                 None => {
-                    *transition = Transition::end();
-                    self.spans.insert(format!("{pointer}/End"), to_span);
+                    state.object.insert("End".into(), json!(true));
+                    self.record(format!("{pointer}/End"), to_span, to_span);
                 }
             }
-            if let (Some(to_name), Some(from_path)) = (to_name, self.step_of.get(from)) {
-                if let Some(to_path) = self.step_of.get(&to_name) {
-                    edges.push(Edge {
-                        from: (*from_path).clone(),
-                        to: (*to_path).clone(),
+            let from_step = state.step.filter(|_| {
+                !reshapes(
+                    state.fields,
+                    &["ResultSelector", "ResultPath", "OutputPath", "Output"],
+                )
+            });
+            if let (Some(to_name), Some(from_path)) = (to_name, from_step) {
+                let to_step = states.get(&to_name).and_then(|s| {
+                    s.step
+                        .filter(|_| !reshapes(s.fields, &["InputPath", "Parameters", "Arguments"]))
+                });
+                if let Some(to_path) = to_step {
+                    self.edges.push(Edge {
+                        from: from_path.clone(),
+                        to: to_path.clone(),
                         from_state: from.clone(),
                         to_state: to_name,
                         span: chain.nodes[i + 1].span(),
@@ -470,77 +513,107 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// Every reference must name a declared state.
-    fn check_references(&mut self, input: &WorkflowInput) {
-        for node in input.chains.iter().flat_map(|c| &c.nodes) {
-            let Node::Ref(name) = node else { continue };
-            if self.states.contains_key(&name.value) || self.rejected.contains(&name.value) {
+    /// Every chain reference must name a state declared in the same scope.
+    fn check_references(
+        &mut self,
+        chains: &[Chain],
+        states: &stepfn_asl::IndexMap<String, Building<'a>>,
+    ) {
+        for node in chains.iter().flat_map(|c| &c.nodes) {
+            let Node::Ref(StateName { value, span }) = node else {
+                continue;
+            };
+            if states.contains_key(value) || self.rejected.contains(value) {
                 continue;
             }
             self.graph_incomplete = true;
-            let suggestion =
-                stepfn_asl::closest(&name.value, self.states.keys().map(String::as_str))
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_else(|| format!("; declare it, as in `{}: Succeed;`", name.value));
+            let suggestion = stepfn_asl::closest(value, states.keys().map(String::as_str))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("; declare it, as in `{value}: Succeed;`"));
             self.error(
-                name.span,
-                format!("there is no state named `{}`{suggestion}", name.value),
+                *span,
+                format!("there is no state named `{value}` here{suggestion}"),
             );
         }
     }
 
-    /// The span for a JSON pointer: the closest recorded pointer at or above it.
-    fn span_of(&self, pointer: &str) -> Span {
+    /// The error names a step's `Retry` and `Catch` expect it to raise (other than the `States.*` errors).
+    fn collect_expected_errors(&mut self, state: &str, building: &Building<'a>) {
+        let Some(step) = building.step else { return };
+        for field in building
+            .fields
+            .into_iter()
+            .flat_map(|f| &f.entries)
+            .filter(|f| matches!(f.key.as_str(), "Retry" | "Catch"))
+        {
+            let Value::Array(entries, _) = &field.value else {
+                continue;
+            };
+            for entry in entries {
+                let Value::Object(fields, _) = entry else {
+                    continue;
+                };
+                let Some(Value::Array(names, _)) = fields
+                    .entries
+                    .iter()
+                    .find(|f| f.key == "ErrorEquals")
+                    .map(|f| &f.value)
+                else {
+                    continue;
+                };
+                for name in names {
+                    if let Value::Json(serde_json::Value::String(text), span) = name {
+                        if !text.starts_with("States.") {
+                            self.expected_errors.push(ExpectedError {
+                                step: step.clone(),
+                                state: state.to_owned(),
+                                name: text.clone(),
+                                span: *span,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn record(&mut self, pointer: String, key: Span, value: Span) {
+        self.spans.entry(pointer).or_insert(Tokens { key, value });
+    }
+
+    /// The span for a problem: the closest recorded pointer at or above it; the key's for problems with a field
+    /// itself, the value's otherwise.
+    fn span_of(&self, pointer: &str, rule: Rule) -> Span {
+        let on_key = matches!(
+            rule,
+            Rule::UnknownField | Rule::DuplicateKey | Rule::ExclusiveFields
+        );
         let mut pointer = pointer;
         loop {
-            if let Some(span) = self.spans.get(pointer) {
-                return *span;
+            if let Some(tokens) = self.spans.get(pointer) {
+                return if on_key { tokens.key } else { tokens.value };
             }
             match pointer.rfind('/') {
-                Some(cut) if cut > 0 => pointer = &pointer[..cut],
-                _ => return Span::call_site(),
+                Some(cut) => pointer = &pointer[..cut],
+                None => return Span::call_site(),
             }
         }
     }
 }
 
-fn unknown_field(field: &Field, key: &str, what: &str, known: &[&str]) -> syn::Error {
-    let suggestion = stepfn_asl::closest(key, known.iter().copied())
-        .map(|s| format!("; did you mean `{s}`?"))
-        .unwrap_or_default();
-    syn::Error::new(
-        field.key_span,
-        format!(
-            "unknown field `{key}` for {what}: expected one of {}{suggestion}",
-            known.join(", ")
-        ),
+/// Whether a state's fields change the data between it and its neighbour, so their types need not match.
+fn reshapes(fields: Option<&Fields>, keys: &[&str]) -> bool {
+    fields.is_some_and(|f| f.entries.iter().any(|f| keys.contains(&f.key.as_str())))
+}
+
+fn placeholder(info: &StepInfo) -> String {
+    format!(
+        "${{{}}}",
+        stepfn_asl::function_arn_placeholder(&info.resource_key)
     )
 }
 
-fn string(field: &Field) -> syn::Result<String> {
-    match &field.value {
-        Value::Json(serde_json::Value::String(s), _) => Ok(s.clone()),
-        other => Err(syn::Error::new(
-            other.span(),
-            format!(
-                "`{}` takes a string, as in `{}: \"...\"`",
-                field.key, field.key
-            ),
-        )),
-    }
-}
-
-fn seconds(field: &Field) -> syn::Result<u64> {
-    match &field.value {
-        Value::Json(serde_json::Value::Number(n), _) if n.as_u64().is_some_and(|n| n > 0) => {
-            Ok(n.as_u64().unwrap_or(1))
-        }
-        other => Err(syn::Error::new(
-            other.span(),
-            format!(
-                "`{}` takes a positive whole number of seconds, as in `{}: 30`",
-                field.key, field.key
-            ),
-        )),
-    }
+/// RFC 6901 escaping of one pointer segment.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }

@@ -23,35 +23,25 @@ pub enum Value {
     Ident(Ident),
     Array(Vec<Value>, Span),
     Object(Fields, Span),
+    /// `{ Field: value, ...  chain; chain; }`: the states of a Parallel branch or a Map's item processor.
+    Workflow(Box<SubWorkflow>, Span),
+}
+
+/// A nested scope of states, with the fields that go beside `StartAt` and `States` (such as `ProcessorConfig`).
+pub struct SubWorkflow {
+    pub fields: Fields,
+    pub chains: Vec<super::ast::Chain>,
 }
 
 impl Value {
     pub fn span(&self) -> Span {
         match self {
-            Value::Json(_, span) | Value::Array(_, span) | Value::Object(_, span) => *span,
+            Value::Json(_, span)
+            | Value::Array(_, span)
+            | Value::Object(_, span)
+            | Value::Workflow(_, span) => *span,
             Value::Ident(ident) => ident.span(),
         }
-    }
-
-    /// The value as JSON; a bare identifier is an error whose message says what to write.
-    pub fn to_json(&self) -> syn::Result<serde_json::Value> {
-        Ok(match self {
-            Value::Json(json, _) => json.clone(),
-            Value::Ident(ident) => {
-                return Err(syn::Error::new(
-                    ident.span(),
-                    format!("`{ident}` is not a JSON value: write a string (`\"{ident}\"`), number, bool, `null`, `[..]` or `{{..}}`"),
-                ))
-            }
-            Value::Array(items, _) => serde_json::Value::Array(items.iter().map(Value::to_json).collect::<syn::Result<_>>()?),
-            Value::Object(fields, _) => {
-                let mut map = serde_json::Map::new();
-                for field in &fields.entries {
-                    map.insert(field.key.clone(), field.value.to_json()?);
-                }
-                serde_json::Value::Object(map)
-            }
-        })
     }
 }
 
@@ -107,6 +97,12 @@ impl Parse for Value {
         if input.peek(syn::token::Brace) {
             let content;
             let braces = braced!(content in input);
+            if holds_chains(&content) {
+                return Ok(Value::Workflow(
+                    Box::new(content.parse()?),
+                    braces.span.join(),
+                ));
+            }
             return Ok(Value::Object(content.parse()?, braces.span.join()));
         }
         if input.peek(Token![-]) {
@@ -165,4 +161,61 @@ fn number(lit: &Lit) -> syn::Result<serde_json::Number> {
             "expected a JSON number without a type suffix, such as `30` or `1.5`",
         )
     })
+}
+
+/// Whether a brace group holds states (a top-level `;` or `->`) rather than an object's fields.
+fn holds_chains(content: ParseStream) -> bool {
+    let mut cursor = content.cursor();
+    while let Some((tt, next)) = cursor.token_tree() {
+        if let proc_macro2::TokenTree::Punct(punct) = &tt {
+            let arrow = punct.as_char() == '-'
+                && punct.spacing() == proc_macro2::Spacing::Joint
+                && matches!(next.punct(), Some((p, _)) if p.as_char() == '>');
+            if punct.as_char() == ';' || arrow {
+                return true;
+            }
+        }
+        cursor = next;
+    }
+    false
+}
+
+impl Parse for SubWorkflow {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut fields = Fields::default();
+        let mut chains = Vec::new();
+        while !input.is_empty() {
+            // `Key: <literal, [..] or {..}>` is a field; `Name: Type` (an identifier after the colon) declares a state.
+            let is_field = (input.peek(Ident) || input.peek(LitStr))
+                && input.peek2(Token![:])
+                && !input.peek2(Token![::])
+                && {
+                    let fork = input.fork();
+                    let _ = fork.parse::<proc_macro2::TokenTree>();
+                    let _ = fork.parse::<Token![:]>();
+                    !fork.peek(Ident) || fork.peek(syn::LitBool)
+                };
+            if is_field {
+                let field: Field = input.parse()?;
+                if fields.entries.iter().any(|f| f.key == field.key) {
+                    return Err(syn::Error::new(
+                        field.key_span,
+                        format!("field `{}` is given twice: keep one", field.key),
+                    ));
+                }
+                fields.entries.push(field);
+                if !input.is_empty() && input.parse::<Token![,]>().is_err() {
+                    input.parse::<Token![;]>()?;
+                }
+            } else {
+                chains.push(input.parse()?);
+            }
+        }
+        if chains.is_empty() {
+            return Err(
+                input.error("a branch or item processor needs states, such as `my_step -> end;`")
+            );
+        }
+        Ok(SubWorkflow { fields, chains })
+    }
 }

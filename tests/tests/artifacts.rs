@@ -2,21 +2,44 @@
 //! byte the definition the workflow type returns, valid for AWS's tools, and rewritten when deleted or edited.
 
 use message_pipeline::MessagePipeline;
+use order_pipeline::OrderPipeline;
 use std::process::Command;
 use stepfn::Workflow;
 use stepfn_tests::{asl_validator, repo_root, target_dir};
 
-fn artifact() -> std::path::PathBuf {
-    target_dir().join("stepfn/MessagePipeline.asl.json")
+/// Every example workflow: its name, its definition, and the definition with made-up real ARNs.
+fn examples() -> Vec<(&'static str, &'static str, String)> {
+    fn example<W: Workflow>() -> (&'static str, &'static str, String) {
+        let placeholders = W::placeholders();
+        let arns: Vec<(String, String)> = placeholders
+            .iter()
+            .map(|key| {
+                (
+                    key.clone(),
+                    format!("arn:aws:lambda:us-east-1:123456789012:function:{key}"),
+                )
+            })
+            .collect();
+        let deployable =
+            W::definition_with(arns.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap();
+        (W::NAME, W::DEFINITION, deployable)
+    }
+    vec![example::<MessagePipeline>(), example::<OrderPipeline>()]
+}
+
+fn artifact(name: &str) -> std::path::PathBuf {
+    target_dir().join(format!("stepfn/{name}.asl.json"))
 }
 
 #[test]
-fn message_pipeline_definition_matches_its_snapshot() {
-    insta::assert_snapshot!("MessagePipeline.asl.json", MessagePipeline::DEFINITION);
+fn example_definitions_match_their_snapshots() {
+    for (name, definition, _) in examples() {
+        insta::assert_snapshot!(format!("{name}.asl.json"), definition);
+    }
 }
 
 #[test]
-fn the_definition_is_the_seed_workflow() {
+fn the_message_pipeline_is_the_seed_workflow() {
     let definition: serde_json::Value = serde_json::from_str(MessagePipeline::DEFINITION).unwrap();
     assert_eq!(
         definition,
@@ -31,24 +54,55 @@ fn the_definition_is_the_seed_workflow() {
 }
 
 #[test]
-fn the_file_is_byte_identical_to_the_run_time_definition() {
-    let written = std::fs::read_to_string(artifact()).expect("cargo build wrote the artifact");
-    assert_eq!(written, MessagePipeline::DEFINITION);
-    assert!(
-        written.ends_with("}\n"),
-        "pretty-printed with a final newline"
-    );
+fn the_order_pipeline_uses_every_state_type() {
+    let definition: serde_json::Value = serde_json::from_str(OrderPipeline::DEFINITION).unwrap();
+    let mut types = std::collections::BTreeSet::new();
+    fn collect(value: &serde_json::Value, types: &mut std::collections::BTreeSet<String>) {
+        if let Some(kind) = value.get("Type").and_then(|t| t.as_str()) {
+            types.insert(kind.to_owned());
+        }
+        match value {
+            serde_json::Value::Object(map) => map.values().for_each(|v| collect(v, types)),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, types)),
+            _ => {}
+        }
+    }
+    collect(&definition, &mut types);
+    let all = [
+        "Choice", "Fail", "Map", "Parallel", "Pass", "Succeed", "Task", "Wait",
+    ];
+    let missing: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|t| !types.contains(*t))
+        .collect();
+    assert!(missing.is_empty(), "missing state types: {missing:?}");
 }
 
 #[test]
-fn the_definition_is_valid_and_emitted_deterministically() {
-    let document: serde_json::Value = serde_json::from_str(MessagePipeline::DEFINITION).unwrap();
-    assert_eq!(stepfn_asl::validate_document(&document), vec![]);
-    assert_eq!(
-        stepfn_asl::to_pretty_json(&document),
-        MessagePipeline::DEFINITION,
-        "emission is deterministic"
-    );
+fn the_files_are_byte_identical_to_the_run_time_definitions() {
+    for (name, definition, _) in examples() {
+        let written =
+            std::fs::read_to_string(artifact(name)).expect("cargo build wrote the artifact");
+        assert_eq!(written, definition, "{name}");
+        assert!(
+            written.ends_with("}\n"),
+            "pretty-printed with a final newline"
+        );
+    }
+}
+
+#[test]
+fn the_definitions_are_valid_and_emitted_deterministically() {
+    for (name, definition, _) in examples() {
+        let document: serde_json::Value = serde_json::from_str(definition).unwrap();
+        assert_eq!(stepfn_asl::validate_document(&document), vec![], "{name}");
+        assert_eq!(
+            stepfn_asl::to_pretty_json(&document),
+            definition,
+            "{name}: emission is deterministic"
+        );
+    }
 }
 
 #[test]
@@ -65,6 +119,12 @@ fn real_arns_replace_the_placeholders() {
             .contains("${UppercaseMessageFunctionArn}"),
         "{missing}"
     );
+    for (name, _, deployable) in examples() {
+        assert!(
+            !deployable.contains("${"),
+            "{name}: every placeholder filled"
+        );
+    }
 }
 
 #[test]
@@ -72,31 +132,27 @@ fn asl_validator_accepts_the_emitted_definitions() {
     let Some(validator) = asl_validator() else {
         return;
     };
-    let placeholder_form = artifact();
-    let arn = "arn:aws:lambda:us-east-1:123456789012:function:uppercase-message";
-    let deployable = target_dir().join("stepfn-test-MessagePipeline.deployable.asl.json");
-    std::fs::write(
-        &deployable,
-        MessagePipeline::definition_with([("UppercaseMessageFunctionArn", arn)]).unwrap(),
-    )
-    .unwrap();
-    for (file, extra) in [
-        (&placeholder_form, &["--no-arn-check"][..]),
-        (&deployable, &[][..]),
-    ] {
-        let output = Command::new(&validator)
-            .arg("--json-path")
-            .arg(file)
-            .args(extra)
-            .output()
-            .unwrap();
-        let report = String::from_utf8_lossy(&output.stdout).to_string()
-            + &String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success(),
-            "asl-validator rejected {}:\n{report}",
-            file.display()
-        );
+    for (name, _, deployable) in examples() {
+        let deployable_file = target_dir().join(format!("stepfn-test-{name}.deployable.asl.json"));
+        std::fs::write(&deployable_file, deployable).unwrap();
+        for (file, extra) in [
+            (artifact(name), &["--no-arn-check"][..]),
+            (deployable_file, &[][..]),
+        ] {
+            let output = Command::new(&validator)
+                .arg("--json-path")
+                .arg(&file)
+                .args(extra)
+                .output()
+                .unwrap();
+            let report = String::from_utf8_lossy(&output.stdout).to_string()
+                + &String::from_utf8_lossy(&output.stderr);
+            assert!(
+                output.status.success(),
+                "asl-validator rejected {}:\n{report}",
+                file.display()
+            );
+        }
     }
 }
 

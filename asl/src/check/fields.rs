@@ -144,7 +144,8 @@ impl Checker {
                     QueryLanguage::Jsonata => ("JSONata", "JSONPath"),
                 };
                 format!(
-                    "`{key}` belongs to {that} states; this {what} uses {this}{}",
+                    "`{key}` belongs to {that} states; this {} uses {this}{}",
+                    what.trim_start_matches("a "),
                     language_hint(key, language)
                 )
             } else {

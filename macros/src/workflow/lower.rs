@@ -73,6 +73,8 @@ struct Lowering<'a> {
     names: HashMap<String, Option<String>>,
     /// Pointers of `Next` set by arrows: unknown targets there are reported at the reference, with a suggestion.
     arrow_pointers: BTreeSet<String>,
+    /// Scopes whose first state was rejected: their missing `StartAt` is a consequence.
+    scopes_without_start: BTreeSet<String>,
     /// Names whose declaration was rejected: references to them are not reported again.
     rejected: BTreeSet<String>,
     graph_incomplete: bool,
@@ -91,6 +93,7 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
         names: HashMap::new(),
         arrow_pointers: BTreeSet::new(),
         rejected: BTreeSet::new(),
+        scopes_without_start: BTreeSet::new(),
         graph_incomplete: false,
         edges: Vec::new(),
         expected_errors: Vec::new(),
@@ -123,7 +126,15 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
         );
         let reported_at_reference = problem.rule == Rule::UnknownState
             && lowering.arrow_pointers.contains(&problem.pointer);
-        if reported_at_reference || (consequence && lowering.graph_incomplete) {
+        let start_rejected = match problem.rule {
+            Rule::MissingField => lowering.scopes_without_start.contains(&problem.pointer),
+            Rule::NoStates => problem
+                .pointer
+                .strip_suffix("/States")
+                .is_some_and(|scope| lowering.scopes_without_start.contains(scope)),
+            _ => false,
+        };
+        if reported_at_reference || start_rejected || (consequence && lowering.graph_incomplete) {
             continue;
         }
         let span = lowering.span_of(&problem.pointer, problem.rule);
@@ -196,7 +207,7 @@ impl<'a> Lowering<'a> {
         for (chain, targets) in chains.iter().zip(&targets) {
             self.link(at, chain, targets, &mut states);
         }
-        self.check_references(chains, &states);
+        self.check_references(chains, &states, !at.is_empty());
         match targets.first().and_then(|t| t.first()).cloned().flatten() {
             Some(Target::State(start, span)) => {
                 object.insert("StartAt".into(), json!(start));
@@ -206,7 +217,9 @@ impl<'a> Lowering<'a> {
                 span,
                 "a chain of states cannot start with `end`: start with a step or a state",
             ),
-            None => {}
+            None => {
+                self.scopes_without_start.insert(at.to_owned());
+            }
         }
         self.record(at.to_owned(), anchor, anchor);
         let mut built = Map::new();
@@ -518,6 +531,7 @@ impl<'a> Lowering<'a> {
         &mut self,
         chains: &[Chain],
         states: &stepfn_asl::IndexMap<String, Building<'a>>,
+        nested: bool,
     ) {
         for node in chains.iter().flat_map(|c| &c.nodes) {
             let Node::Ref(StateName { value, span }) = node else {
@@ -530,10 +544,17 @@ impl<'a> Lowering<'a> {
             let suggestion = stepfn_asl::closest(value, states.keys().map(String::as_str))
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_else(|| format!("; declare it, as in `{value}: Succeed;`"));
-            self.error(
-                *span,
-                format!("there is no state named `{value}` here{suggestion}"),
-            );
+            let suggestion = if nested && !suggestion.contains("did you mean") {
+                String::new()
+            } else {
+                suggestion
+            };
+            let message = if nested {
+                format!("there is no state named `{value}` in this branch or item processor: its states move only among themselves (end it with `-> end`){suggestion}")
+            } else {
+                format!("there is no state named `{value}`{suggestion}")
+            };
+            self.error(*span, message);
         }
     }
 

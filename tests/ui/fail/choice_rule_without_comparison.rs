@@ -1,0 +1,23 @@
+// Rule: a choice rule has one comparison operator (or And/Or/Not).
+use std::convert::Infallible;
+
+#[derive(Debug, stepfn::StepError)]
+enum OrderError { Invalid }
+impl std::fmt::Display for OrderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("invalid") }
+}
+
+#[stepfn::step]
+async fn validate_order(order: u32) -> Result<u32, OrderError> { Ok(order) }
+
+#[stepfn::step]
+async fn charge_card(order: u32) -> Result<u32, Infallible> { Ok(order) }
+
+stepfn::workflow! {
+    Orders;
+    validate_order -> Route;
+    Route: Choice { Choices: [{ Variable: "$.total", Next: Done }], Default: Done };
+    Done: Succeed;
+}
+
+fn main() {}

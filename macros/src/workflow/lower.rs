@@ -354,6 +354,11 @@ impl<'a> Lowering<'a> {
             (None, _) => {}
         }
         self.fields_into(&pointer, decl.fields.as_ref(), &mut object);
+        if kind == "Choice" && !object.contains_key("Default") && !object.contains_key("Comment") {
+            // AWS accepts a Choice without Default; the definition says what that means for whoever reads it.
+            let note = "No Default: an input that matches no rule fails the execution with States.NoChoiceMatched";
+            object.insert("Comment".into(), json!(note));
+        }
         Some(Building {
             object,
             kind,

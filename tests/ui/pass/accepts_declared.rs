@@ -19,7 +19,7 @@ async fn log(value: serde_json::Value) -> Result<serde_json::Value, Infallible> 
 impl stepfn::Accepts<OrderId> for serde_json::Value {}
 
 stepfn::workflow! {
-    Orders;
+    AcceptsForms;
     place_order -> track -> log -> end;
 }
 

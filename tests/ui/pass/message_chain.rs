@@ -22,13 +22,13 @@ async fn reserve_stock(order: Order, context: Context) -> Result<Order, OrderErr
 
 stepfn::workflow! {
     /// Order processing.
-    pub Orders { Comment: "Orders", TimeoutSeconds: 300 }
+    pub ChainForms { Comment: "Orders", TimeoutSeconds: 300 }
     validate_order -> reserve_stock { TimeoutSeconds: 30, HeartbeatSeconds: 10 } -> Done;
     Done: Succeed { Comment: "all good" };
 }
 
 fn main() {
-    assert!(Orders::DEFINITION.contains("\"Reserve stock\""));
-    assert_eq!(Orders::handlers().len(), 2);
+    assert!(ChainForms::DEFINITION.contains("\"Reserve stock\""));
+    assert_eq!(ChainForms::handlers().len(), 2);
     assert_eq!(<OrderError as StepError>::NAMES, ["Invalid", "OutOfStock"]);
 }

@@ -155,6 +155,9 @@ impl Checker {
     fn task(&mut self, at: &str, object: &Map<String, Value>, language: QueryLanguage) {
         if let Some(resource) = self.required_string(at, object, "Resource", "a Task state") {
             self.resource(&format!("{at}/Resource"), resource);
+            if resource.ends_with(".waitForTaskToken") {
+                self.passes_task_token(at, object, language);
+            }
         }
         let timeout = self.seconds_pair(at, object, "TimeoutSeconds", language);
         let heartbeat = self.seconds_pair(at, object, "HeartbeatSeconds", language);
@@ -191,6 +194,29 @@ impl Checker {
                     "`Credentials` must be an object".into(),
                 ),
             }
+        }
+    }
+
+    /// A `.waitForTaskToken` task waits until something calls back with its token, so it must hand the token on.
+    fn passes_task_token(
+        &mut self,
+        at: &str,
+        object: &Map<String, Value>,
+        language: QueryLanguage,
+    ) {
+        let (key, token) = match language {
+            QueryLanguage::JsonPath => ("Parameters", "$$.Task.Token"),
+            QueryLanguage::Jsonata => ("Arguments", "$states.context.Task.Token"),
+        };
+        let passes = object
+            .get(key)
+            .is_some_and(|value| value.to_string().contains(token));
+        if !passes {
+            self.report(
+                Rule::FieldValue,
+                format!("{at}/Resource"),
+                format!("a `.waitForTaskToken` task must pass its task token on, or nothing can resume it: put `{token}` in `{key}`"),
+            );
         }
     }
 

@@ -10,6 +10,7 @@ mod check;
 mod emit;
 pub mod intrinsic;
 mod names;
+mod parse;
 pub mod path;
 mod problem;
 mod suggest;
@@ -21,5 +22,6 @@ pub use indexmap::IndexMap;
 pub use names::{
     check_state_name, check_workflow_name, function_arn_placeholder, MAX_STATE_NAME_CHARS,
 };
+pub use parse::parse_document;
 pub use problem::{state_pointer, Problem, Rule};
 pub use suggest::closest;

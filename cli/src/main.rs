@@ -1,0 +1,80 @@
+//! `stepfn`: commands over any ASL definition file.
+//!
+//! `stepfn validate FILE...` checks each file with the rules `workflow!` applies at compile time
+//! (`stepfn_asl::validate_document`), plus duplicate JSON keys. Exit status: 0 when every file is valid, 1 when one
+//! is not (each problem listed with its JSON pointer), 2 when a file cannot be read or is not JSON.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "stepfn",
+    version,
+    about = "Work with Amazon States Language definitions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check ASL definition files; list each problem with its JSON pointer.
+    Validate {
+        /// The definition files (`target/stepfn/<Name>.asl.json`, or any ASL JSON file).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Validate { files } => validate(&files),
+    }
+}
+
+fn validate(files: &[PathBuf]) -> ExitCode {
+    let mut invalid = false;
+    let mut unreadable = false;
+    for file in files {
+        let name = file.display();
+        let text = match std::fs::read_to_string(file) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("{name}: cannot read: {error}");
+                unreadable = true;
+                continue;
+            }
+        };
+        let (document, mut problems) = match stepfn_asl::parse_document(&text) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                eprintln!("{name}: not JSON: {error}");
+                unreadable = true;
+                continue;
+            }
+        };
+        problems.extend(stepfn_asl::validate_document(&document));
+        if problems.is_empty() {
+            println!("{name}: valid");
+        } else {
+            invalid = true;
+            println!("{name}: {} problem(s)", problems.len());
+            for problem in &problems {
+                let pointer = if problem.pointer.is_empty() {
+                    "/"
+                } else {
+                    &problem.pointer
+                };
+                println!("  {pointer}: {}", problem.message);
+            }
+        }
+    }
+    match (unreadable, invalid) {
+        (true, _) => ExitCode::from(2),
+        (false, true) => ExitCode::from(1),
+        (false, false) => ExitCode::SUCCESS,
+    }
+}

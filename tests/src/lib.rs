@@ -57,3 +57,22 @@ pub fn asl_validator() -> Option<PathBuf> {
     candidates.push(repo_root().join(".tools/node/node_modules/.bin/asl-validator"));
     find_tool("asl-validator", &candidates)
 }
+
+/// Runs asl-validator on `file` (with `extra` flags such as `--no-arn-check`) and fails with its report unless it
+/// accepts the file.
+#[track_caller]
+pub fn assert_asl_validator_accepts(validator: &Path, file: &Path, extra: &[&str]) {
+    let output = std::process::Command::new(validator)
+        .arg("--json-path")
+        .arg(file)
+        .args(extra)
+        .output()
+        .expect("asl-validator runs");
+    let report = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "asl-validator rejected {}:\n{report}",
+        file.display()
+    );
+}

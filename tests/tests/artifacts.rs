@@ -5,7 +5,7 @@ use message_pipeline::MessagePipeline;
 use order_pipeline::OrderPipeline;
 use std::process::Command;
 use stepfn::Workflow;
-use stepfn_tests::{asl_validator, repo_root, target_dir};
+use stepfn_tests::{asl_validator, assert_asl_validator_accepts, repo_root, target_dir};
 
 /// Every example workflow: its name, its definition, and the definition with made-up real ARNs.
 fn examples() -> Vec<(&'static str, &'static str, String)> {
@@ -139,19 +139,7 @@ fn asl_validator_accepts_the_emitted_definitions() {
             (artifact(name), &["--no-arn-check"][..]),
             (deployable_file, &[][..]),
         ] {
-            let output = Command::new(&validator)
-                .arg("--json-path")
-                .arg(&file)
-                .args(extra)
-                .output()
-                .unwrap();
-            let report = String::from_utf8_lossy(&output.stdout).to_string()
-                + &String::from_utf8_lossy(&output.stderr);
-            assert!(
-                output.status.success(),
-                "asl-validator rejected {}:\n{report}",
-                file.display()
-            );
+            assert_asl_validator_accepts(&validator, &file, extra);
         }
     }
 }

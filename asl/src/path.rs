@@ -172,10 +172,18 @@ impl Parser<'_> {
         Ok(Path { root, segments })
     }
 
-    /// A field name after `.`: everything up to the next `.` or `[`.
+    /// A field name after `.`: everything up to the next `.` or `[`; a backslash takes the next character as it is
+    /// (`$.foo\@bar.baz\[\[` names `foo@bar`, then `baz[[`, as the States Language specification shows).
     fn name(&mut self) -> String {
         let mut name = String::new();
         while let Some(c) = self.peek() {
+            if c == '\\' {
+                if let Some(escaped) = self.peek_at(1) {
+                    name.push(escaped);
+                    self.at += 2;
+                    continue;
+                }
+            }
             if c == '.' || c == '[' || c == ']' || c.is_whitespace() {
                 break;
             }
@@ -381,6 +389,18 @@ mod tests {
         );
         assert_eq!(parse("$$.Execution.Id").root, Root::Context);
         assert_eq!(parse("$order.id").root, Root::Variable("order".into()));
+    }
+
+    #[test]
+    fn reads_the_specification_escapes() {
+        let path = parse("$.foo\\@bar.baz\\[\\[.\\?pretty");
+        let fields = ["foo@bar", "baz[[", "?pretty"].map(|f| Segment::Field(f.into()));
+        assert_eq!(path.segments, fields);
+        assert!(path.is_reference());
+        assert_eq!(
+            parse("$.store\\.book").segments,
+            vec![Segment::Field("store.book".into())]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     candidates
         .into_iter()
         .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, c)| *d <= limit && *d < name.chars().count().min(c.chars().count()))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -38,5 +38,10 @@ mod tests {
         assert_eq!(closest("ValidatOrder", names), Some("ValidateOrder"));
         assert_eq!(closest("chargecard", names), Some("ChargeCard"));
         assert_eq!(closest("Shipping", names), None);
+        assert_eq!(
+            closest("B", ["A"]),
+            None,
+            "a one-letter name is no typo of another"
+        );
     }
 }

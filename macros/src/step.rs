@@ -46,8 +46,24 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                     a.combine(b);
                     a
                 });
-            // Keep the function itself so one mistake gives one error, not a cascade at every call site.
-            combine(quote!(#function), errors.expect("one of the two failed"))
+            // Keep the function, and a resolver that quietly ends any `workflow!` naming it, so one mistake gives
+            // one error, not a cascade at every call site and workflow.
+            // (Not for a method: an `impl` block cannot hold a macro; that error is the one to fix first.)
+            let in_impl = matches!(function.sig.inputs.first(), Some(FnArg::Receiver(_)));
+            let resolver = if in_impl {
+                TokenStream::new()
+            } else {
+                resolver(
+                    &function,
+                    quote! {
+                        (@stepfn_resolve $($input:tt)*) => {};
+                    },
+                )
+            };
+            combine(
+                quote!(#function #resolver),
+                errors.expect("one of the two failed"),
+            )
         }
     }
 }
@@ -216,8 +232,16 @@ fn generate(function: &ItemFn, args: &StepArgs, shape: &StepFn<'_>) -> TokenStre
     } else {
         quote!(#ident(input))
     };
-    let resolver = format_ident!("__stepfn_resolve_{}", fn_name);
-    let resolver_vis = macro_visibility(vis);
+    let resolver = resolver(
+        function,
+        quote! {
+            (@stepfn_resolve { $($resolved:tt)* } $pending:tt $($input:tt)*) => {
+                ::stepfn::__private::workflow_continue! {
+                    { $($resolved)* (#state_name #resource_key) } $pending $($input)*
+                }
+            };
+        },
+    );
     let doc = format!("The `{state_name}` step: the type through which `workflow!` and the Lambda entry point use `{fn_name}`.");
     let not_send = quote_spanned! {function.sig.fn_token.span=>
         ::stepfn::__private::std::future::Future<Output = ::stepfn::__private::std::result::Result<#output, #error>>
@@ -245,17 +269,25 @@ fn generate(function: &ItemFn, args: &StepArgs, shape: &StepFn<'_>) -> TokenStre
             }
         }
 
+        #resolver
+    }
+}
+
+/// The resolver macro of a step, named like the function in the macro namespace, with the given rules.
+fn resolver(function: &ItemFn, rules: TokenStream) -> TokenStream {
+    let ident = &function.sig.ident;
+    let name = ident.to_string();
+    let macro_name = format_ident!(
+        "__stepfn_resolve_{}",
+        name.strip_prefix("r#").unwrap_or(&name)
+    );
+    let vis = macro_visibility(&function.vis);
+    quote! {
         #[doc(hidden)]
-        macro_rules! #resolver {
-            (@stepfn_resolve { $($resolved:tt)* } $pending:tt $($input:tt)*) => {
-                ::stepfn::__private::workflow_continue! {
-                    { $($resolved)* (#state_name #resource_key) } $pending $($input)*
-                }
-            };
-        }
+        macro_rules! #macro_name { #rules }
         #[doc(hidden)]
         #[allow(unused_imports)]
-        #resolver_vis use #resolver as #ident;
+        #vis use #macro_name as #ident;
     }
 }
 

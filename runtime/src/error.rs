@@ -15,12 +15,18 @@ pub trait StepError: Display {
     /// Every name this type can raise; `Retry`/`Catch` on the step may name these (and the `States.*` errors).
     const NAMES: &'static [&'static str];
 
+    /// What a `Retry`/`Catch` naming another error is told: the names this type raises. `#[derive(StepError)]`
+    /// writes it; the default serves hand-written impls.
+    const RAISES_HELP: &'static str =
+        "the step's error type does not raise this name: name one of the errors in its `StepError::NAMES`, or a `States.*` error";
+
     /// The name of this error: the Lambda `errorType`.
     fn name(&self) -> &'static str;
 }
 
 impl StepError for Infallible {
     const NAMES: &'static [&'static str] = &[];
+    const RAISES_HELP: &'static str = "the step's error type is `Infallible`: it raises no errors of its own; name a `States.*` error, such as `States.TaskFailed` or `States.Timeout`";
 
     fn name(&self) -> &'static str {
         match *self {}

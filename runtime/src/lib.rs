@@ -54,7 +54,7 @@ pub use error::{names as error_names, ErrorPayload, StepError};
 pub use invoke::{invoke, Invocation, StepInput};
 pub use main_entry::main;
 pub use step::{Context, Step};
-pub use workflow::{placeholder, MissingSubstitution, Workflow};
+pub use workflow::{placeholder, placeholders_in, SubstitutionError, Workflow};
 
 /// Makes an `async fn` a workflow step and a Lambda handler.
 ///

@@ -15,29 +15,38 @@ pub trait Workflow {
     /// The steps the workflow invokes, one per Lambda function.
     fn handlers() -> Vec<Handler>;
 
-    /// The placeholder names in [`Self::DEFINITION`], e.g. `UppercaseMessageFunctionArn`, sorted.
+    /// The placeholder names in [`Self::DEFINITION`] (`${Name}` anywhere in it, such as
+    /// `UppercaseMessageFunctionArn` for a step or one written by hand in a `Task("${QueueArn}")`), sorted.
     fn placeholders() -> Vec<String> {
-        let mut keys: Vec<String> = Self::handlers()
-            .iter()
-            .map(|h| placeholder(h.resource_key))
-            .collect();
-        keys.sort();
-        keys.dedup();
-        keys
+        placeholders_in(Self::DEFINITION)
     }
 
-    /// The definition with each placeholder replaced by the ARN given for it, for deploying without
-    /// `DefinitionSubstitutions` (e.g. `aws stepfunctions create-state-machine`). Every placeholder needs a value.
+    /// The definition with each placeholder replaced by the value given for it, for deploying without
+    /// `DefinitionSubstitutions` (e.g. `aws stepfunctions create-state-machine`). Every placeholder needs a
+    /// non-empty value, and every value must name a placeholder.
     fn definition_with<'a>(
-        arns: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<String, MissingSubstitution> {
-        let arns: BTreeMap<&str, &str> = arns.into_iter().collect();
+        values: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<String, SubstitutionError> {
+        let placeholders = Self::placeholders();
+        let values: BTreeMap<&str, &str> = values.into_iter().collect();
+        if let Some(unknown) = values
+            .keys()
+            .find(|k| !placeholders.iter().any(|p| p == *k))
+        {
+            let known: Vec<&str> = placeholders.iter().map(String::as_str).collect();
+            let hint = stepfn_asl::closest(unknown, known.iter().copied())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("; the placeholders are: {}", known.join(", ")));
+            return Err(SubstitutionError::Unknown {
+                key: unknown.to_string(),
+                hint,
+            });
+        }
         let mut text = Self::DEFINITION.to_owned();
-        for key in Self::placeholders() {
-            let arn = arns
-                .get(key.as_str())
-                .ok_or_else(|| MissingSubstitution { key: key.clone() })?;
-            let quoted = serde_json::to_string(arn).expect("a string always serializes");
+        for key in placeholders {
+            let value = values.get(key.as_str()).filter(|v| !v.is_empty());
+            let value = value.ok_or_else(|| SubstitutionError::Missing { key: key.clone() })?;
+            let quoted = serde_json::to_string(value).expect("a string always serializes");
             text = text.replace(&format!("${{{key}}}"), &quoted[1..quoted.len() - 1]);
         }
         Ok(text)
@@ -46,20 +55,59 @@ pub trait Workflow {
 
 pub use stepfn_asl::function_arn_placeholder as placeholder;
 
-/// A placeholder of the definition that [`Workflow::definition_with`] was given no value for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MissingSubstitution {
-    pub key: String,
+/// The names of the `${Name}` placeholders in a definition, sorted and each once.
+pub fn placeholders_in(definition: &str) -> Vec<String> {
+    let mut keys: Vec<String> = definition
+        .split("${")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(key, _)| key))
+        .filter(|key| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
+        })
+        .map(str::to_owned)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
-impl fmt::Display for MissingSubstitution {
+/// Why [`Workflow::definition_with`] could not fill the placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubstitutionError {
+    /// A placeholder was given no value (or an empty one).
+    Missing { key: String },
+    /// A value names no placeholder of the definition.
+    Unknown { key: String, hint: String },
+}
+
+impl fmt::Display for SubstitutionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "no ARN given for the placeholder `${{{}}}`: pass (\"{}\", \"arn:aws:lambda:...\")",
-            self.key, self.key
-        )
+        match self {
+            SubstitutionError::Missing { key } => {
+                write!(
+                    f,
+                    "no value given for the placeholder `${{{key}}}`: give {key}=arn:aws:..."
+                )
+            }
+            SubstitutionError::Unknown { key, hint } => {
+                write!(f, "`{key}` is not a placeholder of this definition{hint}")
+            }
+        }
     }
 }
 
-impl std::error::Error for MissingSubstitution {}
+impl std::error::Error for SubstitutionError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_every_placeholder_once() {
+        let definition = r#"{"A": "${StepFunctionArn}", "B": "${QueueArn}", "C": "${StepFunctionArn}", "D": "$.x"}"#;
+        assert_eq!(placeholders_in(definition), ["QueueArn", "StepFunctionArn"]);
+    }
+}

@@ -125,6 +125,16 @@ fn real_arns_replace_the_placeholders() {
             "{name}: every placeholder filled"
         );
     }
+    let typo = MessagePipeline::definition_with([
+        ("UppercaseMessageFunctionArn", arn),
+        ("UppercaseMesageFunctionArn", arn),
+    ]);
+    assert!(typo
+        .unwrap_err()
+        .to_string()
+        .contains("did you mean `UppercaseMessageFunctionArn`?"));
+    let empty = MessagePipeline::definition_with([("UppercaseMessageFunctionArn", "")]);
+    assert!(empty.unwrap_err().to_string().contains("no value given"));
 }
 
 #[test]

@@ -163,6 +163,8 @@ impl Checker {
     /// A JSONPath rule: `Variable` with one operator, or one of `And`, `Or`, `Not`.
     fn rule(&mut self, at: &str, rule: &Map<String, Value>, top: bool) {
         let mut operators = Vec::new();
+        // A misspelt operator is reported as such; "no comparison" would then say the same thing twice.
+        let mut misspelt_operator = false;
         for (key, value) in rule {
             let key_at = format!("{at}/{}", escape(key));
             match key.as_str() {
@@ -200,6 +202,7 @@ impl Checker {
                         self.operand(&key_at, name, *operand, value);
                     }
                     None => {
+                        misspelt_operator |= crate::closest(other, operator_names()).is_some();
                         let hint = crate::closest(other, operator_names().chain(["And", "Or", "Not", "Variable", "Next"]))
                             .map(|s| format!("; did you mean `{s}`?"))
                             .unwrap_or_default();
@@ -210,6 +213,7 @@ impl Checker {
         }
         let boolean = operators.iter().any(|o| ["And", "Or", "Not"].contains(o));
         match operators.len() {
+            0 if misspelt_operator => {}
             0 => self.report(
                 Rule::ChoiceRule,
                 at.to_owned(),

@@ -97,7 +97,7 @@ fn edge_probe(index: usize, edge: &Edge, anchor: Span) -> TokenStream {
         to_state,
         span,
     } = edge;
-    let trait_name = format_ident!("__StepfnEdge{}", index);
+    let trait_name = format_ident!("NextStepTakesThisOutput{}", index);
     let message =
         format!("step `{to_state}` cannot take the output of step `{from_state}`: `{{Next}}` does not accept `{{Self}}`");
     let label = format!("`{from_state}` returns `{{Self}}`, but `{to_state}` takes `{{Next}}`");
@@ -123,22 +123,18 @@ fn edge_probe(index: usize, edge: &Edge, anchor: Span) -> TokenStream {
     }
 }
 
-/// A constant that fails to evaluate, at the error name, when the step's error type cannot raise that name.
+/// A constant that fails to evaluate, at the error name, when the step's error type cannot raise that name; the
+/// message lists the names it does raise (`StepError::RAISES_HELP`, written by `#[derive(StepError)]`).
 fn expected_error_check(expected: &ExpectedError) -> TokenStream {
     let ExpectedError {
-        step,
-        state,
-        name,
-        span,
+        step, name, span, ..
     } = expected;
-    let message = format!(
-        "step `{state}` cannot raise `{name}`: its error type names other errors (see its `StepError` derive); \
-         match one of those, or a `States.*` error such as `States.ALL` or `States.TaskFailed`"
-    );
     quote_spanned! {*span=>
-        const _: () = ::stepfn::__private::std::assert!(
-            ::stepfn::__private::raises(<<#step as ::stepfn::Step>::Error as ::stepfn::StepError>::NAMES, #name),
-            #message
-        );
+        const _: () = {
+            type Error = <#step as ::stepfn::Step>::Error;
+            if !::stepfn::__private::raises(<Error as ::stepfn::StepError>::NAMES, #name) {
+                ::stepfn::__private::std::panic!("{}", <Error as ::stepfn::StepError>::RAISES_HELP);
+            }
+        };
     }
 }

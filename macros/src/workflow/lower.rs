@@ -31,7 +31,6 @@ pub struct Edge {
 /// An error name that a `Retry` or `Catch` on a step expects the step to raise.
 pub struct ExpectedError {
     pub step: Path,
-    pub state: String,
     pub name: String,
     pub span: Span,
 }
@@ -119,7 +118,10 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
         .collect();
     let document = lowering.scope("", &header, &input.chains, input.name.span());
 
-    for problem in stepfn_asl::validate_document(&document) {
+    let problems = stepfn_asl::validate_document(&document);
+    // A state that a misspelt name fails to reach is a consequence of that name, reported already.
+    let names_unknown = problems.iter().any(|p| p.rule == Rule::UnknownState);
+    for problem in problems {
         let consequence = matches!(
             problem.rule,
             Rule::Unreachable | Rule::NeverFinishes | Rule::NoTransition
@@ -134,7 +136,13 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
                 .is_some_and(|scope| lowering.scopes_without_start.contains(scope)),
             _ => false,
         };
-        if reported_at_reference || start_rejected || (consequence && lowering.graph_incomplete) {
+        let unreachable_by_typo =
+            names_unknown && matches!(problem.rule, Rule::Unreachable | Rule::NeverFinishes);
+        if reported_at_reference
+            || start_rejected
+            || unreachable_by_typo
+            || (consequence && lowering.graph_incomplete)
+        {
             continue;
         }
         let span = lowering.span_of(&problem.pointer, problem.rule);
@@ -224,7 +232,7 @@ impl<'a> Lowering<'a> {
         self.record(at.to_owned(), anchor, anchor);
         let mut built = Map::new();
         for (name, building) in states {
-            self.collect_expected_errors(&name, &building);
+            self.collect_expected_errors(&building);
             built.insert(name, serde_json::Value::Object(building.object));
         }
         object.insert("States".into(), serde_json::Value::Object(built));
@@ -564,7 +572,7 @@ impl<'a> Lowering<'a> {
     }
 
     /// The error names a step's `Retry` and `Catch` expect it to raise (other than the `States.*` errors).
-    fn collect_expected_errors(&mut self, state: &str, building: &Building<'a>) {
+    fn collect_expected_errors(&mut self, building: &Building<'a>) {
         let Some(step) = building.step else { return };
         for field in building
             .fields
@@ -592,7 +600,6 @@ impl<'a> Lowering<'a> {
                         if !text.starts_with("States.") {
                             self.expected_errors.push(ExpectedError {
                                 step: step.clone(),
-                                state: state.to_owned(),
                                 name: text.clone(),
                                 span: *span,
                             });

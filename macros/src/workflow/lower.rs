@@ -215,6 +215,7 @@ impl<'a> Lowering<'a> {
         for (chain, targets) in chains.iter().zip(&targets) {
             self.link(at, chain, targets, &mut states);
         }
+        self.edges_through_pass_throughs(at, &states);
         self.check_references(chains, &states, !at.is_empty());
         match targets.first().and_then(|t| t.first()).cloned().flatten() {
             Some(Target::State(start, span)) => {
@@ -515,17 +516,13 @@ impl<'a> Lowering<'a> {
                     self.record(format!("{pointer}/End"), to_span, to_span);
                 }
             }
-            let from_step = state.step.filter(|_| {
-                !reshapes(
-                    state.fields,
-                    &["ResultSelector", "ResultPath", "OutputPath", "Output"],
-                )
-            });
+            let from_step = state
+                .step
+                .filter(|_| !reshapes(state.fields, RESHAPES_OUTPUT));
             if let (Some(to_name), Some(from_path)) = (to_name, from_step) {
-                let to_step = states.get(&to_name).and_then(|s| {
-                    s.step
-                        .filter(|_| !reshapes(s.fields, &["InputPath", "Parameters", "Arguments"]))
-                });
+                let to_step = states
+                    .get(&to_name)
+                    .and_then(|s| s.step.filter(|_| !reshapes(s.fields, RESHAPES_INPUT)));
                 if let Some(to_path) = to_step {
                     self.edges.push(Edge {
                         from: from_path.clone(),
@@ -535,6 +532,74 @@ impl<'a> Lowering<'a> {
                         span: chain.nodes[i + 1].span(),
                     });
                 }
+            }
+        }
+    }
+
+    /// Step-to-step edges that pass through Pass and Wait states which leave the data as it is (arrows straight
+    /// from one step to the next are recorded by `link`).
+    fn edges_through_pass_throughs(
+        &mut self,
+        at: &str,
+        states: &stepfn_asl::IndexMap<String, Building<'a>>,
+    ) {
+        let next_of = |building: &Building| {
+            building
+                .object
+                .get("Next")
+                .and_then(|n| n.as_str())
+                .map(str::to_owned)
+        };
+        for (from_state, building) in states {
+            let Some(from) = building
+                .step
+                .filter(|_| !reshapes(building.fields, RESHAPES_OUTPUT))
+            else {
+                continue;
+            };
+            let mut next = next_of(building);
+            let mut hops = 0;
+            while let Some(name) = next {
+                let Some(state) = states.get(&name) else {
+                    break;
+                };
+                if let Some(to) = state.step {
+                    if hops > 0 && !reshapes(state.fields, RESHAPES_INPUT) {
+                        let pointer = format!("{at}{}", state_pointer(&name));
+                        let span = self
+                            .spans
+                            .get(&pointer)
+                            .map_or_else(Span::call_site, |t| t.value);
+                        self.edges.push(Edge {
+                            from: from.clone(),
+                            to: to.clone(),
+                            from_state: from_state.clone(),
+                            to_state: name,
+                            span,
+                        });
+                    }
+                    break;
+                }
+                let keeps_data = match state.kind.as_str() {
+                    "Pass" => !reshapes(
+                        state.fields,
+                        &[
+                            "Result",
+                            "Parameters",
+                            "InputPath",
+                            "OutputPath",
+                            "ResultPath",
+                            "Output",
+                        ],
+                    ),
+                    "Wait" => !reshapes(state.fields, &["InputPath", "OutputPath", "Output"]),
+                    _ => false,
+                };
+                hops += 1;
+                if !keeps_data || hops > states.len() {
+                    break;
+                }
+                next = next_of(state);
             }
         }
     }
@@ -633,6 +698,10 @@ impl<'a> Lowering<'a> {
         }
     }
 }
+
+/// Fields of a step's state that change what it passes on, and what it reads.
+const RESHAPES_OUTPUT: &[&str] = &["ResultSelector", "ResultPath", "OutputPath", "Output"];
+const RESHAPES_INPUT: &[&str] = &["InputPath", "Parameters", "Arguments"];
 
 /// Whether a state's fields change the data between it and its neighbour, so their types need not match.
 fn reshapes(fields: Option<&Fields>, keys: &[&str]) -> bool {

@@ -14,7 +14,6 @@ pub enum QueryLanguage {
 const COMMON: &[&str] = &["Type", "Comment", "QueryLanguage", "Assign"];
 const JSONPATH_IO: &[&str] = &["InputPath", "OutputPath"];
 const TRANSITION: &[&str] = &["Next", "End"];
-const ERRORS: &[&str] = &["Retry", "Catch"];
 
 /// The fields a state of `kind` may have besides the common ones, or `None` for an unknown type.
 pub fn allowed(kind: &str, language: QueryLanguage) -> Option<Vec<&'static str>> {
@@ -110,7 +109,6 @@ pub fn allowed(kind: &str, language: QueryLanguage) -> Option<Vec<&'static str>>
         JsonPath => jsonpath,
         Jsonata => jsonata,
     });
-    let _ = ERRORS;
     Some(fields)
 }
 

@@ -67,13 +67,8 @@ impl Checker {
         }
         match kind {
             "Task" => self.task(at, object, language),
-            "Pass" => {
-                if let Some(result) = object.get("Result") {
-                    let _ = result;
-                }
-            }
             "Wait" => self.wait(at, object, language),
-            "Fail" => self.fail(at, object, language),
+            "Fail" => self.fail(at, object),
             "Choice" => {
                 self.choice(at, object, language, &mut edges);
                 return edges;
@@ -316,7 +311,7 @@ impl Checker {
         }
     }
 
-    fn fail(&mut self, at: &str, object: &Map<String, Value>, language: QueryLanguage) {
+    fn fail(&mut self, at: &str, object: &Map<String, Value>) {
         for key in ["Error", "Cause"] {
             let path_key = format!("{key}Path");
             self.one_of(at, object, &[key, path_key.as_str()], false, key);
@@ -331,7 +326,6 @@ impl Checker {
                 }
             }
         }
-        let _ = language;
     }
 
     fn parallel(&mut self, at: &str, object: &Map<String, Value>, language: QueryLanguage) {
@@ -441,7 +435,17 @@ impl Checker {
                 );
             }
         }
-        for key in ["ItemReader", "ItemBatcher", "ResultWriter"] {
+        const DISTRIBUTED_ONLY: &[&str] = &[
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "Label",
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+            "ToleratedFailureCount",
+            "ToleratedFailureCountPath",
+        ];
+        for &key in DISTRIBUTED_ONLY {
             if object.contains_key(key) && !distributed {
                 self.report(Rule::FieldValue, format!("{at}/{key}"), format!("`{key}` needs a distributed Map: set `ProcessorConfig: {{ Mode: \"DISTRIBUTED\" }}`"));
             }
@@ -452,21 +456,6 @@ impl Checker {
         for key in ["ItemReader", "ResultWriter"] {
             if let Some(value) = object.get(key) {
                 self.resource_config(&format!("{at}/{key}"), key, value, language);
-            }
-        }
-        if distributed {
-            // Labels and tolerated failures only mean something in a distributed Map; nothing more to check.
-        } else {
-            for key in [
-                "ToleratedFailurePercentage",
-                "ToleratedFailurePercentagePath",
-                "ToleratedFailureCount",
-                "ToleratedFailureCountPath",
-                "Label",
-            ] {
-                if object.contains_key(key) {
-                    self.report(Rule::FieldValue, format!("{at}/{key}"), format!("`{key}` needs a distributed Map: set `ProcessorConfig: {{ Mode: \"DISTRIBUTED\" }}`"));
-                }
             }
         }
     }

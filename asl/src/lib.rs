@@ -23,5 +23,5 @@ pub use names::{
     check_state_name, check_workflow_name, function_arn_placeholder, MAX_STATE_NAME_CHARS,
 };
 pub use parse::parse_document;
-pub use problem::{state_pointer, Problem, Rule};
+pub use problem::{pointer_segment, state_pointer, Problem, Rule};
 pub use suggest::closest;

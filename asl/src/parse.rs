@@ -86,11 +86,7 @@ impl<'de> Visitor<'de> for Node<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let pointer = format!(
-                "{}/{}",
-                self.pointer,
-                key.replace('~', "~0").replace('/', "~1")
-            );
+            let pointer = format!("{}/{}", self.pointer, crate::pointer_segment(&key));
             let value = map.next_value_seed(Node {
                 pointer: pointer.clone(),
                 problems: self.problems,

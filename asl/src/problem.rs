@@ -68,5 +68,10 @@ impl fmt::Display for Problem {
 
 /// The JSON pointer of a state, escaping `~` and `/` as RFC 6901 requires.
 pub fn state_pointer(name: &str) -> String {
-    format!("/States/{}", name.replace('~', "~0").replace('/', "~1"))
+    format!("/States/{}", pointer_segment(name))
+}
+
+/// One key as a JSON pointer segment: RFC 6901 escapes `~` as `~0` and `/` as `~1`.
+pub fn pointer_segment(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }

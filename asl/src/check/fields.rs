@@ -294,7 +294,4 @@ pub fn list(keys: &[&str]) -> String {
     }
 }
 
-/// RFC 6901 escaping of one pointer segment.
-pub fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
+pub use crate::problem::pointer_segment as escape;

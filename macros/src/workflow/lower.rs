@@ -715,7 +715,4 @@ fn placeholder(info: &StepInfo) -> String {
     )
 }
 
-/// RFC 6901 escaping of one pointer segment.
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
+use stepfn_asl::pointer_segment as escape;

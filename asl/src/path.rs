@@ -275,12 +275,11 @@ impl Parser<'_> {
         loop {
             match self.peek() {
                 None => return Err(self.error("a quoted name is not closed")),
-                Some('\\') => {
-                    self.at += 1;
-                    if let Some(c) = self.peek() {
-                        name.push(c);
-                        self.at += 1;
-                    }
+                // Only the closing quote can be escaped; any other backslash is part of the name, as AWS
+                // (Jayway) reads `$['Test\""Name"']`.
+                Some('\\') if self.peek_at(1) == Some(quote) => {
+                    name.push(quote);
+                    self.at += 2;
                 }
                 Some(c) if c == quote => {
                     self.at += 1;

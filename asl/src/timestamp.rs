@@ -71,6 +71,39 @@ pub fn parse(text: &str) -> Option<(i64, u32)> {
     Some((seconds, nanos))
 }
 
+/// The UTC timestamp AWS writes (`2026-01-31T09:00:00.123Z`, milliseconds) for seconds and nanoseconds since the
+/// Unix epoch.
+pub fn format_millis(seconds: i64, nanos: u32) -> String {
+    let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60,
+        nanos / 1_000_000
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 fn days_in_month(year: i64, month: i64) -> i64 {
     match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
@@ -105,6 +138,18 @@ mod tests {
             Some((1_457_920_740, 500_000_000))
         );
         assert!(is_valid("2024-02-29T00:00:00Z"));
+    }
+
+    #[test]
+    fn formats_what_it_parses() {
+        for text in [
+            "1970-01-01T00:00:00.000Z",
+            "2024-02-29T23:59:59.123Z",
+            "1969-12-31T00:00:01.000Z",
+        ] {
+            let (seconds, nanos) = parse(text).unwrap();
+            assert_eq!(format_millis(seconds, nanos), text);
+        }
     }
 
     #[test]

@@ -1,0 +1,1195 @@
+//! The interpreter: runs a compiled [`Machine`] state by state with AWS's input/output processing order (InputPath,
+//! Parameters, ResultSelector, ResultPath, OutputPath), Retry and Catch, Parallel branches and Map iterations run
+//! concurrently on the calling task, variables, the context object, and the history.
+//!
+//! Time is threaded through as data: each branch or iteration carries its own clock offset, so under virtual time a
+//! Parallel of two waits takes the longer wait, as on AWS, without sleeping.
+
+use crate::failure::names;
+use crate::history::{self, Event, EVENT_LIMIT};
+use crate::intrinsics::Entropy;
+use crate::jsonpath::Query;
+use crate::machine::{
+    Io, Kind, Machine, MapState, Retrier, Scope, Seconds, State, Task, Text, Wait,
+};
+use crate::resources::TaskCall;
+use crate::template::{self, Resolver, Template};
+use crate::{Failure, Options, Outcome, Status};
+use futures_util::stream::{self, StreamExt};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
+
+/// The most bytes a state's input or output, or a task's result, may have.
+pub const PAYLOAD_LIMIT: usize = 262_144;
+
+/// The account and region in the ARNs the executor makes up.
+const ACCOUNT: &str = "123456789012";
+const REGION: &str = "us-east-1";
+
+/// State shared by every branch of one execution.
+struct Execution<'a> {
+    machine: &'a Machine,
+    options: &'a Options,
+    input: Value,
+    name: String,
+    /// Wall-clock start, seconds and nanoseconds since the epoch.
+    start: (i64, u32),
+    started: Instant,
+    events: Mutex<Events>,
+    entropy: Mutex<Entropy>,
+}
+
+struct Events {
+    count: u64,
+    list: Option<Vec<Event>>,
+}
+
+/// The variables one scope sees: its own and a snapshot of the enclosing scopes'.
+#[derive(Clone, Default)]
+struct Variables {
+    outer: Option<Arc<Variables>>,
+    local: HashMap<String, Value>,
+}
+
+impl Variables {
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.local
+            .get(name)
+            .or_else(|| self.outer.as_ref().and_then(|o| o.get(name)))
+    }
+
+    /// A copy for an inner scope: reads everything, writes its own.
+    fn inner(&self) -> Variables {
+        Variables {
+            outer: Some(Arc::new(self.clone())),
+            local: HashMap::new(),
+        }
+    }
+}
+
+/// One running scope: the machine, a Parallel branch or a Map iteration.
+struct Frame {
+    variables: Variables,
+    /// Virtual time passed since the execution started.
+    elapsed: Duration,
+    last_event: u64,
+}
+
+/// What the state being run knows about itself, for `$$.State` and error messages.
+struct StateInfo<'s> {
+    name: &'s str,
+    entered: (i64, u32),
+    entered_event: u64,
+    retry_count: u32,
+}
+
+/// How a state ended.
+enum Transition {
+    Next(usize),
+    End,
+}
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Runs one execution.
+pub(crate) async fn run(machine: &Machine, input: Value, options: &Options) -> Outcome {
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    let name = options
+        .execution_name
+        .clone()
+        .unwrap_or_else(|| "local".to_string());
+    let execution = Execution {
+        machine,
+        options,
+        name,
+        start: (now.as_secs() as i64, now.subsec_nanos()),
+        started: Instant::now(),
+        events: Mutex::new(Events {
+            count: 0,
+            list: options.history.then(Vec::new),
+        }),
+        entropy: Mutex::new(match options.seed {
+            Some(seed) => Entropy::seeded(seed),
+            None => Entropy::seeded(now.as_nanos() as u64),
+        }),
+        input,
+    };
+    execution.execute().await
+}
+
+impl Execution<'_> {
+    async fn execute(&self) -> Outcome {
+        let mut frame = Frame {
+            variables: Variables::default(),
+            elapsed: Duration::ZERO,
+            last_event: 0,
+        };
+        let role = format!("arn:aws:iam::{ACCOUNT}:role/stepfn-local");
+        self.event(&mut frame, "ExecutionStarted", || {
+            history::details(None, &[("input", &self.input)], &[("roleArn", json!(role))])
+        });
+        let result = match size_failure(&self.input, "the execution input") {
+            Some(failure) => Err(failure),
+            None => {
+                let run = self.run_scope(&self.machine.root, self.input.clone(), &mut frame);
+                match (self.machine.timeout_seconds, self.options.virtual_time) {
+                    (Some(limit), false) => {
+                        match tokio::time::timeout(Duration::from_secs(limit), run).await {
+                            Ok(result) => result,
+                            Err(_) => Err(Failure::new(names::TIMEOUT, EXECUTION_TIMEOUT)),
+                        }
+                    }
+                    _ => run.await,
+                }
+            }
+        };
+        let timed_out = match (&result, self.machine.timeout_seconds) {
+            (Err(f), _)
+                if f.error.as_deref() == Some(names::TIMEOUT)
+                    && f.cause.as_deref() == Some(EXECUTION_TIMEOUT) =>
+            {
+                true
+            }
+            (_, Some(limit))
+                if self.options.virtual_time && frame.elapsed > Duration::from_secs(limit) =>
+            {
+                true
+            }
+            _ => false,
+        };
+        let mut outcome = match result {
+            _ if timed_out => {
+                self.event(
+                    &mut frame,
+                    "ExecutionTimedOut",
+                    || json!({"error": names::TIMEOUT, "cause": EXECUTION_TIMEOUT}),
+                );
+                Outcome {
+                    status: Status::TimedOut,
+                    output: None,
+                    error: Some(names::TIMEOUT.into()),
+                    cause: Some(EXECUTION_TIMEOUT.into()),
+                    history: Vec::new(),
+                }
+            }
+            Ok(output) => {
+                self.event(&mut frame, "ExecutionSucceeded", || {
+                    history::details(None, &[("output", &output)], &[])
+                });
+                Outcome {
+                    status: Status::Succeeded,
+                    output: Some(output),
+                    error: None,
+                    cause: None,
+                    history: Vec::new(),
+                }
+            }
+            Err(failure) => {
+                self.event(&mut frame, "ExecutionFailed", || failure_details(&failure));
+                Outcome {
+                    status: Status::Failed,
+                    output: None,
+                    error: failure.error,
+                    cause: failure.cause,
+                    history: Vec::new(),
+                }
+            }
+        };
+        outcome.history = self
+            .events
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .list
+            .take()
+            .unwrap_or_default();
+        outcome
+    }
+
+    /// Records an event (building its details only when history is kept) and returns its id.
+    fn event(&self, frame: &mut Frame, kind: &str, details: impl FnOnce() -> Value) -> u64 {
+        let mut events = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        events.count += 1;
+        let id = events.count;
+        if let Some(list) = &mut events.list {
+            let (seconds, nanos) = self.now(frame);
+            let details = details();
+            list.push(Event {
+                id,
+                previous_event_id: frame.last_event,
+                timestamp: stepfn_asl::timestamp::format_millis(seconds, nanos),
+                kind: kind.to_string(),
+                details: (!details.as_object().is_some_and(Map::is_empty) && !details.is_null())
+                    .then_some(details),
+            });
+        }
+        frame.last_event = id;
+        id
+    }
+
+    fn history_full(&self) -> bool {
+        self.events.lock().unwrap_or_else(|e| e.into_inner()).count >= EVENT_LIMIT
+    }
+
+    /// The current time: the start plus virtual time, or the wall clock.
+    fn now(&self, frame: &Frame) -> (i64, u32) {
+        let passed = if self.options.virtual_time {
+            frame.elapsed
+        } else {
+            self.started.elapsed()
+        };
+        let total = Duration::new(self.start.0 as u64, self.start.1) + passed;
+        (total.as_secs() as i64, total.subsec_nanos())
+    }
+
+    async fn sleep(&self, frame: &mut Frame, duration: Duration) {
+        frame.elapsed += duration;
+        if !self.options.virtual_time {
+            tokio::time::sleep(duration).await;
+        }
+    }
+
+    fn execution_arn(&self) -> String {
+        format!(
+            "arn:aws:states:{REGION}:{ACCOUNT}:execution:{}:{}",
+            self.machine.name, self.name
+        )
+    }
+
+    fn run_scope<'a>(
+        &'a self,
+        scope: &'a Scope,
+        input: Value,
+        frame: &'a mut Frame,
+    ) -> BoxFuture<'a, Result<Value, Failure>> {
+        Box::pin(async move {
+            let mut current = scope.start;
+            let mut input = input;
+            loop {
+                if self.history_full() {
+                    return Err(Failure::runtime(format!(
+                        "The execution reached the limit of {EVENT_LIMIT} history events (a loop without an end?)"
+                    )));
+                }
+                let state = &scope.states[current];
+                let (output, transition) = self.run_state(state, input, frame).await?;
+                match transition {
+                    Transition::Next(next) => {
+                        current = next;
+                        input = output;
+                    }
+                    Transition::End => return Ok(output),
+                }
+            }
+        })
+    }
+
+    /// Runs one state with its retriers and catchers; returns its output and where to go.
+    async fn run_state(
+        &self,
+        state: &State,
+        input: Value,
+        frame: &mut Frame,
+    ) -> Result<(Value, Transition), Failure> {
+        let kind_name = kind_name(&state.kind);
+        let entered_event = self.event(frame, &format!("{kind_name}StateEntered"), || {
+            history::details(Some(&state.name), &[("input", &input)], &[])
+        });
+        let mut info = StateInfo {
+            name: &state.name,
+            entered: self.now(frame),
+            entered_event,
+            retry_count: 0,
+        };
+        let mut attempts = vec![0u32; state.retry.len()];
+        let result = loop {
+            match self.attempt(state, &input, frame, &info).await {
+                Ok(done) => break Ok(done),
+                Err(failure) => {
+                    let Some(delay) =
+                        retry_delay(&state.retry, &mut attempts, &failure, &self.entropy)
+                    else {
+                        break Err(failure);
+                    };
+                    self.sleep(frame, delay).await;
+                    info.retry_count += 1;
+                }
+            }
+        };
+        let (output, transition, assigned) = match result {
+            Ok(done) => done,
+            Err(failure) => {
+                let Some(catcher) = state.catch.iter().find(|c| matches(&c.errors, &failure))
+                else {
+                    if !matches!(state.kind, Kind::Fail { .. }) {
+                        self.event(
+                            frame,
+                            &format!("{kind_name}StateExited"),
+                            || json!({"name": state.name}),
+                        );
+                    }
+                    return Err(failure);
+                };
+                let error_output = error_output(&failure);
+                let output = apply_result_path(
+                    &catcher.result_path,
+                    input.clone(),
+                    error_output.clone(),
+                    &state.name,
+                )?;
+                let assigned = match &catcher.assign {
+                    Some(assign) => Some(self.assign(assign, &error_output, frame, &info)?),
+                    None => None,
+                };
+                (output, Transition::Next(catcher.next), assigned)
+            }
+        };
+        if let Some(failure) =
+            size_failure(&output, &format!("the output of state '{}'", state.name))
+        {
+            return Err(failure);
+        }
+        self.event(frame, &format!("{kind_name}StateExited"), || {
+            history::details(Some(&state.name), &[("output", &output)], &[])
+        });
+        if let Some(assigned) = assigned {
+            frame.variables.local.extend(assigned);
+        }
+        Ok((output, transition))
+    }
+
+    /// One attempt at a state: its work and data processing, up to the variables it assigns.
+    async fn attempt(
+        &self,
+        state: &State,
+        raw: &Value,
+        frame: &mut Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<(Value, Transition, Option<Map<String, Value>>), Failure> {
+        let effective = match &state.kind {
+            Kind::Fail { .. } => raw.clone(),
+            _ => self.input_path(&state.input_path, raw, frame, info)?,
+        };
+        let next = || match state.next {
+            Some(next) => Transition::Next(next),
+            None => Transition::End,
+        };
+        let parameters = |frame: &Frame| match &state.parameters {
+            Some(template) => template.evaluate(&self.resolver(&effective, frame, info, None)),
+            None => Ok(effective.clone()),
+        };
+        let (result, transition) = match &state.kind {
+            Kind::Pass { result } => {
+                let parameters = parameters(frame)?;
+                (Some(result.clone().unwrap_or(parameters)), next())
+            }
+            Kind::Task(task) => {
+                let parameters = parameters(frame)?;
+                (
+                    Some(self.task(task, state, parameters, frame, info).await?),
+                    next(),
+                )
+            }
+            Kind::Parallel { branches } => {
+                let parameters = parameters(frame)?;
+                (
+                    Some(self.parallel(branches, parameters, frame).await?),
+                    next(),
+                )
+            }
+            Kind::Map(map) => (
+                Some(self.map(state, map, &effective, frame, info).await?),
+                next(),
+            ),
+            Kind::Choice { choices, default } => {
+                let mut chosen = None;
+                for branch in choices {
+                    let mut resolve = |path: &stepfn_asl::path::Path| {
+                        let query = Query::compile("", path).ok()?;
+                        self.resolver(&effective, frame, info, None).select(&query)
+                    };
+                    if branch.rule.evaluate(&mut resolve)? {
+                        chosen = Some(branch);
+                        break;
+                    }
+                }
+                let target = match (chosen, default) {
+                    (Some(branch), _) => branch.next,
+                    (None, Some(default)) => *default,
+                    (None, None) => {
+                        return Err(Failure::new(
+                            names::NO_CHOICE_MATCHED,
+                            format!(
+                                "No Choice Rule of state '{}' matched, and it has no Default",
+                                state.name
+                            ),
+                        ))
+                    }
+                };
+                let mut assigned = match &state.assign {
+                    Some(assign) => self.assign(assign, &effective, frame, info)?,
+                    None => Map::new(),
+                };
+                if let Some(assign) = chosen.and_then(|b| b.assign.as_ref()) {
+                    assigned.extend(self.assign(assign, &effective, frame, info)?);
+                }
+                let output =
+                    self.output_path(&state.output_path, effective.clone(), frame, info)?;
+                return Ok((output, Transition::Next(target), Some(assigned)));
+            }
+            Kind::Wait(wait) => {
+                let delay = self.wait_for(wait, &effective, frame, info)?;
+                self.sleep(frame, delay).await;
+                (None, next())
+            }
+            Kind::Succeed => (None, Transition::End),
+            Kind::Fail { error, cause } => {
+                let resolver = self.resolver(raw, frame, info, None);
+                let error = self.text(error, "ErrorPath", &resolver)?;
+                let cause = self.text(cause, "CausePath", &resolver)?;
+                return Err(Failure { error, cause });
+            }
+        };
+        let (output, assign_from) = match result {
+            Some(result) => {
+                let result = match &state.result_selector {
+                    Some(selector) => {
+                        selector.evaluate(&self.resolver(&result, frame, info, None))?
+                    }
+                    None => result,
+                };
+                let output = apply_result_path(
+                    &state.result_path,
+                    raw.clone(),
+                    result.clone(),
+                    &state.name,
+                )?;
+                (output, result)
+            }
+            None => (effective.clone(), effective),
+        };
+        let assigned = match &state.assign {
+            Some(assign) => Some(self.assign(assign, &assign_from, frame, info)?),
+            None => None,
+        };
+        let output = self.output_path(&state.output_path, output, frame, info)?;
+        Ok((output, transition, assigned))
+    }
+
+    fn assign(
+        &self,
+        assign: &Template,
+        input: &Value,
+        frame: &Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Map<String, Value>, Failure> {
+        match assign.evaluate(&self.resolver(input, frame, info, None))? {
+            Value::Object(map) => Ok(map),
+            _ => Ok(Map::new()),
+        }
+    }
+
+    fn resolver<'r>(
+        &'r self,
+        input: &'r Value,
+        frame: &'r Frame,
+        info: &'r StateInfo<'r>,
+        item: Option<(usize, &'r Value)>,
+    ) -> StateResolver<'r> {
+        StateResolver {
+            execution: self,
+            input,
+            frame,
+            info,
+            item,
+        }
+    }
+
+    fn input_path(
+        &self,
+        io: &Io,
+        raw: &Value,
+        frame: &Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Value, Failure> {
+        match io {
+            Io::Whole => Ok(raw.clone()),
+            Io::Null => Ok(json!({})),
+            Io::Path(query) => self
+                .resolver(raw, frame, info, None)
+                .select(query)
+                .ok_or_else(|| {
+                    self.state_error(
+                        info,
+                        format!(
+                            "Invalid path '{}' : No results for path: {}",
+                            query.text,
+                            bracketed(&query.text)
+                        ),
+                    )
+                }),
+        }
+    }
+
+    fn output_path(
+        &self,
+        io: &Io,
+        output: Value,
+        frame: &Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Value, Failure> {
+        match io {
+            Io::Whole => Ok(output),
+            Io::Null => Ok(json!({})),
+            Io::Path(query) => self
+                .resolver(&output, frame, info, None)
+                .select(query)
+                .ok_or_else(|| {
+                    self.state_error(
+                        info,
+                        format!(
+                            "Invalid path '{}' : No results for path: {}",
+                            query.text,
+                            bracketed(&query.text)
+                        ),
+                    )
+                }),
+        }
+    }
+
+    /// `States.Runtime` with AWS's preamble naming the state.
+    fn state_error(&self, info: &StateInfo<'_>, detail: impl std::fmt::Display) -> Failure {
+        Failure::runtime(format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{}). {detail}",
+            info.name, info.entered_event
+        ))
+    }
+
+    fn text(
+        &self,
+        text: &Text,
+        field: &str,
+        resolver: &StateResolver<'_>,
+    ) -> Result<Option<String>, Failure> {
+        let value = match text {
+            Text::None => return Ok(None),
+            Text::Literal(s) => return Ok(Some(s.clone())),
+            Text::Path(query) => resolver.select(query).ok_or_else(|| {
+                self.state_error(
+                    resolver.info,
+                    format!("Invalid path '{}' for {field}: no value at it", query.text),
+                )
+            })?,
+            Text::Intrinsic(expr) => template::evaluate_intrinsic(expr, resolver)?,
+        };
+        match value {
+            Value::String(s) => Ok(Some(s)),
+            other => Err(self.state_error(
+                resolver.info,
+                format!("The {field} must select a string, not {other}"),
+            )),
+        }
+    }
+
+    fn wait_for(
+        &self,
+        wait: &Wait,
+        input: &Value,
+        frame: &Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Duration, Failure> {
+        let until = |text: &str| stepfn_asl::timestamp::parse(text);
+        let from_now = |(seconds, nanos): (i64, u32)| {
+            let target = Duration::new(seconds.max(0) as u64, nanos);
+            let (now_s, now_n) = self.now(frame);
+            target.saturating_sub(Duration::new(now_s.max(0) as u64, now_n))
+        };
+        match wait {
+            Wait::Seconds(seconds) => Ok(Duration::from_secs(*seconds)),
+            Wait::Timestamp(text) => Ok(until(text).map(from_now).unwrap_or_default()),
+            Wait::SecondsPath(query) => {
+                let value = self.resolver(input, frame, info, None).select(query);
+                let shown = value
+                    .as_ref()
+                    .map(Value::to_string)
+                    .unwrap_or_else(|| "null".into());
+                match value.as_ref().and_then(Value::as_i64) {
+                    Some(n) if n >= 0 => Ok(Duration::from_secs(n as u64)),
+                    Some(_) => Err(self.state_error(info, format!("The SecondsPath parameter references a negative value: {} == {shown}", query.text))),
+                    None => Err(self.state_error(info, format!("The SecondsPath parameter cannot be parsed as a long value: {} == {shown}", query.text))),
+                }
+            }
+            Wait::TimestampPath(query) => {
+                let value = self.resolver(input, frame, info, None).select(query);
+                match value.as_ref().and_then(Value::as_str).and_then(until) {
+                    Some(at) => Ok(from_now(at)),
+                    None => Err(self.state_error(
+                        info,
+                        format!(
+                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                            query.text,
+                            value.as_ref().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).unwrap_or_default()
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+
+    /// A number of seconds from a literal or a path (`MaxConcurrencyPath`, `TimeoutSecondsPath`, ...).
+    fn seconds(
+        &self,
+        seconds: &Seconds,
+        field: &str,
+        input: &Value,
+        frame: &Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Option<u64>, Failure> {
+        match seconds {
+            Seconds::None => Ok(None),
+            Seconds::Fixed(n) => Ok(Some(*n)),
+            Seconds::Path(query) => {
+                let value = self.resolver(input, frame, info, None).select(query);
+                let number = match &value {
+                    Some(Value::Number(n)) => n.as_u64(),
+                    Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
+                    _ => None,
+                };
+                number.map(Some).ok_or_else(|| {
+                    let shown = match &value {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(other) => other.to_string(),
+                        None => "null".into(),
+                    };
+                    self.state_error(info, format!("The {field}Path field refers to value \"{shown}\" which is not a valid integer: {}", query.text))
+                })
+            }
+        }
+    }
+
+    async fn task(
+        &self,
+        task: &Task,
+        state: &State,
+        input: Value,
+        frame: &mut Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Value, Failure> {
+        let timeout = self.seconds(&task.timeout, "TimeoutSeconds", &input, frame, info)?;
+        let heartbeat = self.seconds(&task.heartbeat, "HeartbeatSeconds", &input, frame, info)?;
+        let lambda = is_lambda(&task.resource);
+        let prefix = if lambda { "LambdaFunction" } else { "Task" };
+        self.event(frame, &format!("{prefix}Scheduled"), || {
+            let mut details = history::details(
+                None,
+                &[("input", &input)],
+                &[("resource", json!(task.resource))],
+            );
+            if let Some(timeout) = timeout {
+                details["timeoutInSeconds"] = json!(timeout);
+            }
+            details
+        });
+        self.event(frame, &format!("{prefix}Started"), || Value::Null);
+        let call = TaskCall {
+            state: state.name.clone(),
+            resource: task.resource.clone(),
+            input,
+            attempt: info.retry_count,
+            execution_id: self.execution_arn(),
+        };
+        let invocation = self.options.resources.invoke(call);
+        let limit = match (timeout, heartbeat) {
+            (Some(t), Some(h)) if h < t => Some((h, names::HEARTBEAT_TIMEOUT)),
+            (Some(t), _) => Some((t, names::TIMEOUT)),
+            (None, Some(h)) => Some((h, names::HEARTBEAT_TIMEOUT)),
+            (None, None) => None,
+        };
+        let started = Instant::now();
+        let result = match limit {
+            Some((seconds, error)) if tokio::runtime::Handle::try_current().is_ok() => {
+                match tokio::time::timeout(Duration::from_secs(seconds), invocation).await {
+                    Ok(result) => result,
+                    Err(_) => Err(Failure::new(
+                        error,
+                        format!(
+                            "Task state '{}' did not finish within {seconds} seconds",
+                            state.name
+                        ),
+                    )),
+                }
+            }
+            _ => invocation.await,
+        };
+        if !self.options.virtual_time {
+            frame.elapsed += started.elapsed();
+        }
+        let result = result.and_then(|output| {
+            match size_failure(&output, &format!("the result of task '{}'", state.name)) {
+                Some(failure) => Err(failure),
+                None => Ok(output),
+            }
+        });
+        match &result {
+            Ok(output) => self.event(frame, &format!("{prefix}Succeeded"), || {
+                history::details(None, &[("output", output)], &[])
+            }),
+            Err(failure)
+                if failure.error.as_deref() == Some(names::TIMEOUT)
+                    || failure.error.as_deref() == Some(names::HEARTBEAT_TIMEOUT) =>
+            {
+                self.event(frame, &format!("{prefix}TimedOut"), || {
+                    failure_details(failure)
+                })
+            }
+            Err(failure) => self.event(frame, &format!("{prefix}Failed"), || {
+                failure_details(failure)
+            }),
+        };
+        result
+    }
+
+    async fn parallel(
+        &self,
+        branches: &[Scope],
+        input: Value,
+        frame: &mut Frame,
+    ) -> Result<Value, Failure> {
+        self.event(frame, "ParallelStateStarted", || Value::Null);
+        let start_event = frame.last_event;
+        let mut frames: Vec<Frame> = branches
+            .iter()
+            .map(|_| Frame {
+                variables: frame.variables.inner(),
+                elapsed: frame.elapsed,
+                last_event: start_event,
+            })
+            .collect();
+        let runs = branches
+            .iter()
+            .zip(frames.iter_mut())
+            .map(|(branch, branch_frame)| self.run_scope(branch, input.clone(), branch_frame));
+        let results = futures_util::future::try_join_all(runs).await;
+        frame.elapsed = frames
+            .iter()
+            .map(|f| f.elapsed)
+            .max()
+            .unwrap_or(frame.elapsed);
+        frame.last_event = frames
+            .iter()
+            .map(|f| f.last_event)
+            .max()
+            .unwrap_or(start_event);
+        match results {
+            Ok(outputs) => {
+                self.event(frame, "ParallelStateSucceeded", || Value::Null);
+                Ok(Value::Array(outputs))
+            }
+            Err(failure) => {
+                self.event(frame, "ParallelStateFailed", || failure_details(&failure));
+                Err(failure)
+            }
+        }
+    }
+
+    async fn map(
+        &self,
+        state: &State,
+        map: &MapState,
+        effective: &Value,
+        frame: &mut Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Value, Failure> {
+        let items = match &map.items_path {
+            Io::Whole => Some(effective.clone()),
+            Io::Null => None,
+            Io::Path(query) => self.resolver(effective, frame, info, None).select(query),
+        };
+        let items = match items {
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                return Err(self.state_error(
+                    info,
+                    format!("Map state input must be an array, but the items are {other}"),
+                ));
+            }
+            None => {
+                return Err(self.state_error(info, "Map state's ItemsPath selects nothing"));
+            }
+        };
+        let max_concurrency = self
+            .seconds(
+                &map.max_concurrency,
+                "MaxConcurrency",
+                effective,
+                frame,
+                info,
+            )?
+            .unwrap_or(0);
+        let tolerated_count = self.seconds(
+            &map.tolerated_count,
+            "ToleratedFailureCount",
+            effective,
+            frame,
+            info,
+        )?;
+        let tolerated_percentage = match &map.tolerated_percentage_path {
+            Some(query) => self
+                .resolver(effective, frame, info, None)
+                .select(query)
+                .and_then(|v| v.as_f64()),
+            None => map.tolerated_percentage,
+        };
+        let tolerant = tolerated_count.is_some() || tolerated_percentage.is_some();
+        let selected = items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| match &map.item_selector {
+                Some(selector) => {
+                    selector.evaluate(&self.resolver(effective, frame, info, Some((index, item))))
+                }
+                None => Ok(item.clone()),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let length = selected.len();
+        self.event(frame, "MapStateStarted", || json!({"length": length}));
+        let start_event = frame.last_event;
+        let outer = frame.variables.clone();
+        let base_elapsed = frame.elapsed;
+        let limit = if max_concurrency == 0 {
+            length.max(1)
+        } else {
+            max_concurrency as usize
+        };
+        let name = &state.name;
+        let iterations = stream::iter(selected.into_iter().enumerate()).map(|(index, item)| {
+            let outer = &outer;
+            async move {
+                let mut iteration = Frame {
+                    variables: outer.inner(),
+                    elapsed: base_elapsed,
+                    last_event: start_event,
+                };
+                self.event(
+                    &mut iteration,
+                    "MapIterationStarted",
+                    || json!({"name": name, "index": index}),
+                );
+                let result = self.run_scope(&map.processor, item, &mut iteration).await;
+                let kind = if result.is_ok() {
+                    "MapIterationSucceeded"
+                } else {
+                    "MapIterationFailed"
+                };
+                self.event(
+                    &mut iteration,
+                    kind,
+                    || json!({"name": name, "index": index}),
+                );
+                (result, iteration.elapsed, iteration.last_event)
+            }
+        });
+        let mut outputs = Vec::with_capacity(length);
+        let mut failures = 0usize;
+        let mut first_failure = None;
+        let mut ended = base_elapsed;
+        let mut last_event = start_event;
+        let mut runs = iterations.buffered(limit);
+        while let Some((result, elapsed, event)) = runs.next().await {
+            ended = ended.max(elapsed);
+            last_event = last_event.max(event);
+            match result {
+                Ok(output) => outputs.push(output),
+                Err(failure) if tolerant => {
+                    failures += 1;
+                    outputs.push(error_output(&failure));
+                    first_failure.get_or_insert(failure);
+                }
+                Err(failure) => {
+                    first_failure = Some(failure);
+                    break;
+                }
+            }
+        }
+        drop(runs);
+        frame.elapsed = ended;
+        frame.last_event = last_event;
+        if let Some(failure) = first_failure {
+            let within = tolerant && {
+                let by_count = tolerated_count.is_some_and(|n| failures as u64 <= n);
+                let by_percentage = tolerated_percentage
+                    .is_some_and(|p| (failures as f64) * 100.0 <= p * length as f64);
+                by_count || by_percentage
+            };
+            if !within {
+                let failure = if tolerant {
+                    Failure::new(
+                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                        format!("The number of failed items ({failures} of {length}) exceeded the tolerated failure threshold"),
+                    )
+                } else {
+                    failure
+                };
+                self.event(frame, "MapStateFailed", || failure_details(&failure));
+                return Err(failure);
+            }
+        }
+        self.event(frame, "MapStateSucceeded", || Value::Null);
+        Ok(Value::Array(outputs))
+    }
+}
+
+const EXECUTION_TIMEOUT: &str = "The execution ran longer than the state machine's TimeoutSeconds";
+
+/// The context object and variables a state's paths read, besides its input.
+struct StateResolver<'r> {
+    execution: &'r Execution<'r>,
+    input: &'r Value,
+    frame: &'r Frame,
+    info: &'r StateInfo<'r>,
+    /// `$$.Map.Item` while a Map's `ItemSelector` is evaluated.
+    item: Option<(usize, &'r Value)>,
+}
+
+impl StateResolver<'_> {
+    fn context(&self) -> Value {
+        let execution = self.execution;
+        let timestamp = |(s, n): (i64, u32)| stepfn_asl::timestamp::format_millis(s, n);
+        let mut context = json!({
+            "Execution": {
+                "Id": execution.execution_arn(),
+                "Input": execution.input,
+                "Name": execution.name,
+                "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/stepfn-local"),
+                "StartTime": timestamp(execution.start),
+                "RedriveCount": 0
+            },
+            "State": {
+                "EnteredTime": timestamp(self.info.entered),
+                "Name": self.info.name,
+                "RetryCount": self.info.retry_count
+            },
+            "StateMachine": {
+                "Id": format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{}", execution.machine.name),
+                "Name": execution.machine.name
+            },
+            "Task": {
+                "Token": format!("{}:{}:{}", execution.name, self.info.name, self.info.entered_event)
+            }
+        });
+        if let Some((index, value)) = self.item {
+            context["Map"] = json!({"Item": {"Index": index, "Value": value}});
+        }
+        context
+    }
+}
+
+impl Resolver for StateResolver<'_> {
+    fn select(&self, query: &Query) -> Option<Value> {
+        use stepfn_asl::path::Root;
+        match &query.root {
+            Root::Input => query.select(self.input).into_value(),
+            Root::Context => query.select(&self.context()).into_value(),
+            Root::Variable(name) => self
+                .frame
+                .variables
+                .get(name)
+                .and_then(|v| query.select(v).into_value()),
+        }
+    }
+
+    fn describe(&self, query: &Query) -> String {
+        use stepfn_asl::path::Root;
+        match &query.root {
+            Root::Input => self.input.to_string(),
+            Root::Context => self.context().to_string(),
+            Root::Variable(name) => self
+                .frame
+                .variables
+                .get(name)
+                .map(Value::to_string)
+                .unwrap_or_else(|| format!("(no variable ${name})")),
+        }
+    }
+
+    fn entropy(&self) -> MutexGuard<'_, Entropy> {
+        self.execution
+            .entropy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn kind_name(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Task(_) => "Task",
+        Kind::Pass { .. } => "Pass",
+        Kind::Choice { .. } => "Choice",
+        Kind::Wait(_) => "Wait",
+        Kind::Succeed => "Succeed",
+        Kind::Fail { .. } => "Fail",
+        Kind::Parallel { .. } => "Parallel",
+        Kind::Map(_) => "Map",
+    }
+}
+
+fn is_lambda(resource: &str) -> bool {
+    resource.starts_with("arn:aws:lambda:")
+        || (resource.starts_with("${") && resource.ends_with("FunctionArn}"))
+}
+
+/// Whether an `ErrorEquals` list catches the failure. `States.ALL` catches everything except the terminal
+/// `States.Runtime` and `States.DataLimitExceeded`; `States.TaskFailed` everything but `States.Timeout` too.
+fn matches(errors: &[String], failure: &Failure) -> bool {
+    let name = failure.error_name();
+    let terminal = name == names::RUNTIME || name == names::DATA_LIMIT_EXCEEDED;
+    errors.iter().any(|e| {
+        (failure.error.is_some() && e == name)
+            || (!terminal && e == names::ALL)
+            || (!terminal
+                && e == names::TASK_FAILED
+                && name != names::TIMEOUT
+                && failure.error.is_some())
+    })
+}
+
+/// The wait before the next attempt, if the first retrier matching the failure has attempts left.
+fn retry_delay(
+    retriers: &[Retrier],
+    attempts: &mut [u32],
+    failure: &Failure,
+    entropy: &Mutex<Entropy>,
+) -> Option<Duration> {
+    let index = retriers.iter().position(|r| matches(&r.errors, failure))?;
+    let retrier = &retriers[index];
+    let attempt = attempts[index];
+    if attempt >= retrier.max_attempts {
+        return None;
+    }
+    attempts[index] += 1;
+    let mut seconds = retrier.interval_seconds as f64 * retrier.backoff_rate.powi(attempt as i32);
+    if let Some(max) = retrier.max_delay_seconds {
+        seconds = seconds.min(max as f64);
+    }
+    if retrier.full_jitter {
+        let fraction = jitter_fraction(&mut entropy.lock().unwrap_or_else(|e| e.into_inner()));
+        seconds *= fraction;
+    }
+    Some(Duration::from_secs_f64(seconds.max(0.0)))
+}
+
+/// The error output a Catch hands on: `{"Error": ..., "Cause": ...}`.
+fn error_output(failure: &Failure) -> Value {
+    let mut map = Map::new();
+    if let Some(error) = &failure.error {
+        map.insert("Error".into(), json!(error));
+    }
+    if let Some(cause) = &failure.cause {
+        map.insert("Cause".into(), json!(cause));
+    }
+    Value::Object(map)
+}
+
+fn failure_details(failure: &Failure) -> Value {
+    let mut map = Map::new();
+    if let Some(error) = &failure.error {
+        map.insert("error".into(), json!(error));
+    }
+    if let Some(cause) = &failure.cause {
+        map.insert("cause".into(), json!(cause));
+    }
+    Value::Object(map)
+}
+
+/// `$.a.b` as Jayway writes it in messages: `$['a']['b']`.
+fn bracketed(path: &str) -> String {
+    match stepfn_asl::path::Path::parse(path) {
+        Ok(parsed) => {
+            let mut text = String::from("$");
+            for segment in parsed.segments {
+                match segment {
+                    stepfn_asl::path::Segment::Field(name) => text.push_str(&format!("['{name}']")),
+                    stepfn_asl::path::Segment::Index(i) => text.push_str(&format!("[{i}]")),
+                    _ => return path.to_string(),
+                }
+            }
+            text
+        }
+        Err(_) => path.to_string(),
+    }
+}
+
+/// Puts `result` into `input` at the reference path `ResultPath`, creating objects on the way.
+fn apply_result_path(io: &Io, input: Value, result: Value, state: &str) -> Result<Value, Failure> {
+    let query = match io {
+        Io::Whole => return Ok(result),
+        Io::Null => return Ok(input),
+        Io::Path(query) => query,
+    };
+    let path =
+        stepfn_asl::path::Path::parse(&query.text).map_err(|e| Failure::runtime(e.message))?;
+    let mut document = input;
+    let mut node = &mut document;
+    let mismatch = || {
+        Failure::new(
+            names::RESULT_PATH_MATCH_FAILURE,
+            format!("Unable to apply ResultPath '{}' of state '{state}': the input has no object or array there", query.text),
+        )
+    };
+    for segment in &path.segments {
+        node = match segment {
+            stepfn_asl::path::Segment::Field(name) => {
+                let Value::Object(map) = node else {
+                    return Err(mismatch());
+                };
+                map.entry(name.clone()).or_insert_with(|| json!({}))
+            }
+            stepfn_asl::path::Segment::Index(i) => {
+                let Value::Array(items) = node else {
+                    return Err(mismatch());
+                };
+                let at = if *i < 0 { items.len() as i64 + i } else { *i };
+                let Some(slot) = usize::try_from(at).ok().and_then(|at| items.get_mut(at)) else {
+                    return Err(mismatch());
+                };
+                slot
+            }
+            _ => return Err(mismatch()),
+        };
+    }
+    *node = result;
+    Ok(document)
+}
+
+/// `States.DataLimitExceeded` when a payload's JSON text is over the limit.
+fn size_failure(value: &Value, what: &str) -> Option<Failure> {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            if self.0 > PAYLOAD_LIMIT {
+                return Err(std::io::Error::other("over the limit"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    serde_json::to_writer(&mut counter, value).err().map(|_| {
+        Failure::new(
+            names::DATA_LIMIT_EXCEEDED,
+            format!("The size of {what} is over the limit of {PAYLOAD_LIMIT} bytes"),
+        )
+    })
+}
+
+fn jitter_fraction(_entropy: &mut Entropy) -> f64 {
+    0.5 // FIXME(lead): draw from the entropy once intrinsics.rs exposes it
+}

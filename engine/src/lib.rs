@@ -1,0 +1,105 @@
+//! The stepfn executor: runs an Amazon States Language definition in process with AWS Step Functions' semantics.
+//!
+//! ```
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! # rt.block_on(async {
+//! use stepfn_engine::{Machine, Options};
+//! let machine = Machine::from_json(r#"{"StartAt": "Hello", "States": {
+//!     "Hello": {"Type": "Pass", "Result": "world", "ResultPath": "$.hello", "End": true}}}"#).unwrap();
+//! let outcome = machine.run(serde_json::json!({}), &Options::default()).await;
+//! assert_eq!(outcome.output, Some(serde_json::json!({"hello": "world"})));
+//! # });
+//! ```
+
+pub mod choice;
+mod execute;
+pub mod failure;
+pub mod history;
+pub mod intrinsics;
+pub mod jsonpath;
+mod machine;
+mod resources;
+mod template;
+
+pub use execute::PAYLOAD_LIMIT;
+pub use failure::Failure;
+pub use history::Event;
+pub use machine::{CompileError, Machine};
+pub use resources::{Resources, TaskCall, TaskFuture, TaskHandler};
+
+use serde_json::{json, Value};
+
+/// How to run an execution.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Wait states and retry back-off advance a simulated clock instead of sleeping.
+    pub virtual_time: bool,
+    /// Keep the execution's history events.
+    pub history: bool,
+    /// What Task states call.
+    pub resources: Resources,
+    /// The execution's name (`$$.Execution.Name`); `local` when not given.
+    pub execution_name: Option<String>,
+    /// Seed for `States.UUID`, `States.MathRandom` and retry jitter, so runs repeat.
+    pub seed: Option<u64>,
+}
+
+/// How an execution ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Succeeded,
+    Failed,
+    TimedOut,
+}
+
+impl Status {
+    /// The name AWS uses: `SUCCEEDED`, `FAILED`, `TIMED_OUT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+        }
+    }
+}
+
+/// The result of an execution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub status: Status,
+    /// The output, when it succeeded.
+    pub output: Option<Value>,
+    /// The error name, when it failed (`None` for a `Fail` state without `Error`).
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// The history events, when [`Options::history`] was set.
+    pub history: Vec<Event>,
+}
+
+impl Outcome {
+    /// The one-line summary `stepfn run` prints: `{"status":"SUCCEEDED","output":...}` or
+    /// `{"status":"FAILED","error":...,"cause":...}`.
+    pub fn summary(&self) -> Value {
+        match self.status {
+            Status::Succeeded => json!({"status": self.status.as_str(), "output": self.output}),
+            _ => json!({"status": self.status.as_str(), "error": self.error, "cause": self.cause}),
+        }
+    }
+
+    /// The history as `GetExecutionHistory` returns it: `{"events": [...]}`.
+    pub fn history_json(&self) -> Value {
+        json!({ "events": self.history.iter().map(Event::to_json).collect::<Vec<_>>() })
+    }
+
+    /// A readable trace, one line per event.
+    pub fn trace(&self) -> String {
+        self.history.iter().map(|e| e.trace_line() + "\n").collect()
+    }
+}
+
+impl Machine {
+    /// Runs one execution on `input`.
+    pub async fn run(&self, input: Value, options: &Options) -> Outcome {
+        execute::run(self, input, options).await
+    }
+}

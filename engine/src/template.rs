@@ -1,0 +1,161 @@
+//! Payload templates of JSONPath states (`Parameters`, `ResultSelector`, `ItemSelector`, `Assign`): a JSON value whose
+//! object keys ending in `.$` take their value from a path or an intrinsic call. Compiled once; evaluating one walks
+//! the template and asks a [`Resolver`] for each path.
+
+use crate::intrinsics::{self, Entropy};
+use crate::jsonpath::Query;
+use crate::Failure;
+use serde_json::{Map, Value};
+use stepfn_asl::intrinsic::{self, Expr};
+use stepfn_asl::path::Path;
+
+/// A compiled template.
+#[derive(Debug)]
+pub enum Template {
+    /// A value without any `.$` key inside: used as written.
+    Literal(Value),
+    Object(Vec<(String, Template)>),
+    Array(Vec<Template>),
+    /// `"key.$": "$.path"`; the key (with `.$`) is kept for error messages.
+    Path {
+        key: String,
+        query: Query,
+    },
+    /// `"key.$": "States.Format(...)"`.
+    Intrinsic {
+        key: String,
+        text: String,
+        expr: Expr,
+    },
+}
+
+/// Where a template's paths read from: the state's input, the context object and the variables in scope.
+pub trait Resolver {
+    /// The value `query` selects, or `None` when it selects nothing.
+    fn select(&self, query: &Query) -> Option<Value>;
+    /// The JSON text of the document `query` reads, for error messages.
+    fn describe(&self, query: &Query) -> String;
+    /// The randomness `States.UUID` and `States.MathRandom` draw from.
+    fn entropy(&self) -> std::sync::MutexGuard<'_, Entropy>;
+}
+
+impl Template {
+    /// Compiles a template from the definition.
+    pub fn compile(value: &Value) -> Result<Template, String> {
+        if !has_dynamic_key(value) {
+            return Ok(Template::Literal(value.clone()));
+        }
+        Ok(match value {
+            Value::Object(map) => Template::Object(
+                map.iter()
+                    .map(|(key, value)| {
+                        let Some(name) = key.strip_suffix(".$") else {
+                            return Ok((key.clone(), Template::compile(value)?));
+                        };
+                        let text = value
+                            .as_str()
+                            .ok_or_else(|| format!("`{key}` needs a string"))?;
+                        let template = if intrinsic::looks_like_call(text) {
+                            Template::Intrinsic {
+                                key: key.clone(),
+                                text: text.to_string(),
+                                expr: intrinsic::parse(text).map_err(|e| e.message)?,
+                            }
+                        } else {
+                            Template::Path {
+                                key: key.clone(),
+                                query: Query::parse(text)?,
+                            }
+                        };
+                        Ok((name.to_string(), template))
+                    })
+                    .collect::<Result<_, String>>()?,
+            ),
+            Value::Array(items) => Template::Array(
+                items
+                    .iter()
+                    .map(Template::compile)
+                    .collect::<Result<_, _>>()?,
+            ),
+            other => Template::Literal(other.clone()),
+        })
+    }
+
+    /// Evaluates the template.
+    pub fn evaluate(&self, resolver: &dyn Resolver) -> Result<Value, Failure> {
+        Ok(match self {
+            Template::Literal(value) => value.clone(),
+            Template::Object(fields) => {
+                let mut map = Map::with_capacity(fields.len());
+                for (name, template) in fields {
+                    map.insert(name.clone(), template.evaluate(resolver)?);
+                }
+                Value::Object(map)
+            }
+            Template::Array(items) => {
+                Value::Array(items.iter().map(|t| t.evaluate(resolver)).collect::<Result<_, _>>()?)
+            }
+            Template::Path { key, query } => resolver.select(query).ok_or_else(|| {
+                Failure::runtime(format!(
+                    "The JSONPath '{}' specified for the field '{key}' could not be found in the input '{}'",
+                    query.text,
+                    resolver.describe(query)
+                ))
+            })?,
+            Template::Intrinsic { key, text, expr } => evaluate_intrinsic(expr, resolver)
+                .map_err(|failure| with_field(failure, key, text))?,
+        })
+    }
+}
+
+/// Evaluates an intrinsic call whose path arguments read through `resolver`.
+pub fn evaluate_intrinsic(expr: &Expr, resolver: &dyn Resolver) -> Result<Value, Failure> {
+    let mut resolve = |path: &Path| {
+        let query = Query::compile("", path).map_err(Failure::runtime)?;
+        resolver.select(&query).ok_or_else(|| {
+            Failure::runtime(format!(
+                "The JsonPath argument for the field '{}' could not be found in the input '{}'",
+                display_path(path),
+                resolver.describe(&query)
+            ))
+        })
+    };
+    let mut entropy = resolver.entropy();
+    intrinsics::evaluate(expr, &mut resolve, &mut entropy)
+}
+
+fn with_field(mut failure: Failure, key: &str, text: &str) -> Failure {
+    if let Some(cause) = &failure.cause {
+        failure.cause = Some(format!(
+            "The value for the field '{key}' ({text}) failed: {cause}"
+        ));
+    }
+    failure
+}
+
+fn display_path(path: &Path) -> String {
+    use stepfn_asl::path::{Root, Segment};
+    let mut text = match &path.root {
+        Root::Input => "$".to_string(),
+        Root::Context => "$$".to_string(),
+        Root::Variable(name) => format!("${name}"),
+    };
+    for segment in &path.segments {
+        match segment {
+            Segment::Field(name) => text.push_str(&format!(".{name}")),
+            Segment::Index(i) => text.push_str(&format!("[{i}]")),
+            _ => text.push_str("[...]"),
+        }
+    }
+    text
+}
+
+fn has_dynamic_key(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| k.ends_with(".$") || has_dynamic_key(v)),
+        Value::Array(items) => items.iter().any(has_dynamic_key),
+        _ => false,
+    }
+}

@@ -8,6 +8,7 @@
 
 mod check;
 mod emit;
+pub mod graph;
 pub mod intrinsic;
 mod names;
 mod parse;

@@ -1,8 +1,14 @@
 //! `stepfn`: commands over any ASL definition file.
 //!
-//! `stepfn validate FILE...` checks each file with the rules `workflow!` applies at compile time
-//! (`stepfn_asl::validate_document`), plus duplicate JSON keys. Exit status: 0 when every file is valid, 1 when one
-//! is not (each problem listed with its JSON pointer), 2 when a file cannot be read or is not JSON.
+//! - `stepfn validate FILE...` checks each file with the rules `workflow!` applies at compile time
+//!   (`stepfn_asl::validate_document`), plus duplicate JSON keys. Exit status: 0 when every file is valid, 1 when
+//!   one is not (each problem listed with its JSON pointer), 2 when a file cannot be read or is not JSON.
+//! - `stepfn run DEF --input JSON|@file` runs the definition locally (`stepfn_engine`) and prints one line,
+//!   `{"status":"SUCCEEDED","output":...}` or `{"status":"FAILED","error":...,"cause":...}`; exit 0 succeeded,
+//!   1 failed, 2 bad usage, definition or input. `--inputs FILE.jsonl` runs once per line.
+//! - `stepfn graph DEF` prints a Mermaid flowchart of the states.
+
+mod run;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -27,11 +33,20 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run a definition locally and print `{"status":...,"output"|"error","cause"}` (one line per execution).
+    Run(run::RunArgs),
+    /// Print a Mermaid flowchart of a definition's states.
+    Graph {
+        /// The definition file.
+        file: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Validate { files } => validate(&files),
+        Command::Run(args) => run::run(args),
+        Command::Graph { file } => graph(&file),
     }
 }
 
@@ -76,5 +91,25 @@ fn validate(files: &[PathBuf]) -> ExitCode {
         (true, _) => ExitCode::from(2),
         (false, true) => ExitCode::from(1),
         (false, false) => ExitCode::SUCCESS,
+    }
+}
+
+fn graph(file: &std::path::Path) -> ExitCode {
+    let document = std::fs::read_to_string(file)
+        .map_err(|e| format!("{}: cannot read: {e}", file.display()))
+        .and_then(|text| {
+            stepfn_asl::parse_document(&text)
+                .map(|(document, _)| document)
+                .map_err(|e| format!("{}: not JSON: {e}", file.display()))
+        });
+    match document {
+        Ok(document) => {
+            print!("{}", stepfn_asl::graph::mermaid(&document));
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
     }
 }

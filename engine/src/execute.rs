@@ -214,6 +214,10 @@ impl Execution<'_> {
     /// Records an event (building its details only when history is kept) and returns its id.
     fn event(&self, frame: &mut Frame, kind: &str, details: impl FnOnce() -> Value) -> u64 {
         let mut events = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        if events.count >= EVENT_LIMIT - 1 && !kind.starts_with("Execution") {
+            // Past the limit only the execution's last event is kept; the scope stops at its next state.
+            return frame.last_event;
+        }
         events.count += 1;
         let id = events.count;
         if let Some(list) = &mut events.list {
@@ -233,7 +237,8 @@ impl Execution<'_> {
     }
 
     fn history_full(&self) -> bool {
-        self.events.lock().unwrap_or_else(|e| e.into_inner()).count >= EVENT_LIMIT
+        // Entering and leaving a state takes two events, and the execution's end one more.
+        self.events.lock().unwrap_or_else(|e| e.into_inner()).count + 3 > EVENT_LIMIT
     }
 
     /// The current time: the start plus virtual time, or the wall clock.
@@ -1077,7 +1082,7 @@ fn retry_delay(
         seconds = seconds.min(max as f64);
     }
     if retrier.full_jitter {
-        let fraction = jitter_fraction(&mut entropy.lock().unwrap_or_else(|e| e.into_inner()));
+        let fraction = entropy.lock().unwrap_or_else(|e| e.into_inner()).fraction();
         seconds *= fraction;
     }
     Some(Duration::from_secs_f64(seconds.max(0.0)))
@@ -1188,8 +1193,4 @@ fn size_failure(value: &Value, what: &str) -> Option<Failure> {
             format!("The size of {what} is over the limit of {PAYLOAD_LIMIT} bytes"),
         )
     })
-}
-
-fn jitter_fraction(_entropy: &mut Entropy) -> f64 {
-    0.5 // FIXME(lead): draw from the entropy once intrinsics.rs exposes it
 }

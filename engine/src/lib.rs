@@ -18,6 +18,7 @@ pub mod history;
 pub mod intrinsics;
 pub mod jsonpath;
 mod machine;
+pub mod mock;
 mod resources;
 mod template;
 
@@ -25,6 +26,7 @@ pub use execute::PAYLOAD_LIMIT;
 pub use failure::Failure;
 pub use history::Event;
 pub use machine::{CompileError, Machine};
+pub use mock::{Mock, MockConfig, Response};
 pub use resources::{Resources, TaskCall, TaskFuture, TaskHandler};
 
 use serde_json::{json, Value};

@@ -740,3 +740,12 @@ fn aws_recorded_cases() {
         problems.join("\n")
     );
 }
+
+#[test]
+fn entropy_fraction_is_in_unit_interval_and_repeats_from_a_seed() {
+    let (mut a, mut b) = (Entropy::seeded(1), Entropy::seeded(1));
+    let draws: Vec<f64> = (0..1000).map(|_| a.fraction()).collect();
+    assert!(draws.iter().all(|x| (0.0..1.0).contains(x)));
+    assert!(draws.iter().any(|x| *x < 0.1) && draws.iter().any(|x| *x > 0.9));
+    assert!(draws.iter().all(|x| *x == b.fraction()));
+}

@@ -44,9 +44,11 @@ mod accepts;
 mod error;
 mod invoke;
 pub mod lambda;
+pub mod local;
 mod main_entry;
 mod panic_report;
 mod step;
+pub mod testing;
 mod workflow;
 
 pub use accepts::Accepts;

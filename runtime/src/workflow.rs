@@ -1,8 +1,10 @@
 //! The [`Workflow`] trait that `workflow!` implements: the emitted definition and the steps behind it.
 
 use crate::lambda::Handler;
+use crate::local::{step_resources, CompileError, Machine, Options, Outcome};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::future::Future;
 
 /// A workflow declared with `workflow!`.
 pub trait Workflow {
@@ -14,6 +16,57 @@ pub trait Workflow {
 
     /// The steps the workflow invokes, one per Lambda function.
     fn handlers() -> Vec<Handler>;
+
+    /// The definition compiled for the local executor, named after the workflow.
+    fn machine() -> Result<Machine, CompileError> {
+        Machine::from_json(Self::DEFINITION).map(|machine| machine.named(Self::NAME))
+    }
+
+    /// Runs the workflow locally on `input` with its real steps, in real time, keeping the history: the output (or
+    /// error) and every event, as [`Outcome`]. Tasks that are not steps of this workflow need mocks: see
+    /// [`crate::testing`] or [`Workflow::run_with`].
+    fn run(input: serde_json::Value) -> impl Future<Output = Outcome> + Send
+    where
+        Self: Sized,
+    {
+        Self::run_with(
+            input,
+            Options {
+                history: true,
+                ..Options::default()
+            },
+        )
+    }
+
+    /// Runs the workflow locally with the given options; the workflow's steps are added to `options.resources`
+    /// (handlers already there for the same resource or state, such as mocks, win).
+    fn run_with(
+        input: serde_json::Value,
+        mut options: Options,
+    ) -> impl Future<Output = Outcome> + Send
+    where
+        Self: Sized,
+    {
+        let mut resources = step_resources(&Self::handlers());
+        resources.merge(&options.resources);
+        options.resources = resources;
+        let machine = Self::machine();
+        async move {
+            match machine {
+                Ok(machine) => machine.run(input, &options).await,
+                Err(error) => Outcome {
+                    status: crate::local::Status::Failed,
+                    output: None,
+                    error: Some("States.Runtime".into()),
+                    cause: Some(format!(
+                        "the definition of {} cannot run locally: {error}",
+                        Self::NAME
+                    )),
+                    history: Vec::new(),
+                },
+            }
+        }
+    }
 
     /// The placeholder names in [`Self::DEFINITION`] (`${Name}` anywhere in it, such as
     /// `UppercaseMessageFunctionArn` for a step or one written by hand in a `Task("${QueueArn}")`), sorted.

@@ -1,0 +1,423 @@
+//! Render a state machine as a [Mermaid](https://mermaid.js.org) flowchart.
+//!
+//! `stepfn graph` and the example binaries print [`mermaid`]'s output so that a workflow can be looked at, not
+//! just read: paste it into a ```` ```mermaid ```` block of a GitHub README, issue or pull request and GitHub draws
+//! it. The drawing is for people; nothing parses it back.
+//!
+//! How the diagram reads:
+//!
+//! - every state is one node, labelled with its name and, on a second line, its type (and a short `retry:` note
+//!   when it has a `Retry`); a Choice is a rhombus, Succeed and Fail are rounded, everything else a rectangle;
+//! - solid arrows are `Next`, `Default` (labelled `default`) and the Choice rules (labelled with their condition);
+//!   dotted arrows are failures: `Catch` (labelled with the error names) and a Fail state's way out (labelled
+//!   with its error);
+//! - the machine runs from `start` to `end`;
+//! - a Parallel state is a box holding one box per branch, a Map state a box holding its item processor; inside,
+//!   `start` leads to the `StartAt` states and the terminal states (and a Fail's error) lead to `end`, after
+//!   which the Parallel or Map state goes on to its own `Next`, or to its `Catch`.
+//!
+//! Node ids are generated (`s0`, `s1`, … in document order, nested states included), so any state name is safe;
+//! names and conditions are escaped for Mermaid's quoted labels. The input is expected to have passed
+//! [`validate_document`](crate::validate_document), but anything malformed is skipped rather than panicked on.
+
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Longest condition, error list or retry note shown, in characters; longer ones end with `…`.
+const MAX_NOTE_CHARS: usize = 60;
+
+/// Mermaid id of the machine's start node.
+const START_ID: &str = "begin";
+/// Mermaid id of the machine's end node (`end` itself is a Mermaid keyword).
+const END_ID: &str = "finish";
+
+/// Renders the state machine `definition` (an Amazon States Language document) as a Mermaid `flowchart TD`.
+///
+/// ```
+/// let definition = serde_json::json!({
+///     "StartAt": "Hello",
+///     "States": { "Hello": { "Type": "Pass", "End": true } }
+/// });
+/// let chart = stepfn_asl::graph::mermaid(&definition);
+/// assert!(chart.starts_with("flowchart TD\n"));
+/// assert!(chart.contains(r#"s0["Hello<br/>Pass"]"#));
+/// assert!(chart.contains("s0 --> finish"));
+/// ```
+pub fn mermaid(definition: &Value) -> String {
+    let mut next_id = 0;
+    let machine = Scope::build(definition, &mut next_id);
+    let mut out = String::from("flowchart TD\n");
+    line(&mut out, 1, &format!("{START_ID}((\"start\"))"));
+    machine.write_nodes(&mut out, 1);
+    line(&mut out, 1, &format!("{END_ID}((\"end\"))"));
+    machine.write_edges(&mut out, START_ID, END_ID);
+    out
+}
+
+/// The states of one machine, branch or item processor, with their generated ids.
+struct Scope<'a> {
+    start_at: Option<&'a str>,
+    states: Vec<State<'a>>,
+    ids: HashMap<&'a str, String>,
+}
+
+/// One state: its name, its JSON, its id and, for Parallel and Map, the scopes it runs.
+struct State<'a> {
+    id: String,
+    name: &'a str,
+    body: &'a Map<String, Value>,
+    children: Vec<Scope<'a>>,
+}
+
+impl<'a> Scope<'a> {
+    /// Numbers the states of `definition` (and of the scopes inside them) in document order from `next_id`.
+    fn build(definition: &'a Value, next_id: &mut usize) -> Self {
+        let mut scope = Scope {
+            start_at: definition.get("StartAt").and_then(Value::as_str),
+            states: Vec::new(),
+            ids: HashMap::new(),
+        };
+        let Some(states) = definition.get("States").and_then(Value::as_object) else {
+            return scope;
+        };
+        for (name, body) in states {
+            let Some(body) = body.as_object() else {
+                continue;
+            };
+            let id = format!("s{next_id}");
+            *next_id += 1;
+            let children = nested_scopes(body)
+                .into_iter()
+                .map(|child| Scope::build(child, next_id))
+                .collect();
+            scope.ids.insert(name, id.clone());
+            scope.states.push(State {
+                id,
+                name,
+                body,
+                children,
+            });
+        }
+        scope
+    }
+
+    /// The id of the state called `name` in this scope, if there is one.
+    fn id(&self, name: Option<&str>) -> Option<&str> {
+        self.ids.get(name?).map(String::as_str)
+    }
+
+    fn write_nodes(&self, out: &mut String, depth: usize) {
+        for state in &self.states {
+            state.write_nodes(out, depth);
+        }
+    }
+
+    /// Writes the edges of this scope: `entry` to the `StartAt` state, each state's transitions, and terminal
+    /// states to `exit`; then the same inside every nested scope.
+    fn write_edges(&self, out: &mut String, entry: &str, exit: &str) {
+        if let Some(first) = self.id(self.start_at) {
+            edge(out, entry, Arrow::Solid, None, first);
+        }
+        for state in &self.states {
+            state.write_edges(self, out, exit);
+            let (inner_entry, inner_exit) = (state.entry_id(), state.exit_id());
+            for child in &state.children {
+                child.write_edges(out, &inner_entry, &inner_exit);
+            }
+        }
+    }
+}
+
+impl State<'_> {
+    fn kind(&self) -> Option<&str> {
+        self.body.get("Type").and_then(Value::as_str)
+    }
+
+    /// The id of the node inside a Parallel or Map box that leads to the `StartAt` states.
+    fn entry_id(&self) -> String {
+        format!("{}_in", self.id)
+    }
+
+    /// The id of the node inside a Parallel or Map box that the terminal states lead to.
+    fn exit_id(&self) -> String {
+        format!("{}_out", self.id)
+    }
+
+    /// The label text: name, type and retry note, one per line.
+    fn label(&self) -> String {
+        let mut lines = vec![escape(self.name)];
+        lines.extend(self.kind().map(escape));
+        lines.extend(retry_note(self.body).map(|note| escape(&note)));
+        lines.join("<br/>")
+    }
+
+    fn write_nodes(&self, out: &mut String, depth: usize) {
+        let label = self.label();
+        if !self.is_composite() {
+            let (open, close) = match self.kind() {
+                Some("Choice") => ("{", "}"),
+                Some("Succeed" | "Fail") => ("([", "])"),
+                _ => ("[", "]"),
+            };
+            line(out, depth, &format!("{}{open}\"{label}\"{close}", self.id));
+            return;
+        }
+        line(out, depth, &format!("subgraph {}[\"{label}\"]", self.id));
+        line(out, depth + 1, &format!("{}((\"start\"))", self.entry_id()));
+        if self.kind() == Some("Parallel") {
+            for (i, branch) in self.children.iter().enumerate() {
+                let title = format!("branch {}", i + 1);
+                write_branch(out, depth + 1, &format!("{}_b{i}", self.id), &title, branch);
+            }
+        } else {
+            for processor in &self.children {
+                processor.write_nodes(out, depth + 1);
+            }
+        }
+        line(out, depth + 1, &format!("{}((\"end\"))", self.exit_id()));
+        line(out, depth, "end");
+    }
+
+    /// A state drawn as a box of states rather than a single node: a Parallel or Map with something inside.
+    fn is_composite(&self) -> bool {
+        !self.children.is_empty()
+    }
+
+    /// Writes this state's outgoing edges; `exit` is where the scope's terminal states lead.
+    fn write_edges(&self, scope: &Scope, out: &mut String, exit: &str) {
+        let from = self.id.as_str();
+        let target = |key: &str| scope.id(self.body.get(key).and_then(Value::as_str));
+        match self.kind() {
+            Some("Choice") => {
+                let rules = self.body.get("Choices").and_then(Value::as_array);
+                for (i, rule) in rules.into_iter().flatten().enumerate() {
+                    if let Some(to) = scope.id(rule.get("Next").and_then(Value::as_str)) {
+                        let label = condition(rule).unwrap_or_else(|| format!("rule {}", i + 1));
+                        edge(out, from, Arrow::Solid, Some(&label), to);
+                    }
+                }
+                if let Some(to) = target("Default") {
+                    edge(out, from, Arrow::Solid, Some("default"), to);
+                }
+            }
+            Some("Succeed") => edge(out, from, Arrow::Solid, None, exit),
+            Some("Fail") => edge(out, from, Arrow::Dotted, fail_error(self.body), exit),
+            _ => {}
+        }
+        if let Some(to) = target("Next") {
+            edge(out, from, Arrow::Solid, None, to);
+        }
+        if self.body.get("End") == Some(&Value::Bool(true)) {
+            edge(out, from, Arrow::Solid, None, exit);
+        }
+        for catcher in self
+            .body
+            .get("Catch")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(to) = scope.id(catcher.get("Next").and_then(Value::as_str)) {
+                let errors = error_list(catcher);
+                edge(out, from, Arrow::Dotted, Some(&errors), to);
+            }
+        }
+    }
+}
+
+/// The scopes a state runs: a Parallel's branches, or a Map's `ItemProcessor` (or legacy `Iterator`).
+fn nested_scopes(body: &Map<String, Value>) -> Vec<&Value> {
+    match body.get("Type").and_then(Value::as_str) {
+        Some("Parallel") => body
+            .get("Branches")
+            .and_then(Value::as_array)
+            .map(|branches| branches.iter().collect())
+            .unwrap_or_default(),
+        Some("Map") => body
+            .get("ItemProcessor")
+            .or_else(|| body.get("Iterator"))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn write_branch(out: &mut String, depth: usize, id: &str, title: &str, branch: &Scope) {
+    line(out, depth, &format!("subgraph {id}[\"{title}\"]"));
+    branch.write_nodes(out, depth + 1);
+    line(out, depth, "end");
+}
+
+#[derive(Clone, Copy)]
+enum Arrow {
+    Solid,
+    Dotted,
+}
+
+/// Writes `from --> to`, with `label` (unescaped text, shortened and escaped here) on the arrow if given.
+fn edge(out: &mut String, from: &str, arrow: Arrow, label: Option<&str>, to: &str) {
+    let arrow = match arrow {
+        Arrow::Solid => "-->",
+        Arrow::Dotted => "-.->",
+    };
+    let text = match label {
+        Some(label) => format!("{from} {arrow}|\"{}\"| {to}", escape(&shorten(label))),
+        None => format!("{from} {arrow} {to}"),
+    };
+    line(out, 1, &text);
+}
+
+fn line(out: &mut String, depth: usize, text: &str) {
+    let _ = writeln!(out, "{:indent$}{text}", "", indent = depth * 4);
+}
+
+/// A Fail state's error: its `Error`, else its `ErrorPath`.
+fn fail_error(body: &Map<String, Value>) -> Option<&str> {
+    body.get("Error")
+        .or_else(|| body.get("ErrorPath"))
+        .and_then(Value::as_str)
+}
+
+/// A retrier's or catcher's `ErrorEquals`, comma-separated.
+fn error_list(rule: &Value) -> String {
+    let errors = rule.get("ErrorEquals").and_then(Value::as_array);
+    let names: Vec<String> = errors.into_iter().flatten().map(plain).collect();
+    if names.is_empty() {
+        "error".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// `retry: States.Timeout ×2; Lambda.Unknown ×3` for a state with `Retry` (MaxAttempts defaults to 3).
+fn retry_note(body: &Map<String, Value>) -> Option<String> {
+    let retriers = body.get("Retry")?.as_array()?;
+    if retriers.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = retriers
+        .iter()
+        .map(|retrier| {
+            let attempts = retrier
+                .get("MaxAttempts")
+                .map_or_else(|| "3".to_owned(), plain);
+            format!("{} ×{attempts}", error_list(retrier))
+        })
+        .collect();
+    Some(shorten(&format!("retry: {}", parts.join("; "))))
+}
+
+/// A short readable form of a Choice rule's condition, such as `$.total > 100000`, `IsPresent $.x` or
+/// `not (...)`; a JSONata `Condition` as written. `None` when the rule has nothing recognisable.
+fn condition(rule: &Value) -> Option<String> {
+    let rule = rule.as_object()?;
+    if let Some(expression) = rule.get("Condition") {
+        return Some(plain(expression));
+    }
+    if let Some(inner) = rule.get("Not") {
+        return Some(format!(
+            "not ({})",
+            condition(inner).unwrap_or_else(|| "?".into())
+        ));
+    }
+    for (key, joiner) in [("And", " and "), ("Or", " or ")] {
+        if let Some(parts) = rule.get(key).and_then(Value::as_array) {
+            let parts: Vec<String> = parts.iter().map(operand).collect();
+            return Some(parts.join(joiner));
+        }
+    }
+    let variable = rule.get("Variable").map_or_else(|| "?".to_owned(), plain);
+    rule.iter()
+        .find_map(|(key, value)| comparison(&variable, key, value))
+}
+
+/// One part of an `And` or `Or`, in parentheses when it is itself an `And` or `Or`.
+fn operand(rule: &Value) -> String {
+    let text = condition(rule).unwrap_or_else(|| "?".into());
+    if rule.get("And").is_some() || rule.get("Or").is_some() {
+        format!("({text})")
+    } else {
+        text
+    }
+}
+
+/// `variable op value` for a comparison or type-test operator `key`; `None` for any other field.
+fn comparison(variable: &str, key: &str, value: &Value) -> Option<String> {
+    const TESTS: [&str; 6] = [
+        "IsNull",
+        "IsPresent",
+        "IsNumeric",
+        "IsString",
+        "IsBoolean",
+        "IsTimestamp",
+    ];
+    if TESTS.contains(&key) {
+        let negation = if value == &Value::Bool(false) {
+            "not "
+        } else {
+            ""
+        };
+        return Some(format!("{negation}{key} {variable}"));
+    }
+    let (operator, is_path) = match key.strip_suffix("Path") {
+        Some(operator) => (operator, true),
+        None => (key, false),
+    };
+    let comparator = ["String", "Numeric", "Boolean", "Timestamp"]
+        .iter()
+        .find_map(|kind| operator.strip_prefix(kind))?;
+    let symbol = match comparator {
+        "Equals" => "==",
+        "LessThan" => "<",
+        "GreaterThan" => ">",
+        "LessThanEquals" => "<=",
+        "GreaterThanEquals" => ">=",
+        "Matches" => "matches",
+        _ => return None,
+    };
+    let value = if is_path {
+        plain(value)
+    } else {
+        value.to_string()
+    };
+    Some(format!("{variable} {symbol} {value}"))
+}
+
+/// A string as it is, anything else as JSON.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `text` cut to [`MAX_NOTE_CHARS`] characters, ending with `…` when cut.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= MAX_NOTE_CHARS {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(MAX_NOTE_CHARS - 1).collect();
+    short.push('…');
+    short
+}
+
+/// `text` made safe inside a double-quoted Mermaid label: characters Mermaid or HTML would read are written as
+/// Mermaid entity codes (`#quot;`, `#35;`, …), and line breaks and other control characters become spaces. (`>`
+/// stays as it is: harmless in both, and conditions read better with it.)
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => escaped.push_str("#quot;"),
+            '#' => escaped.push_str("#35;"),
+            '&' => escaped.push_str("#amp;"),
+            '<' => escaped.push_str("#lt;"),
+            '|' => escaped.push_str("#124;"),
+            '`' => escaped.push_str("#96;"),
+            c if c.is_control() => escaped.push(' '),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}

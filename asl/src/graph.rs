@@ -21,6 +21,7 @@
 //! [`validate_document`](crate::validate_document), but anything malformed is skipped rather than panicked on.
 
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -268,7 +269,17 @@ fn edge(out: &mut String, from: &str, arrow: Arrow, label: Option<&str>, to: &st
     line(out, 1, &text);
 }
 
+/// Writes `text` indented by `depth` levels.
+///
+/// Before parsing, Mermaid drops the last character of any line matching `style.*:\S*#.*;` or
+/// `classDef.*:\S*#.*;` (meant for its colour statements), which can cut an entity code in a label short; colons
+/// here are only ever label text, so on such a line they are written as `#58;`.
 fn line(out: &mut String, depth: usize, text: &str) {
+    let text = if text.contains("style") || text.contains("classDef") {
+        Cow::Owned(text.replace(':', "#58;"))
+    } else {
+        Cow::Borrowed(text)
+    };
     let _ = writeln!(out, "{:indent$}{text}", "", indent = depth * 4);
 }
 

@@ -10,7 +10,7 @@ use crate::history::{self, Event, EVENT_LIMIT};
 use crate::intrinsics::Entropy;
 use crate::jsonpath::Query;
 use crate::machine::{
-    Io, Kind, Machine, MapState, Retrier, Scope, Seconds, State, Task, Text, Wait,
+    Batcher, Io, Kind, Machine, MapState, Retrier, Scope, Seconds, State, Task, Text, Wait,
 };
 use crate::resources::TaskCall;
 use crate::template::{self, Resolver, Template};
@@ -844,10 +844,22 @@ impl Execution<'_> {
             info,
         )?;
         let tolerated_percentage = match &map.tolerated_percentage_path {
-            Some(query) => self
-                .resolver(effective, frame, info, None)
-                .select(query)
-                .and_then(|v| v.as_f64()),
+            Some(query) => {
+                let value = self.resolver(effective, frame, info, None).select(query);
+                match value.as_ref().and_then(Value::as_f64).filter(|p| (0.0..=100.0).contains(p)) {
+                    Some(percentage) => Some(percentage),
+                    None => {
+                        return Err(self.state_error(
+                            info,
+                            format!(
+                                "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid percentage between 0 and 100: {}",
+                                value.map(|v| v.to_string()).unwrap_or_else(|| "null".into()),
+                                query.text
+                            ),
+                        ))
+                    }
+                }
+            }
             None => map.tolerated_percentage,
         };
         let tolerant = tolerated_count.is_some() || tolerated_percentage.is_some();
@@ -861,6 +873,10 @@ impl Execution<'_> {
                 None => Ok(item.clone()),
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let selected = match &map.batcher {
+            Some(batcher) => self.batches(batcher, selected, effective, frame, info)?,
+            None => selected,
+        };
         let length = selected.len();
         self.event(frame, "MapStateStarted", || json!({"length": length}));
         let start_event = frame.last_event;
@@ -946,6 +962,69 @@ impl Execution<'_> {
         }
         self.event(frame, "MapStateSucceeded", || Value::Null);
         Ok(Value::Array(outputs))
+    }
+}
+
+impl Execution<'_> {
+    /// `ItemBatcher`: the selected items grouped into `{"BatchInput": ..., "Items": [...]}` inputs, each at most
+    /// `MaxItemsPerBatch` items and `MaxInputBytesPerBatch` bytes of items.
+    fn batches(
+        &self,
+        batcher: &Batcher,
+        items: Vec<Value>,
+        effective: &Value,
+        frame: &Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Vec<Value>, Failure> {
+        let max_items = self.seconds(
+            &batcher.max_items,
+            "MaxItemsPerBatch",
+            effective,
+            frame,
+            info,
+        )?;
+        let max_bytes = self.seconds(
+            &batcher.max_bytes,
+            "MaxInputBytesPerBatch",
+            effective,
+            frame,
+            info,
+        )?;
+        let batch_input = match &batcher.batch_input {
+            Some(template) => {
+                Some(template.evaluate(&self.resolver(effective, frame, info, None))?)
+            }
+            None => None,
+        };
+        let mut batches: Vec<Vec<Value>> = Vec::new();
+        let mut bytes = 0u64;
+        for item in items {
+            let size = item.to_string().len() as u64;
+            let full = batches.last().map_or(true, |batch| {
+                max_items.is_some_and(|n| batch.len() as u64 >= n.max(1))
+                    || max_bytes.is_some_and(|n| bytes + size > n && !batch.is_empty())
+            });
+            if full {
+                batches.push(Vec::new());
+                bytes = 0;
+            }
+            bytes += size;
+            batches
+                .last_mut()
+                .expect("a batch was just pushed")
+                .push(item);
+        }
+        Ok(batches
+            .into_iter()
+            .map(|items| {
+                let mut batch = Map::new();
+                if let Some(input) = &batch_input {
+                    batch.insert("BatchInput".into(), input.clone());
+                }
+                batch.insert("Items".into(), Value::Array(items));
+                Value::Object(batch)
+            })
+            .collect())
     }
 }
 

@@ -149,6 +149,15 @@ pub(crate) struct MapState {
     pub tolerated_count: Seconds,
     pub tolerated_percentage: Option<f64>,
     pub tolerated_percentage_path: Option<Query>,
+    pub batcher: Option<Batcher>,
+}
+
+/// A distributed Map's `ItemBatcher`.
+#[derive(Debug)]
+pub(crate) struct Batcher {
+    pub max_items: Seconds,
+    pub max_bytes: Seconds,
+    pub batch_input: Option<Template>,
 }
 
 #[derive(Debug)]
@@ -400,6 +409,14 @@ fn map_state(fields: &Map<String, Value>, jsonata: bool) -> Result<MapState, Com
         tolerated_percentage: fields
             .get("ToleratedFailurePercentage")
             .and_then(Value::as_f64),
+        batcher: match fields.get("ItemBatcher").and_then(Value::as_object) {
+            Some(batcher) => Some(Batcher {
+                max_items: seconds(batcher, "MaxItemsPerBatch")?,
+                max_bytes: seconds(batcher, "MaxInputBytesPerBatch")?,
+                batch_input: template(batcher, "BatchInput")?,
+            }),
+            None => None,
+        },
         tolerated_percentage_path: fields
             .get("ToleratedFailurePercentagePath")
             .and_then(Value::as_str)

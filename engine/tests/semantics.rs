@@ -481,3 +481,34 @@ async fn mocks_answer_per_attempt_from_a_step_functions_local_file() {
     .await;
     assert_eq!(output(&outcome), &json!({"ok": 1}));
 }
+
+#[tokio::test]
+async fn item_batcher_groups_items_with_the_batch_input() {
+    let definition = json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"run.$": "$.run"}}, "ItemsPath": "$.items",
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "StartAt": "P",
+            "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}});
+    let outcome = run(definition, json!({"items": [1, 2, 3], "run": "r1"})).await;
+    assert_eq!(
+        output(&outcome),
+        &json!([{"BatchInput": {"run": "r1"}, "Items": [1, 2]}, {"BatchInput": {"run": "r1"}, "Items": [3]}])
+    );
+}
+
+#[tokio::test]
+async fn variables_are_visible_from_the_next_state_and_copied_into_map_iterations() {
+    // `Read` sees the value from before its own Assign; the iterations see the changed one.
+    let definition = json!({"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"greeting": "hi"}, "Next": "Read"},
+        "Read": {"Type": "Pass", "Assign": {"greeting": "changed"}, "Parameters": {"seen.$": "$greeting", "xs": [1, 2]}, "Next": "Each"},
+        "Each": {"Type": "Map", "ItemsPath": "$.xs",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Use", "States": {
+                "Use": {"Type": "Pass", "Parameters": {"x.$": "$", "greeting.$": "$greeting"}, "End": true}}},
+            "ResultPath": "$.each", "End": true}}});
+    let outcome = run(definition, json!({})).await;
+    assert_eq!(
+        output(&outcome),
+        &json!({"seen": "hi", "xs": [1, 2], "each": [{"x": 1, "greeting": "changed"}, {"x": 2, "greeting": "changed"}]})
+    );
+}

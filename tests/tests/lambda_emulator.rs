@@ -556,3 +556,37 @@ fn a_panic_under_panic_abort_is_still_reported_and_a_new_process_serves_on() {
     assert_eq!(after["echo"], "after");
     assert_eq!(after["pid"], pid);
 }
+
+/// The README's main job: the example binary runs its workflow locally with the real step and prints the trace and
+/// the result line.
+#[test]
+fn the_example_binary_runs_its_workflow_locally() {
+    let output = Command::new(message_pipeline_binary())
+        .args(["run", r#"{"body": "{\"message\": \"hello world\"}"}"#])
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .output()
+        .expect("the example binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("TaskStateEntered") && stdout.contains("UppercaseMessage"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().last(),
+        Some(
+            r#"{"status":"SUCCEEDED","output":{"statusCode":200,"body":"{\"processed_message\": \"HELLO WORLD\"}"}}"#
+        )
+    );
+    let bad = Command::new(message_pipeline_binary())
+        .args(["run", r#"{"body": "not json"}"#])
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .output()
+        .expect("the example binary runs");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains(r#""error":"InvalidBody""#));
+}

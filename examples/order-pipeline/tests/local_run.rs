@@ -1,0 +1,146 @@
+//! The order pipeline run locally with its real Rust steps (stepfn::testing): the paths through every state type,
+//! retries exercised with per-attempt mocks, the DynamoDB task mocked, waits on the virtual clock.
+
+use order_pipeline::OrderPipeline;
+use serde_json::{json, Value};
+use stepfn::testing::{Response, TestRun};
+
+fn order(customer: &str, total: u64, skus: &[&str]) -> Value {
+    json!({
+        "id": "o-1",
+        "customer": customer,
+        "total": total,
+        "lines": skus.iter().map(|sku| json!({"sku": sku, "quantity": 12})).collect::<Vec<_>>(),
+    })
+}
+
+/// The DynamoDB `putItem` is not a step of the workflow: every run mocks it.
+fn test_run() -> TestRun<OrderPipeline> {
+    TestRun::new().mock_result("RecordShipment", json!({}))
+}
+
+#[tokio::test]
+async fn an_order_goes_through_every_step() {
+    let run = test_run().run(order("ada", 4200, &["a", "b"])).await;
+    assert_eq!(
+        run.output(),
+        &json!({"orderId": "o-1", "trackingNumber": "TRK-O-1", "parcels": 4})
+    );
+    run.assert_path(&[
+        "ValidateOrder",
+        "CheckAmount",
+        "Fulfil",
+        "ReserveStock",
+        "ChargeCard",
+        "PackLines",
+        "PackItem",
+        "PackItem",
+        "ShipOrder",
+        "RecordShipment",
+        "Summarise",
+        "Done",
+    ]);
+    let packed = run.state_output("PackLines").unwrap();
+    assert_eq!(
+        packed["packed"],
+        json!([{"sku": "a", "parcels": 2}, {"sku": "b", "parcels": 2}])
+    );
+}
+
+#[tokio::test]
+async fn large_orders_wait_for_review_on_the_virtual_clock() {
+    let started = std::time::Instant::now();
+    let run = test_run().run(order("ada", 250_000, &["a"])).await;
+    assert!(run.path().contains(&"HoldForReview".to_string()));
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "the one-hour wait took no real time"
+    );
+    assert_eq!(run.output()["parcels"], 2);
+}
+
+#[tokio::test]
+async fn out_of_stock_is_caught_and_fails_the_order() {
+    let run = test_run().run(order("ada", 4200, &["gone-1"])).await;
+    run.assert_failed_with("OutOfStock");
+    assert_eq!(run.path().last().map(String::as_str), Some("OutOfStock"));
+}
+
+#[tokio::test]
+async fn a_step_error_reaches_the_catch_with_its_name_and_message() {
+    let mut invalid = order("ada", 4200, &["a"]);
+    invalid["lines"][0]["quantity"] = json!(0);
+    let run = test_run().run(invalid).await;
+    run.assert_failed_with("OrderRejected");
+    let cause: Value = serde_json::from_str(run.outcome.cause.as_deref().unwrap()).unwrap();
+    assert_eq!(cause["errorType"], "InvalidOrder");
+    assert_eq!(
+        cause["errorMessage"],
+        "the order is invalid: line a has quantity 0"
+    );
+}
+
+#[tokio::test]
+async fn retries_are_exercised_with_per_attempt_mocks() {
+    let run = test_run()
+        .mock_responses(
+            "ChargeCard",
+            [
+                Response::Throw {
+                    error: "PaymentGatewayTimeout".into(),
+                    cause: "slow".into(),
+                },
+                Response::Return(json!({"payment_id": "pay-mocked", "amount": 4200})),
+            ],
+        )
+        .run(order("ada", 4200, &["a"]))
+        .await;
+    assert_eq!(run.attempts("ChargeCard"), 2);
+    assert_eq!(
+        run.state_output("Fulfil").unwrap()["fulfilment"]["payment"]["payment_id"],
+        "pay-mocked"
+    );
+}
+
+#[tokio::test]
+async fn an_input_that_does_not_fit_the_step_fails_as_on_aws() {
+    let run = test_run()
+        .run(json!({"id": "o-1", "total": 1, "lines": []}))
+        .await;
+    run.assert_failed_with("Stepfn.InvalidInput");
+    assert!(
+        run.outcome.cause.as_deref().unwrap().contains("customer"),
+        "{:?}",
+        run.outcome.cause
+    );
+}
+
+#[tokio::test]
+async fn a_service_task_without_a_mock_fails_naming_its_resource() {
+    let run = TestRun::<OrderPipeline>::new()
+        .run(order("ada", 4200, &["a"]))
+        .await;
+    run.assert_failed_with("States.Runtime");
+    assert!(run
+        .outcome
+        .cause
+        .as_deref()
+        .unwrap()
+        .contains("arn:aws:states:::dynamodb:putItem"));
+}
+
+#[tokio::test]
+async fn step_functions_local_mock_files_are_read() {
+    let config = r#"{
+      "StateMachines": {"OrderPipeline": {"TestCases": {"Declined": {
+        "ChargeCard": "Declined", "RecordShipment": "Recorded"}}}},
+      "MockedResponses": {
+        "Declined": {"0": {"Throw": {"Error": "CardDeclined", "Cause": "declined"}}},
+        "Recorded": {"0": {"Return": {}}}}}"#;
+    let run = TestRun::<OrderPipeline>::new()
+        .mock_config(config, Some("OrderPipeline"), "Declined")
+        .unwrap()
+        .run(order("ada", 4200, &["a"]))
+        .await;
+    run.assert_failed_with("OrderRejected");
+}

@@ -17,6 +17,7 @@ use crate::template::{self, Resolver, Template};
 use crate::{Failure, Options, Outcome, Status};
 use futures_util::stream::{self, StreamExt};
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -131,7 +132,7 @@ impl Execution<'_> {
             last_event: 0,
         };
         let role = format!("arn:aws:iam::{ACCOUNT}:role/stepfn-local");
-        self.event(&mut frame, "ExecutionStarted", || {
+        self.event(&mut frame, ("ExecutionStarted", ""), || {
             history::details(None, &[("input", &self.input)], &[("roleArn", json!(role))])
         });
         let result = match size_failure(&self.input, "the execution input") {
@@ -167,7 +168,7 @@ impl Execution<'_> {
             _ if timed_out => {
                 self.event(
                     &mut frame,
-                    "ExecutionTimedOut",
+                    ("ExecutionTimedOut", ""),
                     || json!({"error": names::TIMEOUT, "cause": EXECUTION_TIMEOUT}),
                 );
                 Outcome {
@@ -179,7 +180,7 @@ impl Execution<'_> {
                 }
             }
             Ok(output) => {
-                self.event(&mut frame, "ExecutionSucceeded", || {
+                self.event(&mut frame, ("ExecutionSucceeded", ""), || {
                     history::details(None, &[("output", &output)], &[])
                 });
                 Outcome {
@@ -191,7 +192,9 @@ impl Execution<'_> {
                 }
             }
             Err(failure) => {
-                self.event(&mut frame, "ExecutionFailed", || failure_details(&failure));
+                self.event(&mut frame, ("ExecutionFailed", ""), || {
+                    failure_details(&failure)
+                });
                 Outcome {
                     status: Status::Failed,
                     output: None,
@@ -212,9 +215,10 @@ impl Execution<'_> {
     }
 
     /// Records an event (building its details only when history is kept) and returns its id.
-    fn event(&self, frame: &mut Frame, kind: &str, details: impl FnOnce() -> Value) -> u64 {
+    /// `kind` is the event type in two pieces (`("Task", "StateEntered")`), joined only when history is kept.
+    fn event(&self, frame: &mut Frame, kind: (&str, &str), details: impl FnOnce() -> Value) -> u64 {
         let mut events = self.events.lock().unwrap_or_else(|e| e.into_inner());
-        if events.count >= EVENT_LIMIT - 1 && !kind.starts_with("Execution") {
+        if events.count >= EVENT_LIMIT - 1 && !kind.0.starts_with("Execution") {
             // Past the limit only the execution's last event is kept; the scope stops at its next state.
             return frame.last_event;
         }
@@ -227,7 +231,7 @@ impl Execution<'_> {
                 id,
                 previous_event_id: frame.last_event,
                 timestamp: stepfn_asl::timestamp::format_millis(seconds, nanos),
-                kind: kind.to_string(),
+                kind: [kind.0, kind.1].concat(),
                 details: (!details.as_object().is_some_and(Map::is_empty) && !details.is_null())
                     .then_some(details),
             });
@@ -302,7 +306,7 @@ impl Execution<'_> {
         frame: &mut Frame,
     ) -> Result<(Value, Transition), Failure> {
         let kind_name = kind_name(&state.kind);
-        let entered_event = self.event(frame, &format!("{kind_name}StateEntered"), || {
+        let entered_event = self.event(frame, (kind_name, "StateEntered"), || {
             history::details(Some(&state.name), &[("input", &input)], &[])
         });
         let mut info = StateInfo {
@@ -334,7 +338,7 @@ impl Execution<'_> {
                     if !matches!(state.kind, Kind::Fail { .. }) {
                         self.event(
                             frame,
-                            &format!("{kind_name}StateExited"),
+                            (kind_name, "StateExited"),
                             || json!({"name": state.name}),
                         );
                     }
@@ -359,7 +363,7 @@ impl Execution<'_> {
         {
             return Err(failure);
         }
-        self.event(frame, &format!("{kind_name}StateExited"), || {
+        self.event(frame, (kind_name, "StateExited"), || {
             history::details(Some(&state.name), &[("output", &output)], &[])
         });
         if let Some(assigned) = assigned {
@@ -376,8 +380,9 @@ impl Execution<'_> {
         frame: &mut Frame,
         info: &StateInfo<'_>,
     ) -> Result<(Value, Transition, Option<Map<String, Value>>), Failure> {
-        let effective = match &state.kind {
-            Kind::Fail { .. } => raw.clone(),
+        // Borrowed when InputPath keeps the whole input: most states copy the document once, not twice.
+        let effective: Cow<'_, Value> = match &state.kind {
+            Kind::Fail { .. } => Cow::Borrowed(raw),
             _ => self.input_path(&state.input_path, raw, frame, info)?,
         };
         let next = || match state.next {
@@ -386,7 +391,7 @@ impl Execution<'_> {
         };
         let parameters = |frame: &Frame| match &state.parameters {
             Some(template) => template.evaluate(&self.resolver(&effective, frame, info, None)),
-            None => Ok(effective.clone()),
+            None => Ok(effective.clone().into_owned()),
         };
         let (result, transition) = match &state.kind {
             Kind::Pass { result } => {
@@ -414,10 +419,8 @@ impl Execution<'_> {
             Kind::Choice { choices, default } => {
                 let mut chosen = None;
                 for branch in choices {
-                    let mut resolve = |path: &stepfn_asl::path::Path| {
-                        let query = Query::compile("", path).ok()?;
-                        self.resolver(&effective, frame, info, None).select(&query)
-                    };
+                    let resolver = self.resolver(&effective, frame, info, None);
+                    let mut resolve = |path: &stepfn_asl::path::Path| resolver.select_path(path);
                     if branch.rule.evaluate(&mut resolve)? {
                         chosen = Some(branch);
                         break;
@@ -444,7 +447,7 @@ impl Execution<'_> {
                     assigned.extend(self.assign(assign, &effective, frame, info)?);
                 }
                 let output =
-                    self.output_path(&state.output_path, effective.clone(), frame, info)?;
+                    self.output_path(&state.output_path, effective.into_owned(), frame, info)?;
                 return Ok((output, Transition::Next(target), Some(assigned)));
             }
             Kind::Wait(wait) => {
@@ -460,7 +463,12 @@ impl Execution<'_> {
                 return Err(Failure { error, cause });
             }
         };
-        let (output, assign_from) = match result {
+        // Assign reads the result (or, for states without one, the effective input) before ResultPath places it.
+        let assign = |from: &Value| match &state.assign {
+            Some(assign) => self.assign(assign, from, frame, info).map(Some),
+            None => Ok(None),
+        };
+        let (output, assigned) = match result {
             Some(result) => {
                 let result = match &state.result_selector {
                     Some(selector) => {
@@ -468,19 +476,20 @@ impl Execution<'_> {
                     }
                     None => result,
                 };
-                let output = apply_result_path(
-                    &state.result_path,
-                    raw.clone(),
-                    result.clone(),
-                    &state.name,
-                )?;
-                (output, result)
+                let assigned = assign(&result)?;
+                let input = match state.result_path {
+                    Io::Whole => Value::Null,
+                    _ => raw.clone(),
+                };
+                (
+                    apply_result_path(&state.result_path, input, result, &state.name)?,
+                    assigned,
+                )
             }
-            None => (effective.clone(), effective),
-        };
-        let assigned = match &state.assign {
-            Some(assign) => Some(self.assign(assign, &assign_from, frame, info)?),
-            None => None,
+            None => {
+                let assigned = assign(&effective)?;
+                (effective.into_owned(), assigned)
+            }
         };
         let output = self.output_path(&state.output_path, output, frame, info)?;
         Ok((output, transition, assigned))
@@ -515,19 +524,20 @@ impl Execution<'_> {
         }
     }
 
-    fn input_path(
+    fn input_path<'v>(
         &self,
         io: &Io,
-        raw: &Value,
+        raw: &'v Value,
         frame: &Frame,
         info: &StateInfo<'_>,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Cow<'v, Value>, Failure> {
         match io {
-            Io::Whole => Ok(raw.clone()),
-            Io::Null => Ok(json!({})),
+            Io::Whole => Ok(Cow::Borrowed(raw)),
+            Io::Null => Ok(Cow::Owned(json!({}))),
             Io::Path(query) => self
                 .resolver(raw, frame, info, None)
                 .select(query)
+                .map(Cow::Owned)
                 .ok_or_else(|| {
                     self.state_error(
                         info,
@@ -689,7 +699,7 @@ impl Execution<'_> {
         let heartbeat = self.seconds(&task.heartbeat, "HeartbeatSeconds", &input, frame, info)?;
         let lambda = is_lambda(&task.resource);
         let prefix = if lambda { "LambdaFunction" } else { "Task" };
-        self.event(frame, &format!("{prefix}Scheduled"), || {
+        self.event(frame, (prefix, "Scheduled"), || {
             let mut details = history::details(
                 None,
                 &[("input", &input)],
@@ -700,7 +710,7 @@ impl Execution<'_> {
             }
             details
         });
-        self.event(frame, &format!("{prefix}Started"), || Value::Null);
+        self.event(frame, (prefix, "Started"), || Value::Null);
         let call = TaskCall {
             state: state.name.clone(),
             resource: task.resource.clone(),
@@ -741,20 +751,16 @@ impl Execution<'_> {
             }
         });
         match &result {
-            Ok(output) => self.event(frame, &format!("{prefix}Succeeded"), || {
+            Ok(output) => self.event(frame, (prefix, "Succeeded"), || {
                 history::details(None, &[("output", output)], &[])
             }),
             Err(failure)
                 if failure.error.as_deref() == Some(names::TIMEOUT)
                     || failure.error.as_deref() == Some(names::HEARTBEAT_TIMEOUT) =>
             {
-                self.event(frame, &format!("{prefix}TimedOut"), || {
-                    failure_details(failure)
-                })
+                self.event(frame, (prefix, "TimedOut"), || failure_details(failure))
             }
-            Err(failure) => self.event(frame, &format!("{prefix}Failed"), || {
-                failure_details(failure)
-            }),
+            Err(failure) => self.event(frame, (prefix, "Failed"), || failure_details(failure)),
         };
         result
     }
@@ -765,7 +771,7 @@ impl Execution<'_> {
         input: Value,
         frame: &mut Frame,
     ) -> Result<Value, Failure> {
-        self.event(frame, "ParallelStateStarted", || Value::Null);
+        self.event(frame, ("ParallelStateStarted", ""), || Value::Null);
         let start_event = frame.last_event;
         let mut frames: Vec<Frame> = branches
             .iter()
@@ -792,11 +798,13 @@ impl Execution<'_> {
             .unwrap_or(start_event);
         match results {
             Ok(outputs) => {
-                self.event(frame, "ParallelStateSucceeded", || Value::Null);
+                self.event(frame, ("ParallelStateSucceeded", ""), || Value::Null);
                 Ok(Value::Array(outputs))
             }
             Err(failure) => {
-                self.event(frame, "ParallelStateFailed", || failure_details(&failure));
+                self.event(frame, ("ParallelStateFailed", ""), || {
+                    failure_details(&failure)
+                });
                 Err(failure)
             }
         }
@@ -878,7 +886,7 @@ impl Execution<'_> {
             None => selected,
         };
         let length = selected.len();
-        self.event(frame, "MapStateStarted", || json!({"length": length}));
+        self.event(frame, ("MapStateStarted", ""), || json!({"length": length}));
         let start_event = frame.last_event;
         let outer = frame.variables.clone();
         let base_elapsed = frame.elapsed;
@@ -898,7 +906,7 @@ impl Execution<'_> {
                 };
                 self.event(
                     &mut iteration,
-                    "MapIterationStarted",
+                    ("MapIterationStarted", ""),
                     || json!({"name": name, "index": index}),
                 );
                 let result = self.run_scope(&map.processor, item, &mut iteration).await;
@@ -909,7 +917,7 @@ impl Execution<'_> {
                 };
                 self.event(
                     &mut iteration,
-                    kind,
+                    (kind, ""),
                     || json!({"name": name, "index": index}),
                 );
                 (result, iteration.elapsed, iteration.last_event)
@@ -956,11 +964,11 @@ impl Execution<'_> {
                 } else {
                     failure
                 };
-                self.event(frame, "MapStateFailed", || failure_details(&failure));
+                self.event(frame, ("MapStateFailed", ""), || failure_details(&failure));
                 return Err(failure);
             }
         }
-        self.event(frame, "MapStateSucceeded", || Value::Null);
+        self.event(frame, ("MapStateSucceeded", ""), || Value::Null);
         Ok(Value::Array(outputs))
     }
 }
@@ -1073,7 +1081,34 @@ impl StateResolver<'_> {
     }
 }
 
+impl StateResolver<'_> {
+    fn root_of<'v>(
+        &self,
+        root: &stepfn_asl::path::Root,
+        context: &'v mut Option<Value>,
+    ) -> Option<&'v Value>
+    where
+        Self: 'v,
+    {
+        use stepfn_asl::path::Root;
+        match root {
+            Root::Input => Some(self.input),
+            Root::Context => Some(context.insert(self.context())),
+            Root::Variable(name) => self.frame.variables.get(name),
+        }
+    }
+}
+
 impl Resolver for StateResolver<'_> {
+    fn select_path(&self, path: &stepfn_asl::path::Path) -> Option<Value> {
+        let mut context = None;
+        let root = self.root_of(&path.root, &mut context)?;
+        match crate::jsonpath::walk_definite(path, root) {
+            Some(node) => node.cloned(),
+            None => Query::compile("", path).ok()?.select(root).into_value(),
+        }
+    }
+
     fn select(&self, query: &Query) -> Option<Value> {
         use stepfn_asl::path::Root;
         match &query.root {

@@ -116,6 +116,25 @@ impl Query {
     }
 }
 
+/// Walks a definite path (fields and indexes only) without compiling it: `None` when the path is not definite,
+/// `Some(None)` when the document has no such node. Choice variables and intrinsic arguments are nearly always
+/// definite, and this keeps them free of allocation.
+pub fn walk_definite<'v>(path: &Path, root: &'v Value) -> Option<Option<&'v Value>> {
+    let mut node = root;
+    for segment in &path.segments {
+        let next = match segment {
+            Segment::Field(name) => node.as_object().and_then(|o| o.get(name)),
+            Segment::Index(i) => node.as_array().and_then(|a| index(a, *i)),
+            _ => return None,
+        };
+        match next {
+            Some(next) => node = next,
+            None => return Some(None),
+        }
+    }
+    Some(Some(node))
+}
+
 fn index(array: &[Value], i: i64) -> Option<&Value> {
     let at = if i < 0 { array.len() as i64 + i } else { i };
     usize::try_from(at).ok().and_then(|at| array.get(at))

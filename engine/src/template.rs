@@ -33,6 +33,10 @@ pub enum Template {
 pub trait Resolver {
     /// The value `query` selects, or `None` when it selects nothing.
     fn select(&self, query: &Query) -> Option<Value>;
+    /// The value a parsed (not compiled) path selects; definite paths are walked without compiling.
+    fn select_path(&self, path: &Path) -> Option<Value> {
+        self.select(&Query::compile("", path).ok()?)
+    }
     /// The JSON text of the document `query` reads, for error messages.
     fn describe(&self, query: &Query) -> String;
     /// The randomness `States.UUID` and `States.MathRandom` draw from.
@@ -111,8 +115,9 @@ impl Template {
 /// Evaluates an intrinsic call whose path arguments read through `resolver`.
 pub fn evaluate_intrinsic(expr: &Expr, resolver: &dyn Resolver) -> Result<Value, Failure> {
     let mut resolve = |path: &Path| {
-        let query = Query::compile("", path).map_err(Failure::runtime)?;
-        resolver.select(&query).ok_or_else(|| {
+        resolver.select_path(path).ok_or_else(|| {
+            let query = Query::compile("", path)
+                .unwrap_or_else(|_| Query::parse("$").expect("`$` is a path"));
             Failure::runtime(format!(
                 "The JsonPath argument for the field '{}' could not be found in the input '{}'",
                 display_path(path),

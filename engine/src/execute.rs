@@ -5,12 +5,14 @@
 //! Time is threaded through as data: each branch or iteration carries its own clock offset, so under virtual time a
 //! Parallel of two waits takes the longer wait, as on AWS, without sleeping.
 
+use crate::dataflow::{apply_result_path, bracketed, size_failure};
+use crate::errors::{error_output, failure_details, matches, retry_delay};
 use crate::failure::names;
 use crate::history::{self, Event, EVENT_LIMIT};
 use crate::intrinsics::Entropy;
 use crate::jsonpath::Query;
 use crate::machine::{
-    Batcher, Io, Kind, Machine, MapState, Retrier, Scope, Seconds, State, Task, Text, Wait,
+    Batcher, Io, Kind, Machine, MapState, Scope, Seconds, State, Task, Text, Wait,
 };
 use crate::resources::TaskCall;
 use crate::template::{self, Resolver, Template};
@@ -23,9 +25,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
-
-/// The most bytes a state's input or output, or a task's result, may have.
-pub const PAYLOAD_LIMIT: usize = 262_144;
 
 /// The account and region in the ARNs the executor makes up.
 const ACCOUNT: &str = "123456789012";
@@ -1160,151 +1159,4 @@ fn kind_name(kind: &Kind) -> &'static str {
 fn is_lambda(resource: &str) -> bool {
     resource.starts_with("arn:aws:lambda:")
         || (resource.starts_with("${") && resource.ends_with("FunctionArn}"))
-}
-
-/// Whether an `ErrorEquals` list catches the failure. `States.ALL` catches everything except the terminal
-/// `States.Runtime` and `States.DataLimitExceeded`; `States.TaskFailed` everything but `States.Timeout` too.
-fn matches(errors: &[String], failure: &Failure) -> bool {
-    let name = failure.error_name();
-    let terminal = name == names::RUNTIME || name == names::DATA_LIMIT_EXCEEDED;
-    errors.iter().any(|e| {
-        (failure.error.is_some() && e == name)
-            || (!terminal && e == names::ALL)
-            || (!terminal
-                && e == names::TASK_FAILED
-                && name != names::TIMEOUT
-                && failure.error.is_some())
-    })
-}
-
-/// The wait before the next attempt, if the first retrier matching the failure has attempts left.
-fn retry_delay(
-    retriers: &[Retrier],
-    attempts: &mut [u32],
-    failure: &Failure,
-    entropy: &Mutex<Entropy>,
-) -> Option<Duration> {
-    let index = retriers.iter().position(|r| matches(&r.errors, failure))?;
-    let retrier = &retriers[index];
-    let attempt = attempts[index];
-    if attempt >= retrier.max_attempts {
-        return None;
-    }
-    attempts[index] += 1;
-    let mut seconds = retrier.interval_seconds as f64 * retrier.backoff_rate.powi(attempt as i32);
-    if let Some(max) = retrier.max_delay_seconds {
-        seconds = seconds.min(max as f64);
-    }
-    if retrier.full_jitter {
-        let fraction = entropy.lock().unwrap_or_else(|e| e.into_inner()).fraction();
-        seconds *= fraction;
-    }
-    Some(Duration::from_secs_f64(seconds.max(0.0)))
-}
-
-/// The error output a Catch hands on: `{"Error": ..., "Cause": ...}`.
-fn error_output(failure: &Failure) -> Value {
-    let mut map = Map::new();
-    if let Some(error) = &failure.error {
-        map.insert("Error".into(), json!(error));
-    }
-    if let Some(cause) = &failure.cause {
-        map.insert("Cause".into(), json!(cause));
-    }
-    Value::Object(map)
-}
-
-fn failure_details(failure: &Failure) -> Value {
-    let mut map = Map::new();
-    if let Some(error) = &failure.error {
-        map.insert("error".into(), json!(error));
-    }
-    if let Some(cause) = &failure.cause {
-        map.insert("cause".into(), json!(cause));
-    }
-    Value::Object(map)
-}
-
-/// `$.a.b` as Jayway writes it in messages: `$['a']['b']`.
-fn bracketed(path: &str) -> String {
-    match stepfn_asl::path::Path::parse(path) {
-        Ok(parsed) => {
-            let mut text = String::from("$");
-            for segment in parsed.segments {
-                match segment {
-                    stepfn_asl::path::Segment::Field(name) => text.push_str(&format!("['{name}']")),
-                    stepfn_asl::path::Segment::Index(i) => text.push_str(&format!("[{i}]")),
-                    _ => return path.to_string(),
-                }
-            }
-            text
-        }
-        Err(_) => path.to_string(),
-    }
-}
-
-/// Puts `result` into `input` at the reference path `ResultPath`, creating objects on the way.
-fn apply_result_path(io: &Io, input: Value, result: Value, state: &str) -> Result<Value, Failure> {
-    let query = match io {
-        Io::Whole => return Ok(result),
-        Io::Null => return Ok(input),
-        Io::Path(query) => query,
-    };
-    let path =
-        stepfn_asl::path::Path::parse(&query.text).map_err(|e| Failure::runtime(e.message))?;
-    let mut document = input;
-    let mut node = &mut document;
-    let mismatch = || {
-        Failure::new(
-            names::RESULT_PATH_MATCH_FAILURE,
-            format!("Unable to apply ResultPath '{}' of state '{state}': the input has no object or array there", query.text),
-        )
-    };
-    for segment in &path.segments {
-        node = match segment {
-            stepfn_asl::path::Segment::Field(name) => {
-                let Value::Object(map) = node else {
-                    return Err(mismatch());
-                };
-                map.entry(name.clone()).or_insert_with(|| json!({}))
-            }
-            stepfn_asl::path::Segment::Index(i) => {
-                let Value::Array(items) = node else {
-                    return Err(mismatch());
-                };
-                let at = if *i < 0 { items.len() as i64 + i } else { *i };
-                let Some(slot) = usize::try_from(at).ok().and_then(|at| items.get_mut(at)) else {
-                    return Err(mismatch());
-                };
-                slot
-            }
-            _ => return Err(mismatch()),
-        };
-    }
-    *node = result;
-    Ok(document)
-}
-
-/// `States.DataLimitExceeded` when a payload's JSON text is over the limit.
-fn size_failure(value: &Value, what: &str) -> Option<Failure> {
-    struct Counter(usize);
-    impl std::io::Write for Counter {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            if self.0 > PAYLOAD_LIMIT {
-                return Err(std::io::Error::other("over the limit"));
-            }
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut counter = Counter(0);
-    serde_json::to_writer(&mut counter, value).err().map(|_| {
-        Failure::new(
-            names::DATA_LIMIT_EXCEEDED,
-            format!("The size of {what} is over the limit of {PAYLOAD_LIMIT} bytes"),
-        )
-    })
 }

@@ -12,6 +12,8 @@
 //! ```
 
 pub mod choice;
+mod dataflow;
+mod errors;
 mod execute;
 pub mod failure;
 pub mod history;
@@ -22,7 +24,7 @@ pub mod mock;
 mod resources;
 mod template;
 
-pub use execute::PAYLOAD_LIMIT;
+pub use dataflow::PAYLOAD_LIMIT;
 pub use failure::Failure;
 pub use history::Event;
 pub use machine::{CompileError, Machine};

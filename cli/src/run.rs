@@ -107,7 +107,7 @@ pub fn run(args: RunArgs) -> ExitCode {
         if args.history {
             let _ = writeln!(out, "{}", outcome.history_json());
         }
-        let _ = writeln!(out, "{}", outcome.summary());
+        let _ = outcome.write_summary(out);
     };
     match &args.inputs {
         None => {

@@ -4,7 +4,7 @@
 use crate::failure::names;
 use crate::machine::Io;
 use crate::Failure;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The most bytes a state's input or output, or a task's result, may have.
 pub const PAYLOAD_LIMIT: usize = 262_144;
@@ -39,43 +39,24 @@ pub(crate) fn apply_result_path(
         Io::Null => return Ok(input),
         Io::Path(query) => query,
     };
-    let path =
-        stepfn_asl::path::Path::parse(&query.text).map_err(|e| Failure::runtime(e.message))?;
     let mut document = input;
-    let mut node = &mut document;
-    let mismatch = || {
+    query.place(&mut document, result).map_err(|()| {
         Failure::new(
             names::RESULT_PATH_MATCH_FAILURE,
-            format!("Unable to apply ResultPath '{}' of state '{state}': the input has no object or array there", query.text),
+            format!(
+                "Unable to apply ResultPath '{}' of state '{state}': the input has no object or array there",
+                query.text
+            ),
         )
-    };
-    for segment in &path.segments {
-        node = match segment {
-            stepfn_asl::path::Segment::Field(name) => {
-                let Value::Object(map) = node else {
-                    return Err(mismatch());
-                };
-                map.entry(name.clone()).or_insert_with(|| json!({}))
-            }
-            stepfn_asl::path::Segment::Index(i) => {
-                let Value::Array(items) = node else {
-                    return Err(mismatch());
-                };
-                let at = if *i < 0 { items.len() as i64 + i } else { *i };
-                let Some(slot) = usize::try_from(at).ok().and_then(|at| items.get_mut(at)) else {
-                    return Err(mismatch());
-                };
-                slot
-            }
-            _ => return Err(mismatch()),
-        };
-    }
-    *node = result;
+    })?;
     Ok(document)
 }
 
 /// `States.DataLimitExceeded` when a payload's JSON text is over the limit.
-pub(crate) fn size_failure(value: &Value, what: &str) -> Option<Failure> {
+pub(crate) fn size_failure(value: &Value, what: impl FnOnce() -> String) -> Option<Failure> {
+    if size_bound(value, 0) <= PAYLOAD_LIMIT {
+        return None;
+    }
     struct Counter(usize);
     impl std::io::Write for Counter {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -93,7 +74,30 @@ pub(crate) fn size_failure(value: &Value, what: &str) -> Option<Failure> {
     serde_json::to_writer(&mut counter, value).err().map(|_| {
         Failure::new(
             names::DATA_LIMIT_EXCEEDED,
-            format!("The size of {what} is over the limit of {PAYLOAD_LIMIT} bytes"),
+            format!(
+                "The size of {} is over the limit of {PAYLOAD_LIMIT} bytes",
+                what()
+            ),
         )
     })
+}
+
+/// An upper bound of the length of a value's JSON text, found without writing it (every string character counted as
+/// its longest escape, `\u0000`; every number as 24 bytes), so only payloads near the limit are serialized. Stops
+/// counting once past the limit.
+fn size_bound(value: &Value, so_far: usize) -> usize {
+    if so_far > PAYLOAD_LIMIT {
+        return so_far;
+    }
+    match value {
+        Value::Null | Value::Bool(_) => so_far + 5,
+        Value::Number(_) => so_far + 24,
+        Value::String(text) => so_far + 2 + 6 * text.len(),
+        Value::Array(items) => items
+            .iter()
+            .fold(so_far + 2, |n, item| size_bound(item, n + 1)),
+        Value::Object(map) => map.iter().fold(so_far + 2, |n, (key, item)| {
+            size_bound(item, n + 4 + 6 * key.len())
+        }),
+    }
 }

@@ -130,11 +130,11 @@ impl Execution<'_> {
             elapsed: Duration::ZERO,
             last_event: 0,
         };
-        let role = format!("arn:aws:iam::{ACCOUNT}:role/stepfn-local");
         self.event(&mut frame, ("ExecutionStarted", ""), || {
+            let role = format!("arn:aws:iam::{ACCOUNT}:role/stepfn-local");
             history::details(None, &[("input", &self.input)], &[("roleArn", json!(role))])
         });
-        let result = match size_failure(&self.input, "the execution input") {
+        let result = match size_failure(&self.input, || "the execution input".into()) {
             Some(failure) => Err(failure),
             None => {
                 let run = self.run_scope(&self.machine.root, self.input.clone(), &mut frame);
@@ -314,26 +314,39 @@ impl Execution<'_> {
             entered_event,
             retry_count: 0,
         };
-        let mut attempts = vec![0u32; state.retry.len()];
-        let result = loop {
-            match self.attempt(state, &input, frame, &info).await {
-                Ok(done) => break Ok(done),
-                Err(failure) => {
-                    let Some(delay) =
-                        retry_delay(&state.retry, &mut attempts, &failure, &self.entropy)
-                    else {
-                        break Err(failure);
-                    };
-                    self.sleep(frame, delay).await;
-                    info.retry_count += 1;
+        // A state without retriers or catchers never needs its input again: the attempt takes it, and ResultPath
+        // places the result into it without a copy.
+        let (result, kept_input) = if state.retry.is_empty() && state.catch.is_empty() {
+            (
+                self.attempt(state, Cow::Owned(input), frame, &info).await,
+                None,
+            )
+        } else {
+            let mut attempts = vec![0u32; state.retry.len()];
+            let result = loop {
+                match self
+                    .attempt(state, Cow::Borrowed(&input), frame, &info)
+                    .await
+                {
+                    Ok(done) => break Ok(done),
+                    Err(failure) => {
+                        let Some(delay) =
+                            retry_delay(&state.retry, &mut attempts, &failure, &self.entropy)
+                        else {
+                            break Err(failure);
+                        };
+                        self.sleep(frame, delay).await;
+                        info.retry_count += 1;
+                    }
                 }
-            }
+            };
+            (result, Some(input))
         };
         let (output, transition, assigned) = match result {
             Ok(done) => done,
             Err(failure) => {
-                let Some(catcher) = state.catch.iter().find(|c| matches(&c.errors, &failure))
-                else {
+                let catcher = state.catch.iter().find(|c| matches(&c.errors, &failure));
+                let (Some(catcher), Some(input)) = (catcher, kept_input) else {
                     if !matches!(state.kind, Kind::Fail { .. }) {
                         self.event(
                             frame,
@@ -346,7 +359,7 @@ impl Execution<'_> {
                 let error_output = error_output(&failure);
                 let output = apply_result_path(
                     &catcher.result_path,
-                    input.clone(),
+                    input,
                     error_output.clone(),
                     &state.name,
                 )?;
@@ -358,7 +371,7 @@ impl Execution<'_> {
             }
         };
         if let Some(failure) =
-            size_failure(&output, &format!("the output of state '{}'", state.name))
+            size_failure(&output, || format!("the output of state '{}'", state.name))
         {
             return Err(failure);
         }
@@ -375,14 +388,14 @@ impl Execution<'_> {
     async fn attempt(
         &self,
         state: &State,
-        raw: &Value,
+        raw: Cow<'_, Value>,
         frame: &mut Frame,
         info: &StateInfo<'_>,
     ) -> Result<(Value, Transition, Option<Map<String, Value>>), Failure> {
         // Borrowed when InputPath keeps the whole input: most states copy the document once, not twice.
         let effective: Cow<'_, Value> = match &state.kind {
-            Kind::Fail { .. } => Cow::Borrowed(raw),
-            _ => self.input_path(&state.input_path, raw, frame, info)?,
+            Kind::Fail { .. } => Cow::Borrowed(&*raw),
+            _ => self.input_path(&state.input_path, &raw, frame, info)?,
         };
         let next = || match state.next {
             Some(next) => Transition::Next(next),
@@ -393,10 +406,14 @@ impl Execution<'_> {
             None => Ok(effective.clone().into_owned()),
         };
         let (result, transition) = match &state.kind {
-            Kind::Pass { result } => {
-                let parameters = parameters(frame)?;
-                (Some(result.clone().unwrap_or(parameters)), next())
-            }
+            Kind::Pass { result } => match (result, &state.parameters) {
+                (Some(result), None) => (Some(result.clone()), next()),
+                (Some(result), Some(_)) => {
+                    parameters(frame)?;
+                    (Some(result.clone()), next())
+                }
+                (None, _) => (Some(parameters(frame)?), next()),
+            },
             Kind::Task(task) => {
                 let parameters = parameters(frame)?;
                 (
@@ -456,7 +473,7 @@ impl Execution<'_> {
             }
             Kind::Succeed => (None, Transition::End),
             Kind::Fail { error, cause } => {
-                let resolver = self.resolver(raw, frame, info, None);
+                let resolver = self.resolver(&raw, frame, info, None);
                 let error = self.text(error, "ErrorPath", &resolver)?;
                 let cause = self.text(cause, "CausePath", &resolver)?;
                 return Err(Failure { error, cause });
@@ -476,9 +493,10 @@ impl Execution<'_> {
                     None => result,
                 };
                 let assigned = assign(&result)?;
+                drop(effective);
                 let input = match state.result_path {
                     Io::Whole => Value::Null,
-                    _ => raw.clone(),
+                    _ => raw.into_owned(),
                 };
                 (
                     apply_result_path(&state.result_path, input, result, &state.name)?,
@@ -744,7 +762,7 @@ impl Execution<'_> {
             frame.elapsed += started.elapsed();
         }
         let result = result.and_then(|output| {
-            match size_failure(&output, &format!("the result of task '{}'", state.name)) {
+            match size_failure(&output, || format!("the result of task '{}'", state.name)) {
                 Some(failure) => Err(failure),
                 None => Ok(output),
             }

@@ -6,7 +6,7 @@
 //! path per execution does no parsing. Written here because no JSONPath crate follows Jayway's rules for these
 //! cases (negative indexes, filters on objects, deep-scan order) over `serde_json` values.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use stepfn_asl::path::{Path, Root, Segment, Selector};
 
@@ -113,6 +113,34 @@ impl Query {
             nodes = next;
         }
         Selection::Many(nodes)
+    }
+}
+
+impl Query {
+    /// Puts `value` at this reference path in `document`, creating missing objects on the way (`ResultPath`);
+    /// `Err` when the way passes through something that is not an object (or an array with that index).
+    pub fn place(&self, document: &mut Value, value: Value) -> Result<(), ()> {
+        let mut node = document;
+        for step in &self.steps {
+            node = match (step, node) {
+                (Step::Field(name), Value::Object(map)) => {
+                    if !map.contains_key(name.as_str()) {
+                        map.insert(name.clone(), Value::Object(Map::new()));
+                    }
+                    map.get_mut(name.as_str()).ok_or(())?
+                }
+                (Step::Index(i), Value::Array(items)) => {
+                    let at = if *i < 0 { items.len() as i64 + i } else { *i };
+                    usize::try_from(at)
+                        .ok()
+                        .and_then(|at| items.get_mut(at))
+                        .ok_or(())?
+                }
+                _ => return Err(()),
+            };
+        }
+        *node = value;
+        Ok(())
     }
 }
 

@@ -33,6 +33,18 @@ pub use resources::{Resources, TaskCall, TaskFuture, TaskHandler};
 
 use serde_json::{json, Value};
 
+/// The fields of the one-line summary, borrowed from the outcome.
+#[derive(serde::Serialize)]
+struct Summary<'a> {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<&'a Option<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<&'a Option<String>>,
+}
+
 /// How to run an execution.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -84,9 +96,22 @@ impl Outcome {
     /// The one-line summary `stepfn run` prints: `{"status":"SUCCEEDED","output":...}` or
     /// `{"status":"FAILED","error":...,"cause":...}`.
     pub fn summary(&self) -> Value {
-        match self.status {
-            Status::Succeeded => json!({"status": self.status.as_str(), "output": self.output}),
-            _ => json!({"status": self.status.as_str(), "error": self.error, "cause": self.cause}),
+        serde_json::to_value(self.summary_fields()).expect("a summary is JSON")
+    }
+
+    /// Writes [`Outcome::summary`] as one line of JSON text, without copying the output.
+    pub fn write_summary(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, &self.summary_fields())?;
+        out.write_all(b"\n")
+    }
+
+    fn summary_fields(&self) -> Summary<'_> {
+        let succeeded = self.status == Status::Succeeded;
+        Summary {
+            status: self.status.as_str(),
+            output: succeeded.then_some(&self.output),
+            error: (!succeeded).then_some(&self.error),
+            cause: (!succeeded).then_some(&self.cause),
         }
     }
 

@@ -40,15 +40,15 @@ pub(crate) fn apply_result_path(
         Io::Path(query) => query,
     };
     let mut document = input;
-    query.place(&mut document, result).map_err(|()| {
-        Failure::new(
+    if !query.place(&mut document, result) {
+        return Err(Failure::new(
             names::RESULT_PATH_MATCH_FAILURE,
             format!(
                 "Unable to apply ResultPath '{}' of state '{state}': the input has no object or array there",
                 query.text
             ),
-        )
-    })?;
+        ));
+    }
     Ok(document)
 }
 

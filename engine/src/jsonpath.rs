@@ -118,29 +118,32 @@ impl Query {
 
 impl Query {
     /// Puts `value` at this reference path in `document`, creating missing objects on the way (`ResultPath`);
-    /// `Err` when the way passes through something that is not an object (or an array with that index).
-    pub fn place(&self, document: &mut Value, value: Value) -> Result<(), ()> {
+    /// `false` (and `document` unchanged at the failing step) when the way passes through something that is not an
+    /// object (or an array with that index).
+    #[must_use]
+    pub fn place(&self, document: &mut Value, value: Value) -> bool {
         let mut node = document;
         for step in &self.steps {
-            node = match (step, node) {
+            let next = match (step, node) {
                 (Step::Field(name), Value::Object(map)) => {
                     if !map.contains_key(name.as_str()) {
                         map.insert(name.clone(), Value::Object(Map::new()));
                     }
-                    map.get_mut(name.as_str()).ok_or(())?
+                    map.get_mut(name.as_str())
                 }
                 (Step::Index(i), Value::Array(items)) => {
                     let at = if *i < 0 { items.len() as i64 + i } else { *i };
-                    usize::try_from(at)
-                        .ok()
-                        .and_then(|at| items.get_mut(at))
-                        .ok_or(())?
+                    usize::try_from(at).ok().and_then(|at| items.get_mut(at))
                 }
-                _ => return Err(()),
+                _ => None,
             };
+            match next {
+                Some(next) => node = next,
+                None => return false,
+            }
         }
         *node = value;
-        Ok(())
+        true
     }
 }
 

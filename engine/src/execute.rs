@@ -10,7 +10,7 @@ use crate::errors::{error_output, failure_details, matches, retry_delay};
 use crate::failure::names;
 use crate::history::{self, Event, EVENT_LIMIT};
 use crate::intrinsics::Entropy;
-use crate::jsonpath::Query;
+use crate::jsonpath::{Query, Selection};
 use crate::machine::{
     Batcher, Io, Kind, Machine, MapState, Scope, Seconds, State, Task, Text, Wait,
 };
@@ -62,10 +62,15 @@ impl Variables {
             .or_else(|| self.outer.as_ref().and_then(|o| o.get(name)))
     }
 
-    /// A copy for an inner scope: reads everything, writes its own.
-    fn inner(&self) -> Variables {
+    /// A snapshot for inner scopes (Parallel branches, Map iterations), taken once per state.
+    fn shared(&self) -> Arc<Variables> {
+        Arc::new(self.clone())
+    }
+
+    /// The variables of an inner scope: it reads everything of `outer`, and writes its own.
+    fn within(outer: &Arc<Variables>) -> Variables {
         Variables {
-            outer: Some(Arc::new(self.clone())),
+            outer: Some(outer.clone()),
             local: HashMap::new(),
         }
     }
@@ -790,10 +795,11 @@ impl Execution<'_> {
     ) -> Result<Value, Failure> {
         self.event(frame, ("ParallelStateStarted", ""), || Value::Null);
         let start_event = frame.last_event;
+        let outer = frame.variables.shared();
         let mut frames: Vec<Frame> = branches
             .iter()
             .map(|_| Frame {
-                variables: frame.variables.inner(),
+                variables: Variables::within(&outer),
                 elapsed: frame.elapsed,
                 last_event: start_event,
             })
@@ -835,10 +841,24 @@ impl Execution<'_> {
         frame: &mut Frame,
         info: &StateInfo<'_>,
     ) -> Result<Value, Failure> {
+        // The items are read in place (one copy per item, made below), unless the path builds a new array.
+        let built;
         let items = match &map.items_path {
-            Io::Whole => Some(effective.clone()),
+            Io::Whole => Some(effective),
             Io::Null => None,
-            Io::Path(query) => self.resolver(effective, frame, info, None).select(query),
+            Io::Path(query) if query.root == stepfn_asl::path::Root::Input => {
+                match query.select(effective) {
+                    Selection::One(node) => node,
+                    many => {
+                        built = many.into_value();
+                        built.as_ref()
+                    }
+                }
+            }
+            Io::Path(query) => {
+                built = self.resolver(effective, frame, info, None).select(query);
+                built.as_ref()
+            }
         };
         let items = match items {
             Some(Value::Array(items)) => items,
@@ -905,7 +925,7 @@ impl Execution<'_> {
         let length = selected.len();
         self.event(frame, ("MapStateStarted", ""), || json!({"length": length}));
         let start_event = frame.last_event;
-        let outer = frame.variables.clone();
+        let outer = frame.variables.shared();
         let base_elapsed = frame.elapsed;
         let limit = if max_concurrency == 0 {
             length.max(1)
@@ -917,7 +937,7 @@ impl Execution<'_> {
             let outer = &outer;
             async move {
                 let mut iteration = Frame {
-                    variables: outer.inner(),
+                    variables: Variables::within(&outer),
                     elapsed: base_elapsed,
                     last_event: start_event,
                 };

@@ -937,7 +937,7 @@ impl Execution<'_> {
             let outer = &outer;
             async move {
                 let mut iteration = Frame {
-                    variables: Variables::within(&outer),
+                    variables: Variables::within(outer),
                     elapsed: base_elapsed,
                     last_event: start_event,
                 };

@@ -721,12 +721,28 @@ impl Execution<'_> {
         let heartbeat = self.seconds(&task.heartbeat, "HeartbeatSeconds", &input, frame, info)?;
         let lambda = is_lambda(&task.resource);
         let prefix = if lambda { "LambdaFunction" } else { "Task" };
+        // Lambda function ARNs get LambdaFunction* events with `resource` and `input`; service integrations get
+        // Task* events naming `resourceType` and `resource` apart, with `parameters`, as GetExecutionHistory does.
+        let service = (!lambda).then(|| service_parts(&task.resource));
+        let with_service = |mut details: Value| {
+            if let (Some((kind, name)), Value::Object(map)) = (&service, &mut details) {
+                map.insert("resourceType".into(), json!(kind));
+                map.insert("resource".into(), json!(name));
+            }
+            details
+        };
         self.event(frame, (prefix, "Scheduled"), || {
-            let mut details = history::details(
-                None,
-                &[("input", &input)],
-                &[("resource", json!(task.resource))],
-            );
+            let mut details = match &service {
+                None => history::details(
+                    None,
+                    &[("input", &input)],
+                    &[("resource", json!(task.resource))],
+                ),
+                Some(_) => with_service(json!({
+                    "region": REGION,
+                    "parameters": input.to_string(),
+                })),
+            };
             if let Some(timeout) = timeout {
                 details["timeoutInSeconds"] = json!(timeout);
             }
@@ -774,15 +790,19 @@ impl Execution<'_> {
         });
         match &result {
             Ok(output) => self.event(frame, (prefix, "Succeeded"), || {
-                history::details(None, &[("output", output)], &[])
+                with_service(history::details(None, &[("output", output)], &[]))
             }),
             Err(failure)
                 if failure.error.as_deref() == Some(names::TIMEOUT)
                     || failure.error.as_deref() == Some(names::HEARTBEAT_TIMEOUT) =>
             {
-                self.event(frame, (prefix, "TimedOut"), || failure_details(failure))
+                self.event(frame, (prefix, "TimedOut"), || {
+                    with_service(failure_details(failure))
+                })
             }
-            Err(failure) => self.event(frame, (prefix, "Failed"), || failure_details(failure)),
+            Err(failure) => self.event(frame, (prefix, "Failed"), || {
+                with_service(failure_details(failure))
+            }),
         };
         result
     }
@@ -1191,6 +1211,17 @@ fn kind_name(kind: &Kind) -> &'static str {
         Kind::Fail { .. } => "Fail",
         Kind::Parallel { .. } => "Parallel",
         Kind::Map(_) => "Map",
+    }
+}
+
+/// `arn:aws:states:::dynamodb:putItem` → (`dynamodb`, `putItem`); other resources (activities, placeholders) whole.
+fn service_parts(resource: &str) -> (String, String) {
+    match resource
+        .strip_prefix("arn:aws:states:::")
+        .and_then(|rest| rest.split_once(':'))
+    {
+        Some((kind, name)) => (kind.to_string(), name.to_string()),
+        None => (String::new(), resource.to_string()),
     }
 }
 

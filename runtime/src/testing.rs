@@ -8,7 +8,7 @@
 //! # use stepfn::{step, workflow};
 //! # #[derive(Deserialize, Serialize)] pub struct Order { pub id: u32 }
 //! # #[step] async fn charge(order: Order) -> Result<Order, std::convert::Infallible> { Ok(order) }
-//! # workflow! { pub Shop {} charge -> end; }
+//! # workflow! { pub Shop {} charge { Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }] } -> end; }
 //! use stepfn::testing::{Response, TestRun};
 //! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
 //! # rt.block_on(async {
@@ -20,6 +20,7 @@
 //!     .run(serde_json::json!({"id": 7}))
 //!     .await;
 //! run.assert_path(&["Charge"]);
+//! assert_eq!(run.attempts("Charge"), 2);
 //! assert_eq!(run.output()["charged"], true);
 //! # });
 //! ```

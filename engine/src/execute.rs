@@ -82,6 +82,9 @@ struct Frame {
     /// Virtual time passed since the execution started.
     elapsed: Duration,
     last_event: u64,
+    /// Inside a distributed Map's child execution, whose events are not the parent's history (on AWS each child
+    /// execution has its own).
+    detached: bool,
 }
 
 /// What the state being run knows about itself, for `$$.State` and error messages.
@@ -134,6 +137,7 @@ impl Execution<'_> {
             variables: Variables::default(),
             elapsed: Duration::ZERO,
             last_event: 0,
+            detached: false,
         };
         self.event(&mut frame, ("ExecutionStarted", ""), || {
             let role = format!("arn:aws:iam::{ACCOUNT}:role/stepfn-local");
@@ -221,6 +225,9 @@ impl Execution<'_> {
     /// Records an event (building its details only when history is kept) and returns its id.
     /// `kind` is the event type in two pieces (`("Task", "StateEntered")`), joined only when history is kept.
     fn event(&self, frame: &mut Frame, kind: (&str, &str), details: impl FnOnce() -> Value) -> u64 {
+        if frame.detached {
+            return frame.last_event;
+        }
         let mut events = self.events.lock().unwrap_or_else(|e| e.into_inner());
         if events.count >= EVENT_LIMIT - 1 && !kind.0.starts_with("Execution") {
             // Past the limit only the execution's last event is kept; the scope stops at its next state.
@@ -822,6 +829,7 @@ impl Execution<'_> {
                 variables: Variables::within(&outer),
                 elapsed: frame.elapsed,
                 last_event: start_event,
+                detached: frame.detached,
             })
             .collect();
         let runs = branches
@@ -945,8 +953,16 @@ impl Execution<'_> {
         let length = selected.len();
         self.event(frame, ("MapStateStarted", ""), || json!({"length": length}));
         let start_event = frame.last_event;
+        if map.distributed {
+            self.event(
+                frame,
+                ("MapRunStarted", ""),
+                || json!({"mapRunArn": format!("{}/{}:local", self.execution_arn(), state.name)}),
+            );
+        }
         let outer = frame.variables.shared();
         let base_elapsed = frame.elapsed;
+        let detached = frame.detached;
         let limit = if max_concurrency == 0 {
             length.max(1)
         } else {
@@ -960,6 +976,7 @@ impl Execution<'_> {
                     variables: Variables::within(outer),
                     elapsed: base_elapsed,
                     last_event: start_event,
+                    detached: detached || map.distributed,
                 };
                 self.event(
                     &mut iteration,
@@ -1021,9 +1038,15 @@ impl Execution<'_> {
                 } else {
                     failure
                 };
+                if map.distributed {
+                    self.event(frame, ("MapRunFailed", ""), || failure_details(&failure));
+                }
                 self.event(frame, ("MapStateFailed", ""), || failure_details(&failure));
                 return Err(failure);
             }
+        }
+        if map.distributed {
+            self.event(frame, ("MapRunSucceeded", ""), || Value::Null);
         }
         self.event(frame, ("MapStateSucceeded", ""), || Value::Null);
         Ok(Value::Array(outputs))

@@ -145,6 +145,8 @@ pub(crate) struct MapState {
     pub items_path: Io,
     pub item_selector: Option<Template>,
     pub processor: Scope,
+    /// `ProcessorConfig.Mode` is `DISTRIBUTED`: each iteration is a child execution with its own history.
+    pub distributed: bool,
     pub max_concurrency: Seconds,
     pub tolerated_count: Seconds,
     pub tolerated_percentage: Option<f64>,
@@ -404,6 +406,10 @@ fn map_state(fields: &Map<String, Value>, jsonata: bool) -> Result<MapState, Com
         items_path: io(fields, "ItemsPath")?,
         item_selector,
         processor: scope(processor, jsonata)?,
+        distributed: processor
+            .pointer("/ProcessorConfig/Mode")
+            .and_then(Value::as_str)
+            == Some("DISTRIBUTED"),
         max_concurrency: seconds(fields, "MaxConcurrency")?,
         tolerated_count: seconds(fields, "ToleratedFailureCount")?,
         tolerated_percentage: fields

@@ -512,3 +512,28 @@ async fn variables_are_visible_from_the_next_state_and_copied_into_map_iteration
         &json!({"seen": "hi", "xs": [1, 2], "each": [{"x": 1, "greeting": "changed"}, {"x": 2, "greeting": "changed"}]})
     );
 }
+
+#[tokio::test]
+async fn distributed_map_iterations_are_child_executions_with_their_own_history() {
+    let items: Vec<Value> = (0..10_000).map(|i| json!(i)).collect();
+    let definition = |mode: &str| {
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": mode, "ExecutionType": "EXPRESS"}, "StartAt": "P",
+                "States": {"P": {"Type": "Pass", "End": true}}},
+            "End": true}}})
+    };
+    let outcome = run(definition("DISTRIBUTED"), json!(items)).await;
+    assert_eq!(output(&outcome).as_array().unwrap().len(), 10_000);
+    let kinds: Vec<&str> = outcome.history.iter().map(|e| e.kind.as_str()).collect();
+    assert!(
+        kinds.contains(&"MapRunStarted") && kinds.contains(&"MapRunSucceeded"),
+        "{kinds:?}"
+    );
+    assert!(!kinds.contains(&"MapIterationStarted"));
+    // Inline, every iteration is in the parent's history: 10,000 of them pass the 25,000-event limit, as on AWS.
+    let inline = json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "P",
+            "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}});
+    failed(&run(inline, json!(items)).await, "States.Runtime");
+}

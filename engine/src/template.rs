@@ -61,7 +61,6 @@ impl Template {
                             .ok_or_else(|| format!("`{key}` needs a string"))?;
                         let template = if intrinsic::looks_like_call(text) {
                             Template::Intrinsic {
-                                key: key.clone(),
                                 text: text.to_string(),
                                 expr: intrinsic::parse(text).map_err(|e| e.message)?,
                             }
@@ -106,8 +105,8 @@ impl Template {
                     resolver.describe(query)
                 ))
             })?,
-            Template::Intrinsic { key, text, expr } => evaluate_intrinsic(expr, resolver)
-                .map_err(|failure| with_field(failure, key, text))?,
+            Template::Intrinsic { text, expr } => evaluate_intrinsic(expr, resolver)
+                .map_err(|failure| in_function(failure, text))?,
         })
     }
 }
@@ -129,10 +128,11 @@ pub fn evaluate_intrinsic(expr: &Expr, resolver: &dyn Resolver) -> Result<Value,
     intrinsics::evaluate(expr, &mut resolve, &mut entropy)
 }
 
-fn with_field(mut failure: Failure, key: &str, text: &str) -> Failure {
+/// AWS's cause for a failed call: "The function 'States.Format('{}', $.nope)' had the following error: ...".
+fn in_function(mut failure: Failure, text: &str) -> Failure {
     if let Some(cause) = &failure.cause {
         failure.cause = Some(format!(
-            "The value for the field '{key}' ({text}) failed: {cause}"
+            "The function '{text}' had the following error: {cause}"
         ));
     }
     failure

@@ -23,7 +23,6 @@ pub enum Template {
     },
     /// `"key.$": "States.Format(...)"`.
     Intrinsic {
-        key: String,
         text: String,
         expr: Expr,
     },

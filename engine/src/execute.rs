@@ -5,6 +5,7 @@
 //! Time is threaded through as data: each branch or iteration carries its own clock offset, so under virtual time a
 //! Parallel of two waits takes the longer wait, as on AWS, without sleeping.
 
+use crate::clock::VirtualClock;
 use crate::dataflow::{apply_result_path, bracketed, size_failure};
 use crate::errors::{error_output, failure_details, matches, retry_delay};
 use crate::failure::names;
@@ -17,6 +18,7 @@ use crate::machine::{
 use crate::resources::TaskCall;
 use crate::template::{self, Resolver, Template};
 use crate::{Failure, Options, Outcome, Status};
+use futures_util::future::{self, Either};
 use futures_util::stream::{self, StreamExt};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -41,6 +43,7 @@ struct Execution<'a> {
     started: Instant,
     events: Mutex<Events>,
     entropy: Mutex<Entropy>,
+    clock: Arc<VirtualClock>,
 }
 
 struct Events {
@@ -79,8 +82,6 @@ impl Variables {
 /// One running scope: the machine, a Parallel branch or a Map iteration.
 struct Frame {
     variables: Variables,
-    /// Virtual time passed since the execution started.
-    elapsed: Duration,
     last_event: u64,
     /// Inside a distributed Map's child execution, whose events are not the parent's history (on AWS each child
     /// execution has its own).
@@ -127,6 +128,7 @@ pub(crate) async fn run(machine: &Machine, input: Value, options: &Options) -> O
             None => Entropy::seeded(now.as_nanos() as u64),
         }),
         input,
+        clock: Arc::default(),
     };
     execution.execute().await
 }
@@ -135,7 +137,6 @@ impl Execution<'_> {
     async fn execute(&self) -> Outcome {
         let mut frame = Frame {
             variables: Variables::default(),
-            elapsed: Duration::ZERO,
             last_event: 0,
             detached: false,
         };
@@ -146,32 +147,30 @@ impl Execution<'_> {
         let result = match size_failure(&self.input, || "the execution input".into()) {
             Some(failure) => Err(failure),
             None => {
+                // The first state's entered event follows nothing, as on AWS.
+                frame.last_event = 0;
                 let run = self.run_scope(&self.machine.root, self.input.clone(), &mut frame);
-                match (self.machine.timeout_seconds, self.options.virtual_time) {
-                    (Some(limit), false) => {
-                        match tokio::time::timeout(Duration::from_secs(limit), run).await {
-                            Ok(result) => result,
-                            Err(_) => Err(Failure::new(names::TIMEOUT, EXECUTION_TIMEOUT)),
+                let limit = self.machine.timeout_seconds.map(Duration::from_secs);
+                let result = match (limit, self.options.virtual_time) {
+                    (Some(limit), false) => tokio::time::timeout(limit, run).await.ok(),
+                    (Some(limit), true) => {
+                        let deadline = self.clock.sleep(limit);
+                        match self.clock.drive(future::select(run, deadline)).await {
+                            Either::Left((result, _)) => Some(result),
+                            Either::Right(_) => None,
                         }
                     }
-                    _ => run.await,
+                    (None, false) => Some(run.await),
+                    (None, true) => Some(self.clock.drive(run).await),
+                };
+                match result {
+                    Some(result) => result,
+                    None => Err(Failure::new(names::TIMEOUT, EXECUTION_TIMEOUT)),
                 }
             }
         };
-        let timed_out = match (&result, self.machine.timeout_seconds) {
-            (Err(f), _)
-                if f.error.as_deref() == Some(names::TIMEOUT)
-                    && f.cause.as_deref() == Some(EXECUTION_TIMEOUT) =>
-            {
-                true
-            }
-            (_, Some(limit))
-                if self.options.virtual_time && frame.elapsed > Duration::from_secs(limit) =>
-            {
-                true
-            }
-            _ => false,
-        };
+        let timed_out = matches!(&result, Err(f) if f.error.as_deref() == Some(names::TIMEOUT)
+            && f.cause.as_deref() == Some(EXECUTION_TIMEOUT));
         let mut outcome = match result {
             _ if timed_out => {
                 self.event(
@@ -257,9 +256,9 @@ impl Execution<'_> {
     }
 
     /// The current time: the start plus virtual time, or the wall clock.
-    fn now(&self, frame: &Frame) -> (i64, u32) {
+    fn now(&self, _frame: &Frame) -> (i64, u32) {
         let passed = if self.options.virtual_time {
-            frame.elapsed
+            self.clock.now()
         } else {
             self.started.elapsed()
         };
@@ -267,9 +266,10 @@ impl Execution<'_> {
         (total.as_secs() as i64, total.subsec_nanos())
     }
 
-    async fn sleep(&self, frame: &mut Frame, duration: Duration) {
-        frame.elapsed += duration;
-        if !self.options.virtual_time {
+    async fn sleep(&self, duration: Duration) {
+        if self.options.virtual_time {
+            self.clock.sleep(duration).await;
+        } else {
             tokio::time::sleep(duration).await;
         }
     }
@@ -347,7 +347,7 @@ impl Execution<'_> {
                         else {
                             break Err(failure);
                         };
-                        self.sleep(frame, delay).await;
+                        self.sleep(delay).await;
                         info.retry_count += 1;
                     }
                 }
@@ -480,7 +480,7 @@ impl Execution<'_> {
             }
             Kind::Wait(wait) => {
                 let delay = self.wait_for(wait, &effective, frame, info)?;
-                self.sleep(frame, delay).await;
+                self.sleep(delay).await;
                 (None, next())
             }
             Kind::Succeed => (None, Transition::End),
@@ -770,7 +770,8 @@ impl Execution<'_> {
             (None, Some(h)) => Some((h, names::HEARTBEAT_TIMEOUT)),
             (None, None) => None,
         };
-        let started = Instant::now();
+        // A task is real work: under virtual time the clock waits for it rather than running ahead.
+        let busy = self.clock.busy();
         let result = match limit {
             Some((seconds, error)) if tokio::runtime::Handle::try_current().is_ok() => {
                 match tokio::time::timeout(Duration::from_secs(seconds), invocation).await {
@@ -786,9 +787,7 @@ impl Execution<'_> {
             }
             _ => invocation.await,
         };
-        if !self.options.virtual_time {
-            frame.elapsed += started.elapsed();
-        }
+        drop(busy);
         let result = result.and_then(|output| {
             match size_failure(&output, || format!("the result of task '{}'", state.name)) {
                 Some(failure) => Err(failure),
@@ -827,7 +826,6 @@ impl Execution<'_> {
             .iter()
             .map(|_| Frame {
                 variables: Variables::within(&outer),
-                elapsed: frame.elapsed,
                 last_event: start_event,
                 detached: frame.detached,
             })
@@ -837,11 +835,6 @@ impl Execution<'_> {
             .zip(frames.iter_mut())
             .map(|(branch, branch_frame)| self.run_scope(branch, input.clone(), branch_frame));
         let results = futures_util::future::try_join_all(runs).await;
-        frame.elapsed = frames
-            .iter()
-            .map(|f| f.elapsed)
-            .max()
-            .unwrap_or(frame.elapsed);
         frame.last_event = frames
             .iter()
             .map(|f| f.last_event)
@@ -961,7 +954,6 @@ impl Execution<'_> {
             );
         }
         let outer = frame.variables.shared();
-        let base_elapsed = frame.elapsed;
         let detached = frame.detached;
         let limit = if max_concurrency == 0 {
             length.max(1)
@@ -974,7 +966,6 @@ impl Execution<'_> {
             async move {
                 let mut iteration = Frame {
                     variables: Variables::within(outer),
-                    elapsed: base_elapsed,
                     last_event: start_event,
                     detached: detached || map.distributed,
                 };
@@ -994,17 +985,15 @@ impl Execution<'_> {
                     (kind, ""),
                     || json!({"name": name, "index": index}),
                 );
-                (result, iteration.elapsed, iteration.last_event)
+                (result, iteration.last_event)
             }
         });
         let mut outputs = Vec::with_capacity(length);
         let mut failures = 0usize;
         let mut first_failure = None;
-        let mut ended = base_elapsed;
         let mut last_event = start_event;
         let mut runs = iterations.buffered(limit);
-        while let Some((result, elapsed, event)) = runs.next().await {
-            ended = ended.max(elapsed);
+        while let Some((result, event)) = runs.next().await {
             last_event = last_event.max(event);
             match result {
                 Ok(output) => outputs.push(output),
@@ -1020,7 +1009,6 @@ impl Execution<'_> {
             }
         }
         drop(runs);
-        frame.elapsed = ended;
         frame.last_event = last_event;
         if let Some(failure) = first_failure {
             let within = tolerant && {

@@ -12,6 +12,7 @@
 //! ```
 
 pub mod choice;
+mod clock;
 mod dataflow;
 mod errors;
 mod execute;

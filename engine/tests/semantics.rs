@@ -449,7 +449,9 @@ async fn history_has_aws_event_types_and_details() {
         json["events"][1]["stateEnteredEventDetails"]["input"],
         r#"{"go":true}"#
     );
-    assert_eq!(json["events"][1]["previousEventId"], 1);
+    // As on AWS, the first state's entered event follows no event.
+    assert_eq!(json["events"][1]["previousEventId"], 0);
+    assert_eq!(json["events"][2]["previousEventId"], 2);
     assert_eq!(
         json["events"][7]["executionSucceededEventDetails"]["output"],
         r#"{"go":true}"#
@@ -536,4 +538,59 @@ async fn distributed_map_iterations_are_child_executions_with_their_own_history(
             "States": {"P": {"Type": "Pass", "End": true}}},
         "End": true}}});
     failed(&run(inline, json!(items)).await, "States.Runtime");
+}
+
+/// Under virtual time, branches still run side by side: a branch failing after its back-off does not keep a sibling
+/// from running its task first, and the failure stops the sibling at that moment (as AWS aborts it).
+#[tokio::test]
+async fn virtual_time_interleaves_branches_by_their_times() {
+    let definition = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:a",
+            "Retry": [{"ErrorEquals": ["E"], "IntervalSeconds": 5, "MaxAttempts": 1}], "End": true}}},
+        {"StartAt": "Wait", "States": {
+            "Wait": {"Type": "Wait", "Seconds": 2, "Next": "B"},
+            "B": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:b", "Next": "Later"},
+            "Later": {"Type": "Wait", "Seconds": 60, "Next": "C"},
+            "C": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:c", "End": true}}}]}}});
+    let called = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut resources = Resources::default();
+    for name in ["a", "b", "c"] {
+        let called = called.clone();
+        resources.resource(
+            format!("arn:aws:lambda:us-east-1:123456789012:function:{name}"),
+            move |_call: TaskCall| -> TaskFuture {
+                called.lock().unwrap().push(name);
+                Box::pin(async move {
+                    if name == "a" {
+                        Err(stepfn_engine::Failure::new("E", "always"))
+                    } else {
+                        Ok(json!({}))
+                    }
+                })
+            },
+        );
+    }
+    let outcome = run_with(
+        definition,
+        json!({}),
+        Options {
+            resources,
+            ..Options::default()
+        },
+    )
+    .await;
+    failed(&outcome, "E");
+    // a at 0 s, b at 2 s, a's retry at 5 s fails the Parallel: c (due at 62 s) never runs.
+    assert_eq!(*called.lock().unwrap(), ["a", "b", "a"]);
+    let seconds = |t: &str| stepfn_asl::timestamp::parse(t).unwrap().0;
+    let times: Vec<i64> = outcome
+        .history
+        .iter()
+        .map(|e| seconds(&e.timestamp))
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "events in time order: {times:?}"
+    );
+    assert_eq!(times.last().unwrap() - times[0], 5);
 }

@@ -94,22 +94,35 @@ fn validate(files: &[PathBuf]) -> ExitCode {
     }
 }
 
+/// Prints the flowchart of a valid definition; an invalid one exits 2 listing its problems (a graph of it would
+/// quietly drop the broken edges).
 fn graph(file: &std::path::Path) -> ExitCode {
-    let document = std::fs::read_to_string(file)
-        .map_err(|e| format!("{}: cannot read: {e}", file.display()))
+    let name = file.display();
+    let parsed = std::fs::read_to_string(file)
+        .map_err(|e| format!("{name}: cannot read: {e}"))
         .and_then(|text| {
-            stepfn_asl::parse_document(&text)
-                .map(|(document, _)| document)
-                .map_err(|e| format!("{}: not JSON: {e}", file.display()))
+            stepfn_asl::parse_document(&text).map_err(|e| format!("{name}: not JSON: {e}"))
         });
-    match document {
-        Ok(document) => {
-            print!("{}", stepfn_asl::graph::mermaid(&document));
-            ExitCode::SUCCESS
-        }
+    let (document, mut problems) = match parsed {
+        Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("{message}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
+    };
+    problems.extend(stepfn_asl::validate_document(&document));
+    if !problems.is_empty() {
+        eprintln!("{name}: {} problem(s)", problems.len());
+        for problem in &problems {
+            let pointer = if problem.pointer.is_empty() {
+                "/"
+            } else {
+                &problem.pointer
+            };
+            eprintln!("  {pointer}: {}", problem.message);
+        }
+        return ExitCode::from(2);
     }
+    print!("{}", stepfn_asl::graph::mermaid(&document));
+    ExitCode::SUCCESS
 }

@@ -77,6 +77,14 @@ pub fn run(args: RunArgs) -> ExitCode {
                     .test_case(args.state_machine.as_deref(), args.test_case.as_deref())
                     .map_err(|e| format!("{}: {e}", mock.display()))
             });
+        let mocks = mocks.and_then(|mocks| {
+            stepfn_engine::check_mocked_states(
+                mocks.keys().map(String::as_str),
+                &machine.definition,
+            )
+            .map(|()| mocks)
+            .map_err(|e| format!("{}: {e}", mock.display()))
+        });
         match mocks {
             Ok(mocks) => mocks
                 .into_iter()
@@ -171,7 +179,7 @@ pub fn run(args: RunArgs) -> ExitCode {
                         let _ = writeln!(
                             out,
                             "{}",
-                            serde_json::json!({"status": "INVALID_INPUT", "error": "Stepfn.InvalidInput", "cause": message})
+                            serde_json::json!({"status": "INVALID_INPUT", "error": "Stepfn.InputNotJson", "cause": message})
                         );
                     }
                 }

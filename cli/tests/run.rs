@@ -239,3 +239,15 @@ fn graph_prints_a_mermaid_flowchart() {
         assert!(stdout.contains(state), "{state} missing from\n{stdout}");
     }
 }
+
+#[test]
+fn graph_refuses_an_invalid_definition() {
+    let invalid = temp_file(
+        "graph-invalid.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#,
+    );
+    let (code, stdout, stderr) = stepfn(&["graph", invalid.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("/States/A/Next"), "{stderr}");
+}

@@ -358,14 +358,9 @@ impl Execution<'_> {
             Ok(done) => done,
             Err(failure) => {
                 let catcher = state.catch.iter().find(|c| matches(&c.errors, &failure));
+                // Uncaught, the failure ends the state without an exited event (AWS's history goes straight from
+                // the task's or state's failure to the execution's).
                 let (Some(catcher), Some(input)) = (catcher, kept_input) else {
-                    if !matches!(state.kind, Kind::Fail { .. }) {
-                        self.event(
-                            frame,
-                            (kind_name, "StateExited"),
-                            || json!({"name": state.name}),
-                        );
-                    }
                     return Err(failure);
                 };
                 let error_output = error_output(&failure);
@@ -414,7 +409,14 @@ impl Execution<'_> {
             None => Transition::End,
         };
         let parameters = |frame: &Frame| match &state.parameters {
-            Some(template) => template.evaluate(&self.resolver(&effective, frame, info, None)),
+            Some(template) => {
+                let input = template.evaluate(&self.resolver(&effective, frame, info, None))?;
+                // "After Parameters processing, the input of a state is larger than the payload quota."
+                match size_failure(&input, || format!("the input of state '{}'", state.name)) {
+                    Some(failure) => Err(failure),
+                    None => Ok(input),
+                }
+            }
             None => Ok(effective.clone().into_owned()),
         };
         let (result, transition) = match &state.kind {

@@ -29,7 +29,7 @@ pub use dataflow::PAYLOAD_LIMIT;
 pub use failure::Failure;
 pub use history::Event;
 pub use machine::{CompileError, Machine};
-pub use mock::{Mock, MockConfig, Response};
+pub use mock::{check_mocked_states, Mock, MockConfig, MockConfigError, Response};
 pub use resources::{Resources, TaskCall, TaskFuture, TaskHandler};
 
 use serde_json::{json, Value};

@@ -104,7 +104,7 @@ impl fmt::Display for MockConfigError {
 impl std::error::Error for MockConfigError {}
 
 #[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 struct ConfigFile {
     state_machines: BTreeMap<String, MachineCases>,
     #[serde(default)]
@@ -112,7 +112,7 @@ struct ConfigFile {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 struct MachineCases {
     test_cases: BTreeMap<String, BTreeMap<String, String>>,
 }
@@ -239,6 +239,11 @@ fn mock_from(
                 (n, n)
             }
         };
+        if first > last {
+            return Err(MockConfigError(format!(
+                "mocked response `{name}`: the range `{key}` runs backwards; write `{last}-{first}`"
+            )));
+        }
         let response = match (&response.ret, &response.throw) {
             (Some(value), None) => Response::Return(value.clone()),
             (None, Some(throw)) => Response::Throw {
@@ -255,6 +260,51 @@ fn mock_from(
     }
     ranges.sort_by_key(|(first, _, _)| *first);
     Ok(Mock { ranges })
+}
+
+/// Checks that every mocked state is a Task state of `definition` (in any branch or item processor), so a
+/// misspelled name is an error naming the closest state instead of a mock that silently never applies.
+pub fn check_mocked_states<'a>(
+    states: impl IntoIterator<Item = &'a str>,
+    definition: &Value,
+) -> Result<(), MockConfigError> {
+    let mut tasks = Vec::new();
+    collect_tasks(definition, &mut tasks);
+    for state in states {
+        if !tasks.iter().any(|t| t == state) {
+            let hint = stepfn_asl::closest(state, tasks.iter().map(String::as_str))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("; its Task states are: {}", tasks.join(", ")));
+            return Err(MockConfigError(format!(
+                "the definition has no Task state named `{state}` to mock{hint}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn collect_tasks(scope: &Value, tasks: &mut Vec<String>) {
+    let Some(states) = scope.get("States").and_then(Value::as_object) else {
+        return;
+    };
+    for (name, state) in states {
+        if state.get("Type").and_then(Value::as_str) == Some("Task") {
+            tasks.push(name.clone());
+        }
+        for branch in state
+            .get("Branches")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            collect_tasks(branch, tasks);
+        }
+        for key in ["ItemProcessor", "Iterator"] {
+            if let Some(processor) = state.get(key) {
+                collect_tasks(processor, tasks);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -286,6 +336,27 @@ mod tests {
             charge.response(9),
             Some(&Response::Return(json!({"charged": true})))
         );
+    }
+
+    #[test]
+    fn misspelled_states_and_keys_are_errors() {
+        let definition = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+            {"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": "r", "End": true}}}]}}});
+        assert!(check_mocked_states(["Charge"], &definition).is_ok());
+        let error = check_mocked_states(["Chrage"], &definition).unwrap_err();
+        assert!(error.0.contains("did you mean `Charge`"), "{error}");
+        let error = MockConfig::parse(r#"{"StateMachines": {}, "MockedResponse": {}}"#)
+            .err()
+            .unwrap();
+        assert!(error.0.contains("MockedResponse"), "{error}");
+        let backwards = r#"{"StateMachines": {"M": {"TestCases": {"T": {"S": "R"}}}},
+            "MockedResponses": {"R": {"2-1": {"Return": 1}}}}"#;
+        let error = MockConfig::parse(backwards)
+            .unwrap()
+            .test_case(None, None)
+            .err()
+            .unwrap();
+        assert!(error.0.contains("backwards"), "{error}");
     }
 
     #[test]

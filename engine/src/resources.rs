@@ -131,7 +131,7 @@ impl Resources {
         }
         let message = format!(
             "Task state '{}' calls '{}', which is not a step of this workflow and has no mock; \
-             give it a mock (stepfn::testing, or `stepfn run --mock FILE`)",
+             give it a mock (stepfn::testing, or `--mock FILE` on `run` of the workflow binary or of `stepfn run`)",
             call.state, call.resource
         );
         Box::pin(async move { Err(Failure::runtime(message)) })

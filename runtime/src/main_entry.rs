@@ -8,10 +8,11 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 commands:
-  run [INPUT] [--virtual-time] [--history]
+  run [INPUT] [--virtual-time] [--history] [--mock FILE [--test-case NAME]]
                            run the workflow locally with its real steps on INPUT (JSON, or @FILE; default {}):
-                           print the trace, then {\"status\":...,\"output\"|\"error\",\"cause\"}
-                           (--history: the events in GetExecutionHistory shape instead of the trace)
+                           the trace on stderr, then {\"status\":...,\"output\"|\"error\",\"cause\"} on stdout
+                           (--history: the events in GetExecutionHistory shape on stdout instead of the trace;
+                           --mock: Step Functions Local mocks for tasks that are not steps, e.g. service calls)
   graph                    print a Mermaid flowchart of the workflow
   definition               print the ASL definition (as written to target/stepfn/<Name>.asl.json)
   definition KEY=ARN ...   print it with each ${KEY} placeholder replaced by an ARN
@@ -96,10 +97,22 @@ fn run<W: Workflow>(args: &[String]) -> ExitCode {
         ..Options::default()
     };
     let mut json_history = false;
-    for arg in args {
+    let (mut mock_file, mut test_case) = (None, None);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--virtual-time" => options.virtual_time = true,
             "--history" => json_history = true,
+            "--mock" | "--test-case" => {
+                let Some(value) = args.next() else {
+                    return usage_error(&format!("`{arg}` needs a value"));
+                };
+                if arg == "--mock" {
+                    mock_file = Some(value.clone());
+                } else {
+                    test_case = Some(value.clone());
+                }
+            }
             flag if flag.starts_with("--") => {
                 return usage_error(&format!("unknown option `{flag}`"))
             }
@@ -119,6 +132,20 @@ fn run<W: Workflow>(args: &[String]) -> ExitCode {
         Ok(input) => input,
         Err(error) => return usage_error(&format!("the input is not JSON: {error}")),
     };
+    if let Some(file) = mock_file {
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(error) => return usage_error(&format!("cannot read {file}: {error}")),
+        };
+        match mocks_of::<W>(&text, test_case.as_deref()) {
+            Ok(mocks) => mocks
+                .into_iter()
+                .for_each(|(state, mock)| mock.install(&mut options.resources, state)),
+            Err(error) => return usage_error(&format!("{file}: {error}")),
+        }
+    } else if test_case.is_some() {
+        return usage_error("`--test-case` needs `--mock FILE`");
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -130,7 +157,7 @@ fn run<W: Workflow>(args: &[String]) -> ExitCode {
     if json_history {
         println!("{}", outcome.history_json());
     } else {
-        print!("{}", outcome.trace());
+        eprint!("{}", outcome.trace());
     }
     println!("{}", outcome.summary());
     if outcome.status == Status::Succeeded {
@@ -138,4 +165,22 @@ fn run<W: Workflow>(args: &[String]) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// The mocks of one test case of a Step Functions Local mock file: the state machine named like the workflow, or
+/// the only one in the file.
+fn mocks_of<W: Workflow>(
+    text: &str,
+    test_case: Option<&str>,
+) -> Result<std::collections::BTreeMap<String, crate::local::Mock>, String> {
+    let config = crate::local::MockConfig::parse(text).map_err(|e| e.to_string())?;
+    let mocks = config
+        .test_case(Some(W::NAME), test_case)
+        .or_else(|_| config.test_case(None, test_case))
+        .map_err(|e| e.to_string())?;
+    let definition: serde_json::Value =
+        serde_json::from_str(W::DEFINITION).map_err(|e| e.to_string())?;
+    stepfn_engine::check_mocked_states(mocks.keys().map(String::as_str), &definition)
+        .map_err(|e| e.to_string())?;
+    Ok(mocks)
 }

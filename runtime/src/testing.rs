@@ -65,11 +65,13 @@ impl<W: Workflow> TestRun<W> {
     }
 
     /// The Task state `state` returns `result` instead of calling its step or service.
+    #[track_caller]
     pub fn mock_result(self, state: &str, result: Value) -> Self {
         self.mock(state, Mock::returning(result))
     }
 
     /// The Task state `state` fails with `error` and `cause` on every attempt.
+    #[track_caller]
     pub fn mock_error(self, state: &str, error: &str, cause: &str) -> Self {
         self.mock_responses(
             state,
@@ -81,6 +83,7 @@ impl<W: Workflow> TestRun<W> {
     }
 
     /// The Task state `state` gives `responses[i]` on attempt `i` of each entry (the last one after that).
+    #[track_caller]
     pub fn mock_responses(
         self,
         state: &str,
@@ -89,8 +92,10 @@ impl<W: Workflow> TestRun<W> {
         self.mock(state, Mock::sequence(responses))
     }
 
-    /// Replaces the Task state `state` with `mock`.
+    /// Replaces the Task state `state` with `mock`; panics if the workflow has no Task state of that name.
+    #[track_caller]
     pub fn mock(mut self, state: &str, mock: Mock) -> Self {
+        check_states::<W>([state]).unwrap_or_else(|message| panic!("{message}"));
         mock.install(&mut self.options.resources, state);
         self
     }
@@ -104,10 +109,11 @@ impl<W: Workflow> TestRun<W> {
         test_case: &str,
     ) -> Result<Self, String> {
         let config = MockConfig::parse(config).map_err(|e| e.to_string())?;
-        for (state, mock) in config
+        let mocks = config
             .test_case(machine, Some(test_case))
-            .map_err(|e| e.to_string())?
-        {
+            .map_err(|e| e.to_string())?;
+        check_states::<W>(mocks.keys().map(String::as_str))?;
+        for (state, mock) in mocks {
             mock.install(&mut self.options.resources, state);
         }
         Ok(self)
@@ -121,6 +127,13 @@ impl<W: Workflow> TestRun<W> {
     }
 }
 
+/// Whether every state named is a Task state of workflow `W`.
+fn check_states<'a, W: Workflow>(states: impl IntoIterator<Item = &'a str>) -> Result<(), String> {
+    let definition: Value = serde_json::from_str(W::DEFINITION).map_err(|e| e.to_string())?;
+    stepfn_engine::check_mocked_states(states, &definition)
+        .map_err(|e| format!("{} workflow: {e}", W::NAME))
+}
+
 /// A finished test execution, with assertions that panic with the execution's trace.
 #[derive(Debug, Clone)]
 pub struct TestExecution {
@@ -128,6 +141,7 @@ pub struct TestExecution {
 }
 
 impl TestExecution {
+    #[track_caller]
     fn fail(&self, message: String) -> ! {
         panic!(
             "{message}\nexecution: {}\ntrace:\n{}",
@@ -137,6 +151,7 @@ impl TestExecution {
     }
 
     /// The output; panics if the execution did not succeed.
+    #[track_caller]
     pub fn output(&self) -> &Value {
         match (&self.outcome.status, &self.outcome.output) {
             (Status::Succeeded, Some(output)) => output,
@@ -145,6 +160,7 @@ impl TestExecution {
     }
 
     /// Panics unless the execution failed with `error`.
+    #[track_caller]
     pub fn assert_failed_with(&self, error: &str) {
         if self.outcome.status != Status::Failed || self.outcome.error.as_deref() != Some(error) {
             self.fail(format!("expected the execution to fail with `{error}`"));
@@ -168,6 +184,7 @@ impl TestExecution {
     }
 
     /// Panics unless the states entered were exactly `expected`, in order.
+    #[track_caller]
     pub fn assert_path(&self, expected: &[&str]) {
         let path = self.path();
         if path != expected {
@@ -193,22 +210,34 @@ impl TestExecution {
             })
     }
 
-    /// How many times the task of `state` was attempted (first attempts plus retries).
+    /// How many times the task of `state` was attempted (first attempts plus retries), in every branch.
+    #[track_caller]
     pub fn attempts(&self, state: &str) -> usize {
-        let mut attempts = 0;
-        let mut current = None::<String>;
-        for event in &self.outcome.history {
-            if event.kind.ends_with("StateEntered") {
-                current = event
-                    .details
-                    .as_ref()
-                    .and_then(|d| d.get("name")?.as_str().map(str::to_string));
+        // Each task event follows (by previousEventId) the events of its own state, back to that state's entered
+        // event, so interleaved branches are told apart.
+        let history = &self.outcome.history;
+        let by_id: std::collections::HashMap<u64, usize> =
+            history.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        let entered_name = |start: &Event| -> Option<String> {
+            let mut event = start;
+            loop {
+                if event.kind.ends_with("StateEntered") {
+                    return event
+                        .details
+                        .as_ref()?
+                        .get("name")?
+                        .as_str()
+                        .map(str::to_string);
+                }
+                event = &history[*by_id.get(&event.previous_event_id)?];
             }
-            if event.kind.ends_with("Scheduled") && current.as_deref() == Some(state) {
-                attempts += 1;
-            }
-        }
-        attempts
+        };
+        self.outcome
+            .history
+            .iter()
+            .filter(|e| e.kind.ends_with("Scheduled"))
+            .filter(|e| entered_name(e).as_deref() == Some(state))
+            .count()
     }
 
     /// The readable trace.

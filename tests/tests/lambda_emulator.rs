@@ -557,8 +557,8 @@ fn a_panic_under_panic_abort_is_still_reported_and_a_new_process_serves_on() {
     assert_eq!(after["pid"], pid);
 }
 
-/// The README's main job: the example binary runs its workflow locally with the real step and prints the trace and
-/// the result line.
+/// The README's main job: the example binary runs its workflow locally with the real step and prints the trace (on
+/// stderr) and the result line (on stdout).
 #[test]
 fn the_example_binary_runs_its_workflow_locally() {
     let output = Command::new(message_pipeline_binary())
@@ -566,15 +566,14 @@ fn the_example_binary_runs_its_workflow_locally() {
         .env_remove("AWS_LAMBDA_RUNTIME_API")
         .output()
         .expect("the example binary runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
     );
+    assert!(output.status.success(), "{stdout}{stderr}");
     assert!(
-        stdout.contains("TaskStateEntered") && stdout.contains("UppercaseMessage"),
-        "{stdout}"
+        stderr.contains("TaskStateEntered") && stderr.contains("UppercaseMessage"),
+        "{stderr}"
     );
     assert_eq!(
         stdout.lines().last(),

@@ -144,3 +144,27 @@ async fn step_functions_local_mock_files_are_read() {
         .await;
     run.assert_failed_with("OrderRejected");
 }
+
+#[test]
+#[should_panic(expected = "did you mean `ChargeCard`")]
+fn a_misspelled_mock_is_an_error_not_a_silent_real_call() {
+    let _ = TestRun::<OrderPipeline>::new().mock_result("ChrageCard", json!({}));
+}
+
+#[tokio::test]
+async fn the_examples_mock_file_runs_both_test_cases() {
+    let mocks = include_str!("../mocks.json");
+    let happy = TestRun::<OrderPipeline>::new()
+        .mock_config(mocks, None, "HappyPath")
+        .unwrap()
+        .run(order("ada", 4200, &["a"]))
+        .await;
+    assert_eq!(happy.output()["trackingNumber"], "TRK-O-1");
+    let slow = TestRun::<OrderPipeline>::new()
+        .mock_config(mocks, None, "GatewaySlowOnce")
+        .unwrap()
+        .run(order("ada", 4200, &["a"]))
+        .await;
+    assert_eq!(slow.attempts("ChargeCard"), 2);
+    assert_eq!(slow.output()["parcels"], 2);
+}

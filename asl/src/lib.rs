@@ -17,7 +17,7 @@ mod problem;
 mod suggest;
 pub mod timestamp;
 
-pub use check::{validate_document, QueryLanguage};
+pub use check::{lint_document, validate_document, QueryLanguage};
 pub use emit::to_pretty_json;
 pub use indexmap::IndexMap;
 pub use names::{

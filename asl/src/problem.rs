@@ -58,6 +58,10 @@ pub enum Rule {
     VariableName,
     /// A malformed JSONata expression string.
     Jsonata,
+    /// A variable read where some path from `StartAt` has not assigned it.
+    UnassignedVariable,
+    /// A Parallel branch or Map iteration assigns a variable of an enclosing scope.
+    OuterVariableAssigned,
 }
 
 impl fmt::Display for Problem {

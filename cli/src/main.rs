@@ -1,7 +1,8 @@
 //! `stepfn`: commands over any ASL definition file.
 //!
 //! - `stepfn validate FILE...` checks each file with the rules `workflow!` applies at compile time
-//!   (`stepfn_asl::validate_document`), plus duplicate JSON keys. Exit status: 0 when every file is valid, 1 when
+//!   (`stepfn_asl::validate_document`), plus duplicate JSON keys, and warns of what AWS accepts but fails at run
+//!   time (`stepfn_asl::lint_document`: variables read before every path assigns them). Exit status: 0 when every file is valid, 1 when
 //!   one is not (each problem listed with its JSON pointer), 2 when a file cannot be read or is not JSON.
 //! - `stepfn run DEF --input JSON|@file` runs the definition locally (`stepfn_engine`) and prints one line,
 //!   `{"status":"SUCCEEDED","output":...}` or `{"status":"FAILED","error":...,"cause":...}`; exit 0 succeeded,
@@ -72,6 +73,15 @@ fn validate(files: &[PathBuf]) -> ExitCode {
             }
         };
         problems.extend(stepfn_asl::validate_document(&document));
+        let warnings = stepfn_asl::lint_document(&document);
+        for warning in &warnings {
+            let pointer = if warning.pointer.is_empty() {
+                "/"
+            } else {
+                &warning.pointer
+            };
+            println!("{name}: warning: {pointer}: {}", warning.message);
+        }
         if problems.is_empty() {
             println!("{name}: valid");
         } else {

@@ -8,6 +8,7 @@ mod fields;
 mod payload;
 mod scope;
 mod states;
+mod variables;
 
 use crate::problem::{Problem, Rule};
 use serde_json::Value;
@@ -39,5 +40,19 @@ pub fn validate_document(document: &Value) -> Vec<Problem> {
         names: BTreeMap::new(),
     };
     checker.machine(document);
+    checker.problems
+}
+
+/// Problems AWS accepts at creation but that fail the execution at run time: a variable read where some path has
+/// not assigned it, or an inner scope assigning an enclosing scope's variable. `workflow!` rejects them at compile
+/// time; `stepfn validate` reports them as warnings.
+pub fn lint_document(document: &Value) -> Vec<Problem> {
+    let mut checker = Checker {
+        problems: Vec::new(),
+        names: BTreeMap::new(),
+    };
+    if let Some(machine) = document.as_object() {
+        checker.variables(machine);
+    }
     checker.problems
 }

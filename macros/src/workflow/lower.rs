@@ -118,7 +118,11 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
         .collect();
     let document = lowering.scope("", &header, &input.chains, input.name.span());
 
-    let problems = stepfn_asl::validate_document(&document);
+    let mut problems = stepfn_asl::validate_document(&document);
+    // What AWS accepts but would fail at run time (a variable read before it is assigned) is an error here too.
+    if problems.is_empty() {
+        problems = stepfn_asl::lint_document(&document);
+    }
     // A state that a misspelt name fails to reach is a consequence of that name, reported already.
     let names_unknown = problems.iter().any(|p| p.rule == Rule::UnknownState);
     for problem in problems {
@@ -684,7 +688,11 @@ impl<'a> Lowering<'a> {
     fn span_of(&self, pointer: &str, rule: Rule) -> Span {
         let on_key = matches!(
             rule,
-            Rule::UnknownField | Rule::DuplicateKey | Rule::ExclusiveFields
+            Rule::UnknownField
+                | Rule::DuplicateKey
+                | Rule::ExclusiveFields
+                | Rule::VariableName
+                | Rule::OuterVariableAssigned
         );
         let mut pointer = pointer;
         loop {

@@ -487,6 +487,13 @@ fn query_language_rules() {
         "/States/S/QueryLanguage",
     );
     assert_problem(
+        jsonata(task(
+            json!({ "Output": { "total": "{% $sum($states.input.prices %}" } }),
+        )),
+        Rule::Jsonata,
+        "/States/S/Output/total",
+    );
+    assert_problem(
         jsonata(task(json!({ "Output": "{% $states.input" }))),
         Rule::Jsonata,
         "/States/S/Output",

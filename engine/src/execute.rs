@@ -11,10 +11,12 @@ use crate::errors::{error_output, failure_details, matches, retry_delay};
 use crate::failure::names;
 use crate::history::{self, Event, EVENT_LIMIT};
 use crate::intrinsics::Entropy;
+use crate::jsonata;
 use crate::jsonpath::{Query, Selection};
 use crate::machine::{
     Batcher, Io, Kind, Machine, MapState, Scope, Seconds, State, Task, Text, Wait,
 };
+use crate::machine::{Condition, JsonataFields};
 use crate::resources::TaskCall;
 use crate::template::{self, Resolver, Template};
 use crate::{Failure, Options, Outcome, Status};
@@ -63,6 +65,13 @@ impl Variables {
         self.local
             .get(name)
             .or_else(|| self.outer.as_ref().and_then(|o| o.get(name)))
+    }
+
+    /// Every variable in scope, outer ones first (so inner names win when bound in order).
+    fn all(&self) -> Vec<(&str, &Value)> {
+        let mut all = self.outer.as_ref().map(|o| o.all()).unwrap_or_default();
+        all.extend(self.local.iter().map(|(k, v)| (k.as_str(), v)));
+        all
     }
 
     /// A snapshot for inner scopes (Parallel branches, Map iterations), taken once per state.
@@ -364,15 +373,36 @@ impl Execution<'_> {
                     return Err(failure);
                 };
                 let error_output = error_output(&failure);
-                let output = apply_result_path(
-                    &catcher.result_path,
-                    input,
-                    error_output.clone(),
-                    &state.name,
-                )?;
-                let assigned = match &catcher.assign {
-                    Some(assign) => Some(self.assign(assign, &error_output, frame, &info)?),
-                    None => None,
+                let (output, assigned) = match &catcher.jsonata {
+                    // JSONata: Output (default: the error output) and Assign see `$states.errorOutput`.
+                    Some(fields) => {
+                        let scope =
+                            self.jscope(&input, None, Some(&error_output), frame, &info, None);
+                        let assigned =
+                            self.assign_jsonata(fields.assign.as_ref(), &scope, &info)?;
+                        let output = match &fields.output {
+                            Some(output) => {
+                                output.evaluate("Output", &scope, &self.preamble(&info))?
+                            }
+                            None => error_output,
+                        };
+                        (output, assigned)
+                    }
+                    None => {
+                        let output = apply_result_path(
+                            &catcher.result_path,
+                            input,
+                            error_output.clone(),
+                            &state.name,
+                        )?;
+                        let assigned = match &catcher.assign {
+                            Some(assign) => {
+                                Some(self.assign(assign, &error_output, frame, &info)?)
+                            }
+                            None => None,
+                        };
+                        (output, assigned)
+                    }
                 };
                 (output, Transition::Next(catcher.next), assigned)
             }
@@ -399,6 +429,11 @@ impl Execution<'_> {
         frame: &mut Frame,
         info: &StateInfo<'_>,
     ) -> Result<(Value, Transition, Option<Map<String, Value>>), Failure> {
+        if let Some(fields) = &state.jsonata {
+            return self
+                .attempt_jsonata(state, fields, raw.into_owned(), frame, info)
+                .await;
+        }
         // Borrowed when InputPath keeps the whole input: most states copy the document once, not twice.
         let effective: Cow<'_, Value> = match &state.kind {
             Kind::Fail { .. } => Cow::Borrowed(&*raw),
@@ -451,7 +486,11 @@ impl Execution<'_> {
                 for branch in choices {
                     let resolver = self.resolver(&effective, frame, info, None);
                     let mut resolve = |path: &stepfn_asl::path::Path| resolver.select_path(path);
-                    if branch.rule.evaluate(&mut resolve)? {
+                    let matched = match &branch.rule {
+                        Condition::Rule(rule) => rule.evaluate(&mut resolve)?,
+                        Condition::Jsonata(_) => false,
+                    };
+                    if matched {
                         chosen = Some(branch);
                         break;
                     }
@@ -523,6 +562,169 @@ impl Execution<'_> {
             }
         };
         let output = self.output_path(&state.output_path, output, frame, info)?;
+        Ok((output, transition, assigned))
+    }
+
+    /// AWS's prefix of a state's run-time error.
+    fn preamble(&self, info: &StateInfo<'_>) -> String {
+        format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{}). ",
+            info.name, info.entered_event
+        )
+    }
+
+    /// What JSONata expressions of the state see: `$states` and the variables in scope.
+    fn jscope<'s>(
+        &'s self,
+        input: &Value,
+        result: Option<&Value>,
+        error_output: Option<&Value>,
+        frame: &'s Frame,
+        info: &StateInfo<'_>,
+        item: Option<(usize, &Value)>,
+    ) -> jsonata::Scope<'s> {
+        let context = self.resolver(input, frame, info, item).context();
+        let mut states = Map::new();
+        states.insert("input".into(), input.clone());
+        if let Some(result) = result {
+            states.insert("result".into(), result.clone());
+        }
+        if let Some(error_output) = error_output {
+            states.insert("errorOutput".into(), error_output.clone());
+        }
+        states.insert("context".into(), context);
+        jsonata::Scope {
+            states: Value::Object(states),
+            variables: frame.variables.all(),
+            entropy: &self.entropy,
+        }
+    }
+
+    /// Evaluates a JSONata `Assign` into the variables it sets.
+    fn assign_jsonata(
+        &self,
+        assign: Option<&jsonata::JValue>,
+        scope: &jsonata::Scope<'_>,
+        info: &StateInfo<'_>,
+    ) -> Result<Option<Map<String, Value>>, Failure> {
+        match assign {
+            Some(assign) => match assign.evaluate("Assign", scope, &self.preamble(info))? {
+                Value::Object(map) => Ok(Some(map)),
+                _ => Ok(None),
+            },
+            None => Ok(None),
+        }
+    }
+
+    /// One attempt at a JSONata state: `Arguments` → work → `Output` (default: the result, or the input for states
+    /// without one), `Assign` reading the same `$states`.
+    async fn attempt_jsonata(
+        &self,
+        state: &State,
+        fields: &JsonataFields,
+        input: Value,
+        frame: &mut Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<(Value, Transition, Option<Map<String, Value>>), Failure> {
+        let preamble = self.preamble(info);
+        let next = match state.next {
+            Some(next) => Transition::Next(next),
+            None => Transition::End,
+        };
+        let arguments = |frame: &Frame| match &fields.arguments {
+            Some(arguments) => {
+                let scope = self.jscope(&input, None, None, frame, info, None);
+                arguments.evaluate("Arguments", &scope, &preamble)
+            }
+            None => Ok(input.clone()),
+        };
+        let (result, transition) = match &state.kind {
+            Kind::Task(task) => {
+                let arguments = arguments(frame)?;
+                (
+                    Some(self.task(task, state, arguments, frame, info).await?),
+                    next,
+                )
+            }
+            Kind::Parallel { branches } => {
+                let arguments = arguments(frame)?;
+                (Some(self.parallel(branches, arguments, frame).await?), next)
+            }
+            Kind::Map(map) => (Some(self.map(state, map, &input, frame, info).await?), next),
+            Kind::Choice { choices, default } => {
+                let scope = self.jscope(&input, None, None, frame, info, None);
+                let mut chosen = None;
+                for (i, branch) in choices.iter().enumerate() {
+                    let matched = match &branch.rule {
+                        Condition::Jsonata(condition) => {
+                            match condition.evaluate(&format!("Choices[{i}].Condition"), &scope, &preamble)? {
+                                Value::Bool(matched) => matched,
+                                other => {
+                                    return Err(Failure::new(
+                                        names::QUERY_EVALUATION_ERROR,
+                                        format!("{preamble}The Condition of choice rule {i} must be a boolean, not {other}"),
+                                    ))
+                                }
+                            }
+                        }
+                        Condition::Rule(_) => false,
+                    };
+                    if matched {
+                        chosen = Some(branch);
+                        break;
+                    }
+                }
+                let target = match (chosen, default) {
+                    (Some(branch), _) => branch.next,
+                    (None, Some(default)) => *default,
+                    (None, None) => {
+                        return Err(Failure::new(
+                            names::NO_CHOICE_MATCHED,
+                            format!(
+                                "No Choice Rule of state '{}' matched, and it has no Default",
+                                state.name
+                            ),
+                        ))
+                    }
+                };
+                let rule = chosen.and_then(|b| b.jsonata.as_ref());
+                let mut assigned = self
+                    .assign_jsonata(fields.assign.as_ref(), &scope, info)?
+                    .unwrap_or_default();
+                if let Some(rule_assigned) =
+                    self.assign_jsonata(rule.and_then(|r| r.assign.as_ref()), &scope, info)?
+                {
+                    assigned.extend(rule_assigned);
+                }
+                let output = match rule
+                    .and_then(|r| r.output.as_ref())
+                    .or(fields.output.as_ref())
+                {
+                    Some(output) => output.evaluate("Output", &scope, &preamble)?,
+                    None => input,
+                };
+                return Ok((output, Transition::Next(target), Some(assigned)));
+            }
+            Kind::Wait(wait) => {
+                let delay = self.wait_for(wait, &input, frame, info)?;
+                self.sleep(delay).await;
+                (None, next)
+            }
+            Kind::Pass { .. } => (None, next),
+            Kind::Succeed => (None, Transition::End),
+            Kind::Fail { error, cause } => {
+                let resolver = self.resolver(&input, frame, info, None);
+                let error = self.text(error, "Error", &resolver)?;
+                let cause = self.text(cause, "Cause", &resolver)?;
+                return Err(Failure { error, cause });
+            }
+        };
+        let scope = self.jscope(&input, result.as_ref(), None, frame, info, None);
+        let assigned = self.assign_jsonata(fields.assign.as_ref(), &scope, info)?;
+        let output = match &fields.output {
+            Some(output) => output.evaluate("Output", &scope, &preamble)?,
+            None => result.unwrap_or(input),
+        };
         Ok((output, transition, assigned))
     }
 
@@ -632,6 +834,29 @@ impl Execution<'_> {
                 )
             })?,
             Text::Intrinsic(expr) => template::evaluate_intrinsic(expr, resolver)?,
+            Text::Jsonata(value) => {
+                let field = field.trim_end_matches("Path");
+                let scope = self.jscope(
+                    resolver.input,
+                    None,
+                    None,
+                    resolver.frame,
+                    resolver.info,
+                    None,
+                );
+                match value.evaluate(field, &scope, &self.preamble(resolver.info))? {
+                    Value::String(s) => return Ok(Some(s)),
+                    other => {
+                        return Err(Failure::new(
+                            names::QUERY_EVALUATION_ERROR,
+                            format!(
+                                "{}The {field} must be a string, not {other}",
+                                self.preamble(resolver.info)
+                            ),
+                        ))
+                    }
+                }
+            }
         };
         match value {
             Value::String(s) => Ok(Some(s)),
@@ -656,6 +881,32 @@ impl Execution<'_> {
             target.saturating_sub(Duration::new(now_s.max(0) as u64, now_n))
         };
         match wait {
+            Wait::Jsonata(value, timestamp) => {
+                let field = if *timestamp { "Timestamp" } else { "Seconds" };
+                let scope = self.jscope(input, None, None, frame, info, None);
+                let value = value.evaluate(field, &scope, &self.preamble(info))?;
+                let invalid = |what: &str| {
+                    Failure::new(
+                        names::QUERY_EVALUATION_ERROR,
+                        format!(
+                            "{}The {field} field {what}: {}",
+                            self.preamble(info),
+                            match &value {
+                                Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            }
+                        ),
+                    )
+                };
+                match (timestamp, &value) {
+                    (true, Value::String(text)) => until(text).map(from_now).ok_or_else(|| {
+                        invalid("cannot be parsed as an ISO-8601 extended offset date-time format string")
+                    }),
+                    (false, Value::Number(n)) if n.as_u64().is_some() => Ok(Duration::from_secs(n.as_u64().unwrap_or(0))),
+                    (true, _) => Err(invalid("must be a string")),
+                    (false, _) => Err(invalid("must be a non-negative integer")),
+                }
+            }
             Wait::Seconds(seconds) => Ok(Duration::from_secs(*seconds)),
             Wait::Timestamp(text) => Ok(until(text).map(from_now).unwrap_or_default()),
             Wait::SecondsPath(query) => {
@@ -699,6 +950,19 @@ impl Execution<'_> {
         match seconds {
             Seconds::None => Ok(None),
             Seconds::Fixed(n) => Ok(Some(*n)),
+            Seconds::Jsonata(value) => {
+                let scope = self.jscope(input, None, None, frame, info, None);
+                let value = value.evaluate(field, &scope, &self.preamble(info))?;
+                value.as_u64().map(Some).ok_or_else(|| {
+                    Failure::new(
+                        names::QUERY_EVALUATION_ERROR,
+                        format!(
+                            "{}The {field} field must be a non-negative integer, not {value}",
+                            self.preamble(info)
+                        ),
+                    )
+                })
+            }
             Seconds::Path(query) => {
                 let value = self.resolver(input, frame, info, None).select(query);
                 let number = match &value {
@@ -866,7 +1130,27 @@ impl Execution<'_> {
     ) -> Result<Value, Failure> {
         // The items are read in place (one copy per item, made below), unless the path builds a new array.
         let built;
+        let from_jsonata = match state.jsonata.is_some() {
+            false => None,
+            true => match &map.items_jsonata {
+                Some(items) => {
+                    let scope = self.jscope(effective, None, None, frame, info, None);
+                    Some(items.evaluate("Items", &scope, &self.preamble(info))?)
+                }
+                None => Some(effective.clone()),
+            },
+        };
+        if let Some(other) = from_jsonata.as_ref().filter(|v| !v.is_array()) {
+            return Err(Failure::new(
+                names::QUERY_EVALUATION_ERROR,
+                format!(
+                    "{}Map state input must be an array but was: {other}",
+                    self.preamble(info)
+                ),
+            ));
+        }
         let items = match &map.items_path {
+            _ if from_jsonata.is_some() => from_jsonata.as_ref(),
             Io::Whole => Some(effective),
             Io::Null => None,
             Io::Path(query) if query.root == stepfn_asl::path::Root::Input => {
@@ -934,12 +1218,22 @@ impl Execution<'_> {
         let selected = items
             .iter()
             .enumerate()
-            .map(|(index, item)| match &map.item_selector {
-                Some(selector) => {
-                    selector.evaluate(&self.resolver(effective, frame, info, Some((index, item))))
-                }
-                None => Ok(item.clone()),
-            })
+            .map(
+                |(index, item)| match (&map.item_selector, &map.item_selector_jsonata) {
+                    (Some(selector), _) => selector.evaluate(&self.resolver(
+                        effective,
+                        frame,
+                        info,
+                        Some((index, item)),
+                    )),
+                    (None, Some(selector)) => {
+                        let scope =
+                            self.jscope(effective, None, None, frame, info, Some((index, item)));
+                        selector.evaluate("ItemSelector", &scope, &self.preamble(info))
+                    }
+                    (None, None) => Ok(item.clone()),
+                },
+            )
             .collect::<Result<Vec<_>, _>>()?;
         let selected = match &map.batcher {
             Some(batcher) => self.batches(batcher, selected, effective, frame, info)?,

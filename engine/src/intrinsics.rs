@@ -45,6 +45,11 @@ impl Entropy {
     }
 
     /// A number drawn uniformly from [0, 1) (for retry jitter and the like).
+    /// A version 4 UUID (`States.UUID`, JSONata's `$uuid`).
+    pub fn uuid(&mut self) -> String {
+        uuid(self)
+    }
+
     pub fn fraction(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
@@ -451,33 +456,35 @@ fn base64_decode([encoded]: [Value; 1]) -> Result<Value, Failure> {
 
 /// Lowercase hex of the digest of the data (a string as it is, any other value as its JSON text).
 fn hash([data, algorithm]: [Value; 2]) -> Result<Value, Failure> {
+    let algorithm = string("States.Hash", 2, algorithm)?;
+    hash_value(&data, &algorithm)
+        .map(Value::String)
+        .map_err(|message| fail("States.Hash", message))
+}
+
+/// The lowercase hex digest of a value (a string's text, anything else's JSON text) by `States.Hash`'s algorithms.
+pub fn hash_value(data: &Value, algorithm: &str) -> Result<String, String> {
     const NAME: &str = "States.Hash";
     let data = match data {
-        Value::String(s) => s,
+        Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    check_length(NAME, &data)?;
-    let algorithm = string(NAME, 2, algorithm)?;
+    check_length(NAME, &data).map_err(|f| f.cause.unwrap_or_default())?;
     let bytes = data.as_bytes();
-    let digest: Vec<u8> = match algorithm.as_str() {
+    let digest: Vec<u8> = match algorithm {
         "MD5" => md5::Md5::digest(bytes).to_vec(),
         "SHA-1" => sha1::Sha1::digest(bytes).to_vec(),
         "SHA-256" => sha2::Sha256::digest(bytes).to_vec(),
         "SHA-384" => sha2::Sha384::digest(bytes).to_vec(),
         "SHA-512" => sha2::Sha512::digest(bytes).to_vec(),
         other => {
-            return Err(fail(
-                NAME,
-                format!(
-                    "`{other}` is not an algorithm; use one of {}",
-                    HASH_ALGORITHMS.join(", ")
-                ),
+            return Err(format!(
+                "`{other}` is not an algorithm; use one of {}",
+                HASH_ALGORITHMS.join(", ")
             ))
         }
     };
-    Ok(Value::String(
-        digest.iter().map(|b| format!("{b:02x}")).collect(),
-    ))
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Shallow: the second object's keys replace the first's (keeping the first's order), nested objects aren't merged.
@@ -606,4 +613,13 @@ fn uuid(entropy: &mut Entropy) -> String {
         &hex[16..20],
         &hex[20..]
     )
+}
+
+/// A number as JSON, integral values as integers (`2.0` is `2`).
+pub fn number_value(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        Value::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+    }
 }

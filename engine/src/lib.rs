@@ -19,6 +19,7 @@ mod execute;
 pub mod failure;
 pub mod history;
 pub mod intrinsics;
+mod jsonata;
 pub mod jsonpath;
 mod machine;
 pub mod mock;

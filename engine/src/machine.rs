@@ -3,6 +3,7 @@
 //! (`Machine::from_json` runs it first) and reports what it still cannot run as a [`CompileError`].
 
 use crate::choice;
+use crate::jsonata::JValue;
 use crate::jsonpath::Query;
 use crate::template::Template;
 use serde_json::{Map, Value};
@@ -69,6 +70,26 @@ pub(crate) struct State {
     pub next: Option<usize>,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
+    /// The JSONata fields, for states in `QueryLanguage: "JSONata"`.
+    pub jsonata: Option<JsonataFields>,
+}
+
+/// `Arguments`, `Output` and `Assign` of a JSONata state (or of a Choice rule or catcher).
+#[derive(Debug, Default)]
+pub(crate) struct JsonataFields {
+    pub arguments: Option<JValue>,
+    pub output: Option<JValue>,
+    pub assign: Option<JValue>,
+}
+
+impl JsonataFields {
+    fn compile(fields: &Map<String, Value>) -> Result<JsonataFields, CompileError> {
+        Ok(JsonataFields {
+            arguments: jsonata_field(fields, "Arguments")?,
+            output: jsonata_field(fields, "Output")?,
+            assign: jsonata_field(fields, "Assign")?,
+        })
+    }
 }
 
 /// `InputPath`, `OutputPath` or `ResultPath`: absent (`$`), `null`, or a path.
@@ -114,13 +135,22 @@ pub(crate) enum Seconds {
     None,
     Fixed(u64),
     Path(Query),
+    Jsonata(JValue),
 }
 
 #[derive(Debug)]
 pub(crate) struct Branch {
-    pub rule: choice::Rule,
+    pub rule: Condition,
     pub next: usize,
     pub assign: Option<Template>,
+    pub jsonata: Option<JsonataFields>,
+}
+
+/// A Choice rule's test: a JSONPath rule, or a JSONata `Condition`.
+#[derive(Debug)]
+pub(crate) enum Condition {
+    Rule(choice::Rule),
+    Jsonata(JValue),
 }
 
 #[derive(Debug)]
@@ -129,6 +159,8 @@ pub(crate) enum Wait {
     SecondsPath(Query),
     Timestamp(String),
     TimestampPath(Query),
+    /// JSONata `Seconds` (false) or `Timestamp` (true).
+    Jsonata(JValue, bool),
 }
 
 /// A Fail state's `Error` or `Cause`: absent, literal, a path, or an intrinsic call.
@@ -138,6 +170,7 @@ pub(crate) enum Text {
     Literal(String),
     Path(Query),
     Intrinsic(Expr),
+    Jsonata(JValue),
 }
 
 #[derive(Debug)]
@@ -152,6 +185,9 @@ pub(crate) struct MapState {
     pub tolerated_percentage: Option<f64>,
     pub tolerated_percentage_path: Option<Query>,
     pub batcher: Option<Batcher>,
+    /// JSONata `Items` and `ItemSelector`.
+    pub items_jsonata: Option<JValue>,
+    pub item_selector_jsonata: Option<JValue>,
 }
 
 /// A distributed Map's `ItemBatcher`.
@@ -178,6 +214,7 @@ pub(crate) struct Catcher {
     pub next: usize,
     pub result_path: Io,
     pub assign: Option<Template>,
+    pub jsonata: Option<JsonataFields>,
 }
 
 impl Machine {
@@ -277,18 +314,14 @@ fn state(
         Some(language) => language == "JSONata",
         None => jsonata_outer,
     };
-    if jsonata {
-        return Err(unsupported(format!(
-            "state `{name}` uses JSONata, which the executor does not evaluate yet"
-        )));
-    }
     let string = |key: &str| fields.get(key).and_then(Value::as_str);
+    let jvalue = |key: &str| jsonata_field(fields, key);
     let next = string("Next").map(position).transpose()?;
     let kind = match string("Type").unwrap_or_default() {
         "Task" => Kind::Task(Task {
             resource: string("Resource").unwrap_or_default().to_string(),
-            timeout: seconds(fields, "TimeoutSeconds")?,
-            heartbeat: seconds(fields, "HeartbeatSeconds")?,
+            timeout: seconds(fields, "TimeoutSeconds", jsonata)?,
+            heartbeat: seconds(fields, "HeartbeatSeconds", jsonata)?,
         }),
         "Pass" => Kind::Pass {
             result: fields.get("Result").cloned(),
@@ -299,22 +332,15 @@ fn state(
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .map(|rule| {
-                    Ok(Branch {
-                        rule: choice::compile(rule).map_err(unsupported)?,
-                        next: position(
-                            rule.get("Next").and_then(Value::as_str).unwrap_or_default(),
-                        )?,
-                        assign: rule
-                            .get("Assign")
-                            .map(Template::compile)
-                            .transpose()
-                            .map_err(unsupported)?,
-                    })
-                })
+                .map(|rule| branch(rule, jsonata, position))
                 .collect::<Result<_, CompileError>>()?,
             default: string("Default").map(position).transpose()?,
         },
+        "Wait" if jsonata => Kind::Wait(match (jvalue("Seconds")?, jvalue("Timestamp")?) {
+            (Some(seconds), _) => Wait::Jsonata(seconds, false),
+            (None, Some(timestamp)) => Wait::Jsonata(timestamp, true),
+            (None, None) => Wait::Seconds(0),
+        }),
         "Wait" => Kind::Wait(if let Some(s) = fields.get("Seconds") {
             Wait::Seconds(s.as_u64().unwrap_or_default())
         } else if let Some(path) = string("SecondsPath") {
@@ -325,6 +351,10 @@ fn state(
             Wait::TimestampPath(query(string("TimestampPath").unwrap_or("$"))?)
         }),
         "Succeed" => Kind::Succeed,
+        "Fail" if jsonata => Kind::Fail {
+            error: jvalue("Error")?.map_or(Text::None, Text::Jsonata),
+            cause: jvalue("Cause")?.map_or(Text::None, Text::Jsonata),
+        },
         "Fail" => Kind::Fail {
             error: text(fields, "Error")?,
             cause: text(fields, "Cause")?,
@@ -341,9 +371,14 @@ fn state(
         "Map" => Kind::Map(Box::new(map_state(fields, jsonata)?)),
         other => return Err(unsupported(format!("state type `{other}`"))),
     };
+    // JSONPath fields only in JSONPath states; JSONata states have Arguments, Output and Assign instead.
+    let jsonpath = |key: &str| match jsonata {
+        true => Ok(None),
+        false => template(fields, key),
+    };
     let parameters = match &kind {
         Kind::Map(_) => None,
-        _ => template(fields, "Parameters")?,
+        _ => jsonpath("Parameters")?,
     };
     Ok(State {
         name: name.to_string(),
@@ -351,8 +386,11 @@ fn state(
         output_path: io(fields, "OutputPath")?,
         result_path: io(fields, "ResultPath")?,
         parameters,
-        result_selector: template(fields, "ResultSelector")?,
-        assign: template(fields, "Assign")?,
+        result_selector: jsonpath("ResultSelector")?,
+        assign: jsonpath("Assign")?,
+        jsonata: jsonata
+            .then(|| JsonataFields::compile(fields))
+            .transpose()?,
         next,
         retry: fields
             .get("Retry")
@@ -367,15 +405,18 @@ fn state(
             .into_iter()
             .flatten()
             .map(|c| {
+                let catcher = c.as_object().cloned().unwrap_or_default();
                 Ok(Catcher {
                     errors: error_names(c),
                     next: position(c.get("Next").and_then(Value::as_str).unwrap_or_default())?,
-                    result_path: io(c.as_object().unwrap_or(&Map::new()), "ResultPath")?,
-                    assign: c
-                        .get("Assign")
-                        .map(Template::compile)
-                        .transpose()
-                        .map_err(unsupported)?,
+                    result_path: io(&catcher, "ResultPath")?,
+                    assign: match jsonata {
+                        true => None,
+                        false => template(&catcher, "Assign")?,
+                    },
+                    jsonata: jsonata
+                        .then(|| JsonataFields::compile(&catcher))
+                        .transpose()?,
                 })
             })
             .collect::<Result<_, CompileError>>()?,
@@ -383,43 +424,76 @@ fn state(
     })
 }
 
+/// One Choice rule: its test, target, and what it assigns (and, in JSONata, outputs).
+fn branch(
+    rule: &Value,
+    jsonata: bool,
+    position: &dyn Fn(&str) -> Result<usize, CompileError>,
+) -> Result<Branch, CompileError> {
+    let fields = rule.as_object().cloned().unwrap_or_default();
+    Ok(Branch {
+        rule: match (jsonata, fields.get("Condition")) {
+            (true, Some(condition)) => {
+                Condition::Jsonata(JValue::compile(condition).map_err(unsupported)?)
+            }
+            _ => Condition::Rule(choice::compile(rule).map_err(unsupported)?),
+        },
+        next: position(rule.get("Next").and_then(Value::as_str).unwrap_or_default())?,
+        assign: match jsonata {
+            true => None,
+            false => template(&fields, "Assign")?,
+        },
+        jsonata: jsonata
+            .then(|| JsonataFields::compile(&fields))
+            .transpose()?,
+    })
+}
+
+fn jsonata_field(fields: &Map<String, Value>, key: &str) -> Result<Option<JValue>, CompileError> {
+    fields
+        .get(key)
+        .map(JValue::compile)
+        .transpose()
+        .map_err(unsupported)
+}
+
 fn map_state(fields: &Map<String, Value>, jsonata: bool) -> Result<MapState, CompileError> {
     let processor = fields
         .get("ItemProcessor")
         .or_else(|| fields.get("Iterator"))
         .ok_or_else(|| unsupported("a Map state without ItemProcessor"))?;
-    if processor
+    let distributed = processor
         .pointer("/ProcessorConfig/Mode")
         .and_then(Value::as_str)
-        == Some("DISTRIBUTED")
-        && fields.contains_key("ItemReader")
-    {
+        == Some("DISTRIBUTED");
+    if distributed && fields.contains_key("ItemReader") {
         return Err(unsupported(
             "a distributed Map with an ItemReader (reading items from S3 needs AWS)",
         ));
     }
-    let item_selector = match template(fields, "ItemSelector")? {
-        Some(selector) => Some(selector),
-        None => template(fields, "Parameters")?,
+    let item_selector = match (jsonata, template(fields, "ItemSelector")?) {
+        (true, _) => None,
+        (false, Some(selector)) => Some(selector),
+        (false, None) => template(fields, "Parameters")?,
     };
     Ok(MapState {
         items_path: io(fields, "ItemsPath")?,
         item_selector,
         processor: scope(processor, jsonata)?,
-        distributed: processor
-            .pointer("/ProcessorConfig/Mode")
-            .and_then(Value::as_str)
-            == Some("DISTRIBUTED"),
-        max_concurrency: seconds(fields, "MaxConcurrency")?,
-        tolerated_count: seconds(fields, "ToleratedFailureCount")?,
+        distributed,
+        max_concurrency: seconds(fields, "MaxConcurrency", jsonata)?,
+        tolerated_count: seconds(fields, "ToleratedFailureCount", jsonata)?,
         tolerated_percentage: fields
             .get("ToleratedFailurePercentage")
             .and_then(Value::as_f64),
         batcher: match fields.get("ItemBatcher").and_then(Value::as_object) {
             Some(batcher) => Some(Batcher {
-                max_items: seconds(batcher, "MaxItemsPerBatch")?,
-                max_bytes: seconds(batcher, "MaxInputBytesPerBatch")?,
-                batch_input: template(batcher, "BatchInput")?,
+                max_items: seconds(batcher, "MaxItemsPerBatch", jsonata)?,
+                max_bytes: seconds(batcher, "MaxInputBytesPerBatch", jsonata)?,
+                batch_input: match jsonata {
+                    true => None,
+                    false => template(batcher, "BatchInput")?,
+                },
             }),
             None => None,
         },
@@ -428,6 +502,16 @@ fn map_state(fields: &Map<String, Value>, jsonata: bool) -> Result<MapState, Com
             .and_then(Value::as_str)
             .map(query)
             .transpose()?,
+        items_jsonata: if jsonata {
+            jsonata_field(fields, "Items")?
+        } else {
+            None
+        },
+        item_selector_jsonata: if jsonata {
+            jsonata_field(fields, "ItemSelector")?
+        } else {
+            None
+        },
     })
 }
 
@@ -446,7 +530,12 @@ fn io(fields: &Map<String, Value>, key: &str) -> Result<Io, CompileError> {
 }
 
 /// `TimeoutSeconds`-style fields: `<key>` literal or `<key>Path`.
-fn seconds(fields: &Map<String, Value>, key: &str) -> Result<Seconds, CompileError> {
+fn seconds(fields: &Map<String, Value>, key: &str, jsonata: bool) -> Result<Seconds, CompileError> {
+    if let (true, Some(value @ Value::String(_))) = (jsonata, fields.get(key)) {
+        return Ok(Seconds::Jsonata(
+            JValue::compile(value).map_err(unsupported)?,
+        ));
+    }
     if let Some(value) = fields.get(key).and_then(Value::as_u64) {
         return Ok(Seconds::Fixed(value));
     }

@@ -2,7 +2,7 @@
 //! byte the definition the workflow type returns, valid for AWS's tools, and rewritten when deleted or edited.
 
 use message_pipeline::MessagePipeline;
-use order_pipeline::OrderPipeline;
+use order_pipeline::{OrderPipeline, OrderPipelineJsonata};
 use std::process::Command;
 use stepfn::Workflow;
 use stepfn_tests::{asl_validator, assert_asl_validator_accepts, repo_root, target_dir};
@@ -24,7 +24,11 @@ fn examples() -> Vec<(&'static str, &'static str, String)> {
             W::definition_with(arns.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap();
         (W::NAME, W::DEFINITION, deployable)
     }
-    vec![example::<MessagePipeline>(), example::<OrderPipeline>()]
+    vec![
+        example::<MessagePipeline>(),
+        example::<OrderPipeline>(),
+        example::<OrderPipelineJsonata>(),
+    ]
 }
 
 fn artifact(name: &str) -> std::path::PathBuf {

@@ -175,6 +175,24 @@ impl Checker {
                         at.to_owned(),
                         "the JSONata expression is empty".into(),
                     );
+                } else if let Some(body) =
+                    text.strip_prefix("{%").and_then(|t| t.strip_suffix("%}"))
+                {
+                    if let Err(error) = stepfn_jsonata::Expression::parse(body) {
+                        let place = error
+                            .position
+                            .map(|p| format!(" (at character {})", p + 1))
+                            .unwrap_or_default();
+                        self.report(
+                            Rule::Jsonata,
+                            at.to_owned(),
+                            format!(
+                                "`{}` is not a valid JSONata expression: {}{place}",
+                                body.trim(),
+                                error.message
+                            ),
+                        );
+                    }
                 }
             }
             Value::Object(object) => {

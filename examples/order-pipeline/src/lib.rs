@@ -255,6 +255,73 @@ workflow! {
     Rejected: Fail { Error: "OrderRejected", CausePath: "$.error.Cause" };
 }
 
+workflow! {
+    /// The same order pipeline in JSONata (the query language AWS recommends for new workflows): `Arguments`,
+    /// `Output`, `Condition` and `Items` as `{% ... %}` expressions over `$states`, and variables (`Assign`) carrying
+    /// the order id, customer and tracking number to the summary instead of threading them through every output.
+    pub OrderPipelineJsonata {
+        Comment: "The order pipeline, in JSONata with variables",
+        QueryLanguage: "JSONata",
+        TimeoutSeconds: 86400,
+    }
+
+    validate_order {
+        Assign: { orderId: "{% $states.result.id %}", customer: "{% $states.result.customer %}" },
+        Catch: [{ ErrorEquals: ["InvalidOrder"], Output: "{% $states.errorOutput %}", Next: Rejected }],
+    } -> CheckAmount;
+
+    CheckAmount: Choice {
+        Choices: [{ Condition: "{% $states.input.total > 100000 %}", Next: HoldForReview }],
+        Default: Fulfil,
+    };
+
+    HoldForReview: Wait { Seconds: 3600 } -> Fulfil;
+
+    Fulfil: Parallel {
+        Branches: [
+            { reserve_stock -> end; },
+            { charge_card -> end; },
+        ],
+        Assign: { paymentId: "{% $states.result[1].payment_id %}" },
+        Output: "{% $states.input %}",
+        Catch: [
+            { ErrorEquals: ["OutOfStock"], Output: "{% $states.errorOutput %}", Next: OutOfStock },
+            { ErrorEquals: ["States.ALL"], Output: "{% $states.errorOutput %}", Next: Rejected },
+        ],
+    } -> PackLines;
+
+    PackLines: Map {
+        Items: "{% $states.input.lines %}",
+        ItemSelector: {
+            orderId: "{% $orderId %}",
+            sku: "{% $states.context.Map.Item.Value.sku %}",
+            quantity: "{% $states.context.Map.Item.Value.quantity %}",
+        },
+        MaxConcurrency: 10,
+        ItemProcessor: {
+            ProcessorConfig: { Mode: "INLINE" },
+            pack_item -> end;
+        },
+        Output: "{% $merge([$states.input, {'packed': $states.result}]) %}",
+    } -> ship_order {
+        Assign: { tracking: "{% $states.result.tracking_number %}", parcels: "{% $states.result.parcels %}" },
+    } -> Summarise;
+
+    Summarise: Pass {
+        Output: {
+            orderId: "{% $orderId %}",
+            customer: "{% $customer %}",
+            paymentId: "{% $paymentId %}",
+            trackingNumber: "{% $tracking %}",
+            parcels: "{% $parcels %}",
+        },
+    } -> Done;
+
+    Done: Succeed;
+    OutOfStock: Fail { Error: "OutOfStock", Cause: "an item of the order is out of stock" };
+    Rejected: Fail { Error: "OrderRejected", Cause: "{% $states.input.Cause %}" };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

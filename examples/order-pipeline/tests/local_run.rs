@@ -168,3 +168,59 @@ async fn the_examples_mock_file_runs_both_test_cases() {
     assert_eq!(slow.attempts("ChargeCard"), 2);
     assert_eq!(slow.output()["parcels"], 2);
 }
+
+mod jsonata {
+    use super::*;
+    use order_pipeline::OrderPipelineJsonata;
+
+    fn test_run() -> TestRun<OrderPipelineJsonata> {
+        TestRun::new()
+    }
+
+    #[tokio::test]
+    async fn the_jsonata_variant_runs_with_variables_and_real_steps() {
+        let run = test_run().run(order("ada", 4200, &["a", "b"])).await;
+        assert_eq!(
+            run.output(),
+            &json!({"orderId": "o-1", "customer": "ada", "paymentId": "pay-o-1", "trackingNumber": "TRK-O-1", "parcels": 4})
+        );
+        run.assert_path(&[
+            "ValidateOrder",
+            "CheckAmount",
+            "Fulfil",
+            "ReserveStock",
+            "ChargeCard",
+            "PackLines",
+            "PackItem",
+            "PackItem",
+            "ShipOrder",
+            "Summarise",
+            "Done",
+        ]);
+    }
+
+    #[tokio::test]
+    async fn jsonata_catchers_hand_on_the_error_output() {
+        let mut invalid = order("ada", 4200, &["a"]);
+        invalid["lines"][0]["quantity"] = json!(0);
+        let run = test_run().run(invalid).await;
+        run.assert_failed_with("OrderRejected");
+        assert!(run
+            .outcome
+            .cause
+            .as_deref()
+            .unwrap()
+            .contains("InvalidOrder"));
+        test_run()
+            .run(order("ada", 4200, &["gone-1"]))
+            .await
+            .assert_failed_with("OutOfStock");
+    }
+
+    #[tokio::test]
+    async fn large_orders_wait_and_the_choice_condition_is_jsonata() {
+        let run = test_run().run(order("ada", 250_000, &["a"])).await;
+        assert!(run.path().contains(&"HoldForReview".to_string()));
+        assert_eq!(run.output()["parcels"], 2);
+    }
+}

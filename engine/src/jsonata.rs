@@ -1,0 +1,236 @@
+//! JSONata in states with `QueryLanguage: "JSONata"`: field values where every `{% ... %}` string is an expression
+//! (`Arguments`, `Output`, `Assign`, `Condition`, `Items`, `ItemSelector`, `Seconds`, `Error`, ...), compiled once
+//! with `stepfn-jsonata` and evaluated with `$states` (input, result, errorOutput, context), the variables in scope
+//! and the functions Step Functions adds (`$partition`, `$range`, `$hash`, `$random`, `$uuid`, `$parse`).
+//! Failures are `States.QueryEvaluationError` with AWS's causes.
+
+use crate::failure::names;
+use crate::intrinsics::Entropy;
+use crate::Failure;
+use serde_json::{json, Map, Value};
+use std::sync::{Arc, Mutex};
+use stepfn_jsonata::{Bindings, Expression, NativeFunction};
+
+/// A field value of a JSONata state.
+pub(crate) enum JValue {
+    Literal(Value),
+    Expr { text: String, expr: Box<Expression> },
+    Object(Vec<(String, JValue)>),
+    Array(Vec<JValue>),
+}
+
+impl std::fmt::Debug for JValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JValue::Literal(v) => write!(f, "{v}"),
+            JValue::Expr { text, .. } => write!(f, "{{% {text} %}}"),
+            JValue::Object(fields) => f
+                .debug_map()
+                .entries(fields.iter().map(|(k, v)| (k, v)))
+                .finish(),
+            JValue::Array(items) => f.debug_list().entries(items).finish(),
+        }
+    }
+}
+
+/// What the expressions of one evaluation see.
+pub(crate) struct Scope<'a> {
+    /// `$states`.
+    pub states: Value,
+    /// The variables in scope, innermost last.
+    pub variables: Vec<(&'a str, &'a Value)>,
+    pub entropy: &'a Mutex<Entropy>,
+}
+
+impl JValue {
+    /// Compiles a field value: strings in `{% %}` become expressions, everything else is literal.
+    pub fn compile(value: &Value) -> Result<JValue, String> {
+        Ok(match value {
+            Value::String(text) => match expression_text(text) {
+                Some(body) => JValue::Expr {
+                    text: body.to_string(),
+                    expr: Box::new(Expression::parse(body).map_err(|e| {
+                        format!(
+                            "the JSONata expression '{body}' is not valid: {}",
+                            e.message
+                        )
+                    })?),
+                },
+                None => JValue::Literal(value.clone()),
+            },
+            Value::Object(map) if has_expression(value) => JValue::Object(
+                map.iter()
+                    .map(|(k, v)| Ok((k.clone(), JValue::compile(v)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+            Value::Array(items) if has_expression(value) => JValue::Array(
+                items
+                    .iter()
+                    .map(JValue::compile)
+                    .collect::<Result<_, _>>()?,
+            ),
+            other => JValue::Literal(other.clone()),
+        })
+    }
+
+    /// Evaluates the value; `field` is its place (`Output`, `Assign/total`) for error messages, and `preamble`
+    /// AWS's "An error occurred while executing the state ..." prefix.
+    pub fn evaluate(
+        &self,
+        field: &str,
+        scope: &Scope<'_>,
+        preamble: &str,
+    ) -> Result<Value, Failure> {
+        match self {
+            JValue::Literal(value) => Ok(value.clone()),
+            JValue::Object(fields) => {
+                let mut map = Map::with_capacity(fields.len());
+                for (key, value) in fields {
+                    map.insert(
+                        key.clone(),
+                        value.evaluate(&format!("{field}/{key}"), scope, preamble)?,
+                    );
+                }
+                Ok(Value::Object(map))
+            }
+            JValue::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| item.evaluate(&format!("{field}[{i}]"), scope, preamble))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+            JValue::Expr { text, expr } => {
+                let bindings = bindings(scope);
+                match expr.evaluate(None, &bindings) {
+                    Ok(Some(value)) => Ok(value),
+                    Ok(None) => Err(Failure::new(
+                        names::QUERY_EVALUATION_ERROR,
+                        format!(
+                            "{preamble}The JSONata expression '{text}' specified for the field '{field}' returned nothing (undefined)."
+                        ),
+                    )),
+                    Err(error) => Err(Failure::new(
+                        names::QUERY_EVALUATION_ERROR,
+                        format!(
+                            "{preamble}The JSONata expression '{text}' specified for the field '{field}' threw an error during evaluation. {}: {}",
+                            error.code, error.message
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+}
+
+/// The expression inside `{% ... %}`, if the whole string is one.
+fn expression_text(text: &str) -> Option<&str> {
+    // The delimiters must be the string's first and last characters: " {% x %} " is a literal, as on AWS.
+    let body = text.strip_prefix("{%")?.strip_suffix("%}")?;
+    Some(body.trim())
+}
+
+fn has_expression(value: &Value) -> bool {
+    match value {
+        Value::String(text) => expression_text(text).is_some(),
+        Value::Object(map) => map.values().any(has_expression),
+        Value::Array(items) => items.iter().any(has_expression),
+        _ => false,
+    }
+}
+
+fn bindings(scope: &Scope<'_>) -> Bindings {
+    let mut bindings = Bindings::new();
+    for (name, value) in &scope.variables {
+        bindings.variable(*name, (*value).clone());
+    }
+    bindings.variable("states", scope.states.clone());
+    let entropy = scope.entropy;
+    let random: NativeFunction = {
+        let state = Arc::new(Mutex::new(
+            entropy.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+        ));
+        Arc::new(move |args: &[Value]| {
+            let fraction = match args.first().and_then(Value::as_f64) {
+                Some(seed) => Entropy::seeded(seed.to_bits()).fraction(),
+                None => state.lock().unwrap_or_else(|e| e.into_inner()).fraction(),
+            };
+            Ok(json!(fraction))
+        })
+    };
+    bindings.function("random", Some("<n?:n>"), random);
+    bindings.function("partition", Some("<an:a>"), Arc::new(partition));
+    bindings.function("range", Some("<nnn:a>"), Arc::new(range));
+    bindings.function("parse", Some("<s:x>"), Arc::new(parse));
+    bindings.function("hash", Some("<xs:s>"), Arc::new(hash));
+    let uuid_state = Arc::new(Mutex::new(
+        entropy.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+    ));
+    bindings.function(
+        "uuid",
+        Some("<:s>"),
+        Arc::new(move |_args: &[Value]| {
+            let mut entropy = uuid_state.lock().unwrap_or_else(|e| e.into_inner());
+            Ok(json!(entropy.uuid()))
+        }),
+    );
+    bindings
+}
+
+fn aws_error(message: impl Into<String>) -> stepfn_jsonata::Error {
+    stepfn_jsonata::Error::new("States.QueryEvaluationError", message)
+}
+
+/// `$partition(array, size)`: the array in chunks of `size`.
+fn partition(args: &[Value]) -> Result<Value, stepfn_jsonata::Error> {
+    let items = args
+        .first()
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let size = args.get(1).and_then(Value::as_f64).unwrap_or(0.0);
+    if size < 1.0 || size.fract() != 0.0 {
+        return Err(aws_error(
+            "$partition: the chunk size must be a positive integer",
+        ));
+    }
+    Ok(Value::Array(
+        items
+            .chunks(size as usize)
+            .map(|c| Value::Array(c.to_vec()))
+            .collect(),
+    ))
+}
+
+/// `$range(start, end, step)`: numbers from `start` up to `end` (inclusive) by `step`.
+fn range(args: &[Value]) -> Result<Value, stepfn_jsonata::Error> {
+    let number = |i: usize| args.get(i).and_then(Value::as_f64).unwrap_or(0.0);
+    let (start, end, step) = (number(0), number(1), number(2));
+    if step == 0.0 {
+        return Err(aws_error("$range: the step must not be 0"));
+    }
+    let mut values = Vec::new();
+    let mut at = start;
+    while (step > 0.0 && at <= end) || (step < 0.0 && at >= end) {
+        values.push(crate::intrinsics::number_value(at));
+        if values.len() > 1000 {
+            return Err(aws_error("$range: at most 1000 items"));
+        }
+        at += step;
+    }
+    Ok(Value::Array(values))
+}
+
+/// `$parse(text)`: the JSON value a string holds.
+fn parse(args: &[Value]) -> Result<Value, stepfn_jsonata::Error> {
+    let text = args.first().and_then(Value::as_str).unwrap_or_default();
+    serde_json::from_str(text).map_err(|e| aws_error(format!("$parse: not JSON: {e}")))
+}
+
+/// `$hash(value, algorithm)`: as `States.Hash`.
+fn hash(args: &[Value]) -> Result<Value, stepfn_jsonata::Error> {
+    let data = args.first().cloned().unwrap_or(Value::Null);
+    let algorithm = args.get(1).and_then(Value::as_str).unwrap_or_default();
+    crate::intrinsics::hash_value(&data, algorithm)
+        .map(Value::String)
+        .map_err(aws_error)
+}

@@ -1,0 +1,111 @@
+//! JSONata states and variables, from AWS's "Transforming data with JSONata" and "Passing data between states with
+//! variables" pages: `$states`, `Arguments`/`Output`/`Assign`, what each scope sees, and the added functions.
+
+use serde_json::{json, Value};
+use stepfn_engine::{Machine, Options, Outcome, Status};
+
+async fn run(definition: Value, input: Value) -> Outcome {
+    let machine = Machine::from_json(&definition.to_string()).expect("valid definition");
+    let options = Options {
+        virtual_time: true,
+        history: true,
+        seed: Some(1),
+        ..Options::default()
+    };
+    machine.run(input, &options).await
+}
+
+fn output(outcome: &Outcome) -> &Value {
+    assert_eq!(
+        outcome.status,
+        Status::Succeeded,
+        "{}\n{}",
+        outcome.summary(),
+        outcome.trace()
+    );
+    outcome.output.as_ref().unwrap()
+}
+
+#[tokio::test]
+async fn assign_reads_the_values_of_state_entry_and_takes_effect_at_the_next_state() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "One", "States": {
+        "One": {"Type": "Pass", "Assign": {"a": 1}, "Next": "Two"},
+        "Two": {"Type": "Pass", "Assign": {"a": "{% $a + 1 %}", "b": "{% $a %}"},
+                "Output": {"during": "{% $a %}"}, "Next": "Three"},
+        "Three": {"Type": "Pass", "Output": {"a": "{% $a %}", "b": "{% $b %}", "before": "{% $states.input.during %}"},
+                  "End": true}}});
+    assert_eq!(
+        output(&run(definition, json!({})).await),
+        &json!({"a": 2, "b": 1, "before": 1})
+    );
+}
+
+#[tokio::test]
+async fn states_holds_input_result_context_and_error_output() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
+        "M": {"Type": "Map", "Items": "{% $states.input.xs %}",
+              "ItemSelector": {"i": "{% $states.context.Map.Item.Index %}", "v": "{% $states.context.Map.Item.Value %}"},
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "P",
+                  "States": {"P": {"Type": "Pass", "Output": "{% $states.input.v * 10 + $states.input.i %}", "End": true}}},
+              "Output": {"in": "{% $states.input.name %}", "sum": "{% $sum($states.result) %}",
+                         "state": "{% $states.context.State.Name %}"},
+              "Next": "F"},
+        "F": {"Type": "Parallel", "Branches": [{"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Boom", "Cause": "why"}}}],
+              "Catch": [{"ErrorEquals": ["Boom"], "Output": {"error": "{% $states.errorOutput.Error %}", "kept": "{% $states.input.sum %}"},
+                         "Next": "Done"}],
+              "End": true},
+        "Done": {"Type": "Succeed"}}});
+    assert_eq!(
+        output(&run(definition, json!({"xs": [1, 2], "name": "n"})).await),
+        &json!({"error": "Boom", "kept": 31})
+    );
+}
+
+#[tokio::test]
+async fn iterations_get_a_copy_and_data_leaves_through_output() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"factor": 3}, "Next": "M"},
+        "M": {"Type": "Map", "Items": [1, 2],
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Inner", "States": {
+                  "Inner": {"Type": "Pass", "Assign": {"local": "{% $states.input * $factor %}"}, "Next": "Out"},
+                  "Out": {"Type": "Pass", "Output": "{% $local %}", "End": true}}},
+              "Next": "After"},
+        "After": {"Type": "Pass", "Output": {"results": "{% $states.input %}", "factor": "{% $factor %}"}, "End": true}}});
+    assert_eq!(
+        output(&run(definition, json!({})).await),
+        &json!({"results": [3, 6], "factor": 3})
+    );
+}
+
+#[tokio::test]
+async fn an_undefined_result_is_a_query_evaluation_error_that_catchers_see() {
+    let failing = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Output": {"x": "{% $states.input.missing %}"}, "End": true}}});
+    let outcome = run(failing, json!({})).await;
+    assert_eq!(
+        outcome.error.as_deref(),
+        Some("States.QueryEvaluationError")
+    );
+    assert!(outcome
+        .cause
+        .unwrap()
+        .contains("'Output/x' returned nothing (undefined)"));
+}
+
+#[tokio::test]
+async fn step_functions_adds_its_functions() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true,
+        "Output": {
+            "partition": "{% $partition([1, 2, 3], 2) %}",
+            "range": "{% $range(0, 10, 5) %}",
+            "hash": "{% $hash('input data', 'SHA-1') %}",
+            "parse": "{% $parse('{\"a\": [1]}') %}",
+            "seeded": "{% $random(7) = $random(7) %}",
+            "uuid": "{% $length($uuid()) %}"}}}});
+    assert_eq!(
+        output(&run(definition, json!({})).await),
+        &json!({"partition": [[1, 2], [3]], "range": [0, 5, 10],
+                "hash": "aaff4a450a104cd177d28d18d74485e8cae074b7",
+                "parse": {"a": [1]}, "seeded": true, "uuid": 36})
+    );
+}

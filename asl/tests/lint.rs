@@ -116,3 +116,29 @@ fn aws_recorded_definitions_flagged_only_when_they_fail() {
         "the undefined-reference cases are flagged ({flagged})"
     );
 }
+
+/// Every JSONata field is parsed, not only Output/Arguments/Assign.
+#[test]
+fn jsonata_syntax_is_checked_in_every_field() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Condition": "{% $a = = 1 %}", "Next": "W"}], "Default": "W"},
+        "W": {"Type": "Wait", "Seconds": "{% ) %}", "Next": "M"},
+        "M": {"Type": "Map", "Items": "{% [1, %}", "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"},
+              "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "Next": "F"},
+        "F": {"Type": "Fail", "Error": "{% 'a' & %}", "Cause": "{% ( %}"}}});
+    let pointers: Vec<String> = stepfn_asl::validate_document(&definition)
+        .into_iter()
+        .filter(|p| p.rule == Rule::Jsonata)
+        .map(|p| p.pointer)
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/States/C/Choices/0/Condition",
+            "/States/W/Seconds",
+            "/States/M/Items",
+            "/States/F/Error",
+            "/States/F/Cause"
+        ]
+    );
+}

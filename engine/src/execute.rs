@@ -466,7 +466,10 @@ impl Execution<'_> {
             Kind::Task(task) => {
                 let parameters = parameters(frame)?;
                 (
-                    Some(self.task(task, state, parameters, frame, info).await?),
+                    Some(
+                        self.task(task, state, &effective, parameters, frame, info)
+                            .await?,
+                    ),
                     next(),
                 )
             }
@@ -642,7 +645,10 @@ impl Execution<'_> {
             Kind::Task(task) => {
                 let arguments = arguments(frame)?;
                 (
-                    Some(self.task(task, state, arguments, frame, info).await?),
+                    Some(
+                        self.task(task, state, &input, arguments, frame, info)
+                            .await?,
+                    ),
                     next,
                 )
             }
@@ -953,15 +959,21 @@ impl Execution<'_> {
             Seconds::Jsonata(value) => {
                 let scope = self.jscope(input, None, None, frame, info, None);
                 let value = value.evaluate(field, &scope, &self.preamble(info))?;
-                value.as_u64().map(Some).ok_or_else(|| {
-                    Failure::new(
-                        names::QUERY_EVALUATION_ERROR,
-                        format!(
-                            "{}The {field} field must be a non-negative integer, not {value}",
-                            self.preamble(info)
-                        ),
-                    )
-                })
+                // Timeouts are positive; counts such as MaxConcurrency may be 0.
+                let least = u64::from(field.ends_with("Seconds"));
+                value
+                    .as_u64()
+                    .filter(|n| *n >= least)
+                    .map(Some)
+                    .ok_or_else(|| {
+                        Failure::new(
+                            names::QUERY_EVALUATION_ERROR,
+                            format!(
+                                "{}The {field} field must be a non-negative integer, not {value}",
+                                self.preamble(info)
+                            ),
+                        )
+                    })
             }
             Seconds::Path(query) => {
                 let value = self.resolver(input, frame, info, None).select(query);
@@ -986,12 +998,21 @@ impl Execution<'_> {
         &self,
         task: &Task,
         state: &State,
+        state_input: &Value,
         input: Value,
         frame: &mut Frame,
         info: &StateInfo<'_>,
     ) -> Result<Value, Failure> {
-        let timeout = self.seconds(&task.timeout, "TimeoutSeconds", &input, frame, info)?;
-        let heartbeat = self.seconds(&task.heartbeat, "HeartbeatSeconds", &input, frame, info)?;
+        // The timeouts read the state's input (`$states.input`, or the effective input for `...Path`), not the
+        // task's arguments.
+        let timeout = self.seconds(&task.timeout, "TimeoutSeconds", state_input, frame, info)?;
+        let heartbeat = self.seconds(
+            &task.heartbeat,
+            "HeartbeatSeconds",
+            state_input,
+            frame,
+            info,
+        )?;
         let lambda = is_lambda(&task.resource);
         let prefix = if lambda { "LambdaFunction" } else { "Task" };
         // Lambda function ARNs get LambdaFunction* events with `resource` and `input`; service integrations get

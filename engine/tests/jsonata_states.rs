@@ -109,3 +109,26 @@ async fn step_functions_adds_its_functions() {
                 "parse": {"a": [1]}, "seeded": true, "uuid": 36})
     );
 }
+
+/// `$states.input` is the state's input in every field, `TimeoutSeconds` included, also when `Arguments` reshape
+/// what the task receives.
+#[tokio::test]
+async fn task_timeouts_read_the_state_input_not_the_arguments() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {"Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage", "Arguments": {"QueueUrl": "q", "MessageBody": "m"},
+        "TimeoutSeconds": "{% $states.input.timeout %}", "End": true}}});
+    let machine = Machine::from_json(&definition.to_string()).unwrap();
+    let mut options = Options {
+        virtual_time: true,
+        ..Options::default()
+    };
+    stepfn_engine::Mock::returning(json!({"sent": true})).install(&mut options.resources, "T");
+    let outcome = machine.run(json!({"timeout": 5}), &options).await;
+    assert_eq!(output(&outcome), &json!({"sent": true}));
+    let outcome = machine.run(json!({"timeout": 0}), &options).await;
+    assert_eq!(
+        outcome.error.as_deref(),
+        Some("States.QueryEvaluationError"),
+        "a timeout of 0 is refused"
+    );
+}

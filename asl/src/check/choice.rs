@@ -139,7 +139,9 @@ impl Checker {
                 let other = ["Variable", "And", "Or", "Not"];
                 self.unknown_fields(at, rule, "a JSONata choice rule", &known, &other, language);
                 match rule.get("Condition") {
-                    Some(Value::String(s)) if is_jsonata(s) => {}
+                    Some(condition @ Value::String(s)) if is_jsonata(s) => {
+                        self.jsonata_value(&format!("{at}/Condition"), condition);
+                    }
                     Some(Value::Bool(_)) => {}
                     Some(_) => self.report(
                         Rule::Jsonata,

@@ -68,7 +68,7 @@ impl Checker {
         match kind {
             "Task" => self.task(at, object, language),
             "Wait" => self.wait(at, object, language),
-            "Fail" => self.fail(at, object),
+            "Fail" => self.fail(at, object, language),
             "Choice" => {
                 self.choice(at, object, language, &mut edges);
                 return edges;
@@ -273,7 +273,11 @@ impl Checker {
         };
         match self.one_of(at, object, keys, true, "a Wait state") {
             Some("Seconds") => match object.get("Seconds") {
-                Some(Value::String(s)) if language == QueryLanguage::Jsonata && is_jsonata(s) => {}
+                Some(seconds @ Value::String(s))
+                    if language == QueryLanguage::Jsonata && is_jsonata(s) =>
+                {
+                    self.jsonata_value(&format!("{at}/Seconds"), seconds);
+                }
                 _ => {
                     if let Some(n) = self.integer(at, object, "Seconds", 0) {
                         if n > 99_999_999 {
@@ -288,8 +292,11 @@ impl Checker {
             },
             Some("Timestamp") => {
                 match object.get("Timestamp") {
-                    Some(Value::String(s))
-                        if language == QueryLanguage::Jsonata && is_jsonata(s) => {}
+                    Some(timestamp @ Value::String(s))
+                        if language == QueryLanguage::Jsonata && is_jsonata(s) =>
+                    {
+                        self.jsonata_value(&format!("{at}/Timestamp"), timestamp);
+                    }
                     Some(Value::String(s)) => {
                         if !crate::timestamp::is_valid(s) {
                             self.report(Rule::FieldValue, format!("{at}/Timestamp"), format!("`{s}` is not an RFC 3339 timestamp such as `2026-01-31T09:00:00Z`"));
@@ -311,11 +318,14 @@ impl Checker {
         }
     }
 
-    fn fail(&mut self, at: &str, object: &Map<String, Value>) {
+    fn fail(&mut self, at: &str, object: &Map<String, Value>, language: QueryLanguage) {
         for key in ["Error", "Cause"] {
             let path_key = format!("{key}Path");
             self.one_of(at, object, &[key, path_key.as_str()], false, key);
             self.string(at, object, key);
+            if let (QueryLanguage::Jsonata, Some(value)) = (language, object.get(key)) {
+                self.jsonata_value(&format!("{at}/{key}"), value);
+            }
             if let Some(value) = object.get(&path_key) {
                 // ErrorPath and CausePath take a reference path or an intrinsic function.
                 match value.as_str() {
@@ -395,8 +405,10 @@ impl Checker {
         }
         if let Some(items) = object.get("Items") {
             match items {
-                Value::Array(_) => {}
-                Value::String(s) if is_jsonata(s) => {}
+                Value::Array(_) => self.jsonata_value(&format!("{at}/Items"), items),
+                Value::String(s) if is_jsonata(s) => {
+                    self.jsonata_value(&format!("{at}/Items"), items)
+                }
                 _ => self.report(
                     Rule::FieldType,
                     format!("{at}/Items"),
@@ -538,7 +550,11 @@ impl Checker {
             self.reference_path_field(&format!("{at}/{path_key}"), &path_key, path);
         }
         match object.get(key) {
-            Some(Value::String(s)) if language == QueryLanguage::Jsonata && is_jsonata(s) => {}
+            Some(value @ Value::String(s))
+                if language == QueryLanguage::Jsonata && is_jsonata(s) =>
+            {
+                self.jsonata_value(&format!("{at}/{key}"), value);
+            }
             Some(Value::Number(n)) if key == "ToleratedFailurePercentage" => {
                 let value = n.as_f64().unwrap_or(-1.0);
                 if !(0.0..=100.0).contains(&value) {

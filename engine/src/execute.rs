@@ -498,19 +498,7 @@ impl Execution<'_> {
                         break;
                     }
                 }
-                let target = match (chosen, default) {
-                    (Some(branch), _) => branch.next,
-                    (None, Some(default)) => *default,
-                    (None, None) => {
-                        return Err(Failure::new(
-                            names::NO_CHOICE_MATCHED,
-                            format!(
-                                "No Choice Rule of state '{}' matched, and it has no Default",
-                                state.name
-                            ),
-                        ))
-                    }
-                };
+                let target = choice_target(state, chosen.map(|b| b.next), *default)?;
                 let mut assigned = match &state.assign {
                     Some(assign) => self.assign(assign, &effective, frame, info)?,
                     None => Map::new(),
@@ -680,19 +668,7 @@ impl Execution<'_> {
                         break;
                     }
                 }
-                let target = match (chosen, default) {
-                    (Some(branch), _) => branch.next,
-                    (None, Some(default)) => *default,
-                    (None, None) => {
-                        return Err(Failure::new(
-                            names::NO_CHOICE_MATCHED,
-                            format!(
-                                "No Choice Rule of state '{}' matched, and it has no Default",
-                                state.name
-                            ),
-                        ))
-                    }
-                };
+                let target = choice_target(state, chosen.map(|b| b.next), *default)?;
                 let rule = chosen.and_then(|b| b.jsonata.as_ref());
                 let mut assigned = self
                     .assign_jsonata(fields.assign.as_ref(), &scope, info)?
@@ -1527,6 +1503,23 @@ impl Resolver for StateResolver<'_> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// Where a Choice state goes: the matched rule's `Next`, else `Default`, else `States.NoChoiceMatched`.
+fn choice_target(
+    state: &State,
+    matched: Option<usize>,
+    default: Option<usize>,
+) -> Result<usize, Failure> {
+    matched.or(default).ok_or_else(|| {
+        Failure::new(
+            names::NO_CHOICE_MATCHED,
+            format!(
+                "No Choice Rule of state '{}' matched, and it has no Default",
+                state.name
+            ),
+        )
+    })
 }
 
 fn kind_name(kind: &Kind) -> &'static str {

@@ -430,9 +430,20 @@ impl Execution<'_> {
         info: &StateInfo<'_>,
     ) -> Result<(Value, Transition, Option<Map<String, Value>>), Failure> {
         if let Some(fields) = &state.jsonata {
-            return self
+            let result = self
                 .attempt_jsonata(state, fields, raw.into_owned(), frame, info)
                 .await;
+            if let Err(failure) = &result {
+                // AWS records a failed expression as its own event before the state's failure is handled.
+                if failure.error.as_deref() == Some(names::QUERY_EVALUATION_ERROR) {
+                    self.event(frame, ("EvaluationFailed", ""), || {
+                        let mut details = failure_details(failure);
+                        details["state"] = json!(state.name);
+                        details
+                    });
+                }
+            }
+            return result;
         }
         // Borrowed when InputPath keeps the whole input: most states copy the document once, not twice.
         let effective: Cow<'_, Value> = match &state.kind {

@@ -86,6 +86,21 @@ async fn an_undefined_result_is_a_query_evaluation_error_that_catchers_see() {
         outcome.error.as_deref(),
         Some("States.QueryEvaluationError")
     );
+    let kinds: Vec<&str> = outcome.history.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "EvaluationFailed",
+            "ExecutionFailed"
+        ]
+    );
+    let events = outcome.history_json();
+    assert_eq!(
+        events["events"][2]["evaluationFailedEventDetails"]["state"],
+        "A"
+    );
     assert!(outcome
         .cause
         .unwrap()

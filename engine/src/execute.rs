@@ -584,7 +584,7 @@ impl Execution<'_> {
         frame: &'s Frame,
         info: &StateInfo<'_>,
         item: Option<(usize, &Value)>,
-    ) -> jsonata::Scope<'s> {
+    ) -> jsonata::Scope {
         let context = self.resolver(input, frame, info, item).context();
         let mut states = Map::new();
         states.insert("input".into(), input.clone());
@@ -595,18 +595,14 @@ impl Execution<'_> {
             states.insert("errorOutput".into(), error_output.clone());
         }
         states.insert("context".into(), context);
-        jsonata::Scope {
-            states: Value::Object(states),
-            variables: frame.variables.all(),
-            entropy: &self.entropy,
-        }
+        jsonata::Scope::new(Value::Object(states), &frame.variables.all(), &self.entropy)
     }
 
     /// Evaluates a JSONata `Assign` into the variables it sets.
     fn assign_jsonata(
         &self,
         assign: Option<&jsonata::JValue>,
-        scope: &jsonata::Scope<'_>,
+        scope: &jsonata::Scope,
         info: &StateInfo<'_>,
     ) -> Result<Option<Map<String, Value>>, Failure> {
         match assign {

@@ -54,6 +54,11 @@ impl Entropy {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
+    /// An independent generator seeded from this one (which moves on), for one evaluation's functions.
+    pub fn split(&mut self) -> Entropy {
+        Entropy::seeded(self.next_u64())
+    }
+
     /// SplitMix64.
     fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);

@@ -33,13 +33,25 @@ impl std::fmt::Debug for JValue {
     }
 }
 
-/// What the expressions of one evaluation see.
-pub(crate) struct Scope<'a> {
-    /// `$states`.
-    pub states: Value,
-    /// The variables in scope, innermost last.
-    pub variables: Vec<(&'a str, &'a Value)>,
-    pub entropy: &'a Mutex<Entropy>,
+/// What the expressions of one state's evaluation see: `$states`, the variables and the added functions, bound once
+/// for all the expressions of a field.
+pub(crate) struct Scope {
+    bindings: Bindings,
+}
+
+impl Scope {
+    /// `variables` in scope, innermost last (inner names win); the added functions draw their randomness from a
+    /// generator split off `entropy`, so each evaluation gets fresh values and seeded runs repeat.
+    pub fn new(states: Value, variables: &[(&str, &Value)], entropy: &Mutex<Entropy>) -> Scope {
+        let entropy = entropy.lock().unwrap_or_else(|e| e.into_inner()).split();
+        let mut bindings = Bindings::new();
+        for (name, value) in variables {
+            bindings.variable(*name, (*value).clone());
+        }
+        bindings.variable("states", states);
+        add_functions(&mut bindings, entropy);
+        Scope { bindings }
+    }
 }
 
 impl JValue {
@@ -75,12 +87,7 @@ impl JValue {
 
     /// Evaluates the value; `field` is its place (`Output`, `Assign/total`) for error messages, and `preamble`
     /// AWS's "An error occurred while executing the state ..." prefix.
-    pub fn evaluate(
-        &self,
-        field: &str,
-        scope: &Scope<'_>,
-        preamble: &str,
-    ) -> Result<Value, Failure> {
+    pub fn evaluate(&self, field: &str, scope: &Scope, preamble: &str) -> Result<Value, Failure> {
         match self {
             JValue::Literal(value) => Ok(value.clone()),
             JValue::Object(fields) => {
@@ -100,8 +107,7 @@ impl JValue {
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::Array),
             JValue::Expr { text, expr } => {
-                let bindings = bindings(scope);
-                match expr.evaluate(None, &bindings) {
+                match expr.evaluate(None, &scope.bindings) {
                     Ok(Some(value)) => Ok(value),
                     Ok(None) => Err(Failure::new(
                         names::QUERY_EVALUATION_ERROR,
@@ -138,42 +144,30 @@ fn has_expression(value: &Value) -> bool {
     }
 }
 
-fn bindings(scope: &Scope<'_>) -> Bindings {
-    let mut bindings = Bindings::new();
-    for (name, value) in &scope.variables {
-        bindings.variable(*name, (*value).clone());
-    }
-    bindings.variable("states", scope.states.clone());
-    let entropy = scope.entropy;
-    let random: NativeFunction = {
-        let state = Arc::new(Mutex::new(
-            entropy.lock().unwrap_or_else(|e| e.into_inner()).clone(),
-        ));
-        Arc::new(move |args: &[Value]| {
-            let fraction = match args.first().and_then(Value::as_f64) {
-                Some(seed) => Entropy::seeded(seed.to_bits()).fraction(),
-                None => state.lock().unwrap_or_else(|e| e.into_inner()).fraction(),
-            };
-            Ok(json!(fraction))
-        })
-    };
+/// AWS's functions: `$random([seed])`, `$partition`, `$range`, `$parse`, `$hash`, `$uuid`.
+fn add_functions(bindings: &mut Bindings, entropy: Entropy) {
+    let shared = Arc::new(Mutex::new(entropy));
+    let state = shared.clone();
+    let random: NativeFunction = Arc::new(move |args: &[Value]| {
+        let fraction = match args.first().and_then(Value::as_f64) {
+            Some(seed) => Entropy::seeded(seed.to_bits()).fraction(),
+            None => state.lock().unwrap_or_else(|e| e.into_inner()).fraction(),
+        };
+        Ok(json!(fraction))
+    });
     bindings.function("random", Some("<n?:n>"), random);
     bindings.function("partition", Some("<an:a>"), Arc::new(partition));
     bindings.function("range", Some("<nnn:a>"), Arc::new(range));
     bindings.function("parse", Some("<s:x>"), Arc::new(parse));
     bindings.function("hash", Some("<xs:s>"), Arc::new(hash));
-    let uuid_state = Arc::new(Mutex::new(
-        entropy.lock().unwrap_or_else(|e| e.into_inner()).clone(),
-    ));
     bindings.function(
         "uuid",
         Some("<:s>"),
         Arc::new(move |_args: &[Value]| {
-            let mut entropy = uuid_state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut entropy = shared.lock().unwrap_or_else(|e| e.into_inner());
             Ok(json!(entropy.uuid()))
         }),
     );
-    bindings
 }
 
 fn aws_error(message: impl Into<String>) -> stepfn_jsonata::Error {

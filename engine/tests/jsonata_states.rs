@@ -147,3 +147,19 @@ async fn task_timeouts_read_the_state_input_not_the_arguments() {
         "a timeout of 0 is refused"
     );
 }
+
+/// Each evaluation draws fresh randomness from the execution's generator: two `$random()` calls in two states differ
+/// (and a seeded execution repeats them).
+#[tokio::test]
+async fn unseeded_random_moves_on_between_states() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"first": "{% $random() %}"}, "Next": "B"},
+        "B": {"Type": "Pass", "Output": {"first": "{% $first %}", "second": "{% $random() %}"}, "End": true}}});
+    let first = output(&run(definition.clone(), json!({})).await).clone();
+    assert_ne!(first["first"], first["second"]);
+    assert_eq!(
+        output(&run(definition, json!({})).await),
+        &first,
+        "the same seed repeats the run"
+    );
+}

@@ -66,6 +66,17 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
+    /// A group-by key: a string, nothing (the item is skipped), or error T1003.
+    fn group_key(&mut self, k: &Node, input: &Value, env: &Env) -> Result<Option<String>, Error> {
+        match self.eval(k, input, env)? {
+            Value::String(s) => Ok(Some(s.to_string())),
+            Value::Undefined => Ok(None),
+            _ => Err(
+                Error::new("T1003", "Key in object structure must evaluate to a string").at(k.pos),
+            ),
+        }
+    }
+
     pub fn eval(&mut self, node: &Node, input: &Value, env: &Env) -> Result<Value, Error> {
         self.enter(node.pos)?;
         let r = self.eval_inner(node, input, env);
@@ -628,16 +639,8 @@ impl<'a> Ctx<'a> {
                 None => v,
             };
             for (pi, (k, _)) in pairs.iter().enumerate() {
-                let key = match self.eval(k, &v, &e)? {
-                    Value::String(s) => s.to_string(),
-                    Value::Undefined => continue,
-                    _ => {
-                        return Err(Error::new(
-                            "T1003",
-                            "Key in object structure must evaluate to a string",
-                        )
-                        .at(k.pos))
-                    }
+                let Some(key) = self.group_key(k, &v, &e)? else {
+                    continue;
                 };
                 match groups.get_mut(&key) {
                     Some((data, idx)) => {
@@ -940,17 +943,8 @@ impl<'a> Ctx<'a> {
         let mut groups: indexmap::IndexMap<String, (Vec<Value>, usize)> = indexmap::IndexMap::new();
         for item in &items {
             for (pi, (k, _)) in pairs.iter().enumerate() {
-                let key = self.eval(k, item, env)?;
-                let key = match key {
-                    Value::String(s) => s.to_string(),
-                    Value::Undefined => continue,
-                    _ => {
-                        return Err(Error::new(
-                            "T1003",
-                            "Key in object structure must evaluate to a string",
-                        )
-                        .at(k.pos))
-                    }
+                let Some(key) = self.group_key(k, item, env)? else {
+                    continue;
                 };
                 match groups.get_mut(&key) {
                     Some((data, idx)) => {

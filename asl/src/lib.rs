@@ -10,6 +10,8 @@ mod check;
 mod emit;
 pub mod graph;
 pub mod intrinsic;
+pub mod jsonata_text;
+pub mod limits;
 mod names;
 mod parse;
 pub mod path;

@@ -33,7 +33,11 @@ impl VirtualClock {
     pub fn sleep(self: &Arc<Self>, duration: Duration) -> VirtualSleep {
         VirtualSleep {
             clock: self.clone(),
-            until: self.now() + duration,
+            // Saturating: no wait moves the clock past a thousand times the largest time a definition can name.
+            until: self
+                .now()
+                .saturating_add(duration.min(stepfn_asl::limits::max_duration()))
+                .min(1000 * stepfn_asl::limits::max_duration()),
             key: None,
         }
     }

@@ -38,7 +38,9 @@ pub(crate) fn retry_delay(
         return None;
     }
     attempts[index] += 1;
-    let mut seconds = retrier.interval_seconds as f64 * retrier.backoff_rate.powi(attempt as i32);
+    // In f64 and saturated: a BackoffRate of 1e300 or seventy doublings give a finite, bounded wait.
+    let exponent = i32::try_from(attempt).unwrap_or(i32::MAX);
+    let mut seconds = retrier.interval_seconds as f64 * retrier.backoff_rate.powi(exponent);
     if let Some(max) = retrier.max_delay_seconds {
         seconds = seconds.min(max as f64);
     }
@@ -46,7 +48,7 @@ pub(crate) fn retry_delay(
         let fraction = entropy.lock().unwrap_or_else(|e| e.into_inner()).fraction();
         seconds *= fraction;
     }
-    Some(Duration::from_secs_f64(seconds.max(0.0)))
+    Some(stepfn_asl::limits::saturating_duration(seconds))
 }
 
 /// The error output a Catch hands on: `{"Error": ..., "Cause": ...}`.

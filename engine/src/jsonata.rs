@@ -130,9 +130,7 @@ impl JValue {
 
 /// The expression inside `{% ... %}`, if the whole string is one.
 fn expression_text(text: &str) -> Option<&str> {
-    // The delimiters must be the string's first and last characters: " {% x %} " is a literal, as on AWS.
-    let body = text.strip_prefix("{%")?.strip_suffix("%}")?;
-    Some(body.trim())
+    stepfn_asl::jsonata_text::expression_body(text).map(str::trim)
 }
 
 fn has_expression(value: &Value) -> bool {

@@ -2,13 +2,13 @@
 //! by fields and indexes (a *definite* path) selects that node or nothing; any other path (wildcards, `..`, slices,
 //! unions, filters) selects a list, which AWS hands on as a JSON array, in document order.
 //!
-//! Paths are parsed by `stepfn_asl::path`; filters (`[?(@.price < 10)]`) are compiled here once, so evaluating a
+//! Paths and their filters (`[?(@.price < 10)]`) are parsed by `stepfn_asl::path` and compiled here once, so evaluating a
 //! path per execution does no parsing. Written here because no JSONPath crate follows Jayway's rules for these
 //! cases (negative indexes, filters on objects, deep-scan order) over `serde_json` values.
 
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
-use stepfn_asl::path::{Path, Root, Segment, Selector};
+use stepfn_asl::path::{self, Comparison, Path, Root, Segment, Selector};
 
 /// A path compiled for evaluation.
 #[derive(Debug, Clone)]
@@ -70,7 +70,7 @@ impl Query {
                     Segment::Descendants(name) => Step::Descendants(name.clone()),
                     Segment::Slice(a, b, c) => Step::Slice(*a, *b, *c),
                     Segment::Union(selectors) => Step::Union(selectors.clone()),
-                    Segment::Filter(expression) => Step::Filter(Filter::parse(expression)?),
+                    Segment::Filter(filter) => Step::Filter(Filter::compile(filter)?),
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
@@ -238,14 +238,16 @@ fn slice<'v>(
         return;
     }
     let (from, to) = (clamp(start.unwrap_or(0)), clamp(end.unwrap_or(len)));
-    let mut i = from;
-    while i < to {
-        out.push(&array[i as usize]);
-        i += step;
-    }
+    // `from` and `to` lie in 0..=len; stepping by `step_by` cannot overflow whatever the step.
+    let step = usize::try_from(step).unwrap_or(usize::MAX);
+    out.extend(
+        (from as usize..to as usize)
+            .step_by(step)
+            .filter_map(|i| array.get(i)),
+    );
 }
 
-/// A compiled filter expression: `@.price < 10 && @.tags`, comparisons, `!`, `&&`, `||`, parentheses.
+/// A filter compiled for evaluation: the parsed filter of `stepfn_asl::path` with its operand paths compiled.
 #[derive(Debug, Clone)]
 enum Filter {
     Or(Box<Filter>, Box<Filter>),
@@ -253,16 +255,6 @@ enum Filter {
     Not(Box<Filter>),
     Exists(Operand),
     Compare(Operand, Comparison, Operand),
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Comparison {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
 }
 
 #[derive(Debug, Clone)]
@@ -276,21 +268,19 @@ enum Operand {
 }
 
 impl Filter {
-    fn parse(text: &str) -> Result<Filter, String> {
-        let mut parser = FilterParser {
-            text,
-            chars: text.chars().collect(),
-            at: 0,
+    fn compile(filter: &path::Filter) -> Result<Filter, String> {
+        let pair = |a: &path::Filter, b: &path::Filter| -> Result<_, String> {
+            Ok((Box::new(Filter::compile(a)?), Box::new(Filter::compile(b)?)))
         };
-        let filter = parser.or()?;
-        parser.spaces();
-        if parser.at < parser.chars.len() {
-            return Err(format!(
-                "unexpected `{}` in the filter `{text}`",
-                parser.chars[parser.at]
-            ));
-        }
-        Ok(filter)
+        Ok(match filter {
+            path::Filter::Or(a, b) => pair(a, b).map(|(a, b)| Filter::Or(a, b))?,
+            path::Filter::And(a, b) => pair(a, b).map(|(a, b)| Filter::And(a, b))?,
+            path::Filter::Not(a) => Filter::Not(Box::new(Filter::compile(a)?)),
+            path::Filter::Exists(operand) => Filter::Exists(Operand::compile(operand)?),
+            path::Filter::Compare(a, comparison, b) => {
+                Filter::Compare(Operand::compile(a)?, *comparison, Operand::compile(b)?)
+            }
+        })
     }
 
     fn matches(&self, item: &Value, root: &Value) -> bool {
@@ -310,6 +300,20 @@ impl Filter {
 }
 
 impl Operand {
+    fn compile(operand: &path::Operand) -> Result<Operand, String> {
+        Ok(match operand {
+            path::Operand::Literal(value) => Operand::Literal(value.clone()),
+            path::Operand::Path {
+                current,
+                text,
+                path,
+            } => Operand::Path {
+                current: *current,
+                query: Box::new(Query::compile(text, path)?),
+            },
+        })
+    }
+
     fn value(&self, item: &Value, root: &Value) -> Option<Value> {
         match self {
             Operand::Literal(value) => Some(value.clone()),
@@ -338,144 +342,5 @@ fn compare(a: &Value, comparison: Comparison, b: &Value) -> bool {
         Comparison::Le => matches!(ordering, Some(Ordering::Less | Ordering::Equal)),
         Comparison::Gt => ordering == Some(Ordering::Greater),
         Comparison::Ge => matches!(ordering, Some(Ordering::Greater | Ordering::Equal)),
-    }
-}
-
-struct FilterParser<'a> {
-    text: &'a str,
-    chars: Vec<char>,
-    at: usize,
-}
-
-impl FilterParser<'_> {
-    fn spaces(&mut self) {
-        while self.chars.get(self.at).is_some_and(|c| c.is_whitespace()) {
-            self.at += 1;
-        }
-    }
-
-    fn eat(&mut self, token: &str) -> bool {
-        self.spaces();
-        let token: Vec<char> = token.chars().collect();
-        if self.chars[self.at..].starts_with(&token) {
-            self.at += token.len();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn or(&mut self) -> Result<Filter, String> {
-        let mut left = self.and()?;
-        while self.eat("||") {
-            left = Filter::Or(Box::new(left), Box::new(self.and()?));
-        }
-        Ok(left)
-    }
-
-    fn and(&mut self) -> Result<Filter, String> {
-        let mut left = self.unary()?;
-        while self.eat("&&") {
-            left = Filter::And(Box::new(left), Box::new(self.unary()?));
-        }
-        Ok(left)
-    }
-
-    fn unary(&mut self) -> Result<Filter, String> {
-        if self.eat("!") {
-            return Ok(Filter::Not(Box::new(self.unary()?)));
-        }
-        if self.eat("(") {
-            let inner = self.or()?;
-            if !self.eat(")") {
-                return Err(format!("a `(` is not closed in the filter `{}`", self.text));
-            }
-            return Ok(inner);
-        }
-        let left = self.operand()?;
-        let comparison = [
-            ("==", Comparison::Eq),
-            ("!=", Comparison::Ne),
-            ("<=", Comparison::Le),
-            (">=", Comparison::Ge),
-            ("<", Comparison::Lt),
-            (">", Comparison::Gt),
-        ]
-        .into_iter()
-        .find(|(token, _)| self.eat(token));
-        match comparison {
-            Some((_, comparison)) => Ok(Filter::Compare(left, comparison, self.operand()?)),
-            None => Ok(Filter::Exists(left)),
-        }
-    }
-
-    fn operand(&mut self) -> Result<Operand, String> {
-        self.spaces();
-        let start = self.at;
-        match self.chars.get(self.at) {
-            Some('@' | '$') => {
-                let current = self.chars[self.at] == '@';
-                self.at += 1;
-                let mut depth = 0;
-                while let Some(&c) = self.chars.get(self.at) {
-                    match c {
-                        '[' => depth += 1,
-                        ']' => depth -= 1,
-                        c if depth == 0 && (c.is_whitespace() || "=!<>&|)".contains(c)) => break,
-                        _ => {}
-                    }
-                    self.at += 1;
-                }
-                let rest: String = self.chars[start + 1..self.at].iter().collect();
-                let text = format!("${rest}");
-                let query = Query::parse(&text)?;
-                Ok(Operand::Path {
-                    current,
-                    query: Box::new(query),
-                })
-            }
-            Some(quote @ ('\'' | '"')) => {
-                let quote = *quote;
-                self.at += 1;
-                let mut text = String::new();
-                loop {
-                    match self.chars.get(self.at) {
-                        None => {
-                            return Err(format!(
-                                "a string is not closed in the filter `{}`",
-                                self.text
-                            ))
-                        }
-                        Some('\\') => {
-                            text.extend(self.chars.get(self.at + 1));
-                            self.at += 2;
-                        }
-                        Some(&c) if c == quote => {
-                            self.at += 1;
-                            return Ok(Operand::Literal(Value::String(text)));
-                        }
-                        Some(&c) => {
-                            text.push(c);
-                            self.at += 1;
-                        }
-                    }
-                }
-            }
-            _ => {
-                while self
-                    .chars
-                    .get(self.at)
-                    .is_some_and(|c| c.is_alphanumeric() || "-+.eE".contains(*c))
-                {
-                    self.at += 1;
-                }
-                let word: String = self.chars[start..self.at].iter().collect();
-                serde_json::from_str::<Value>(&word)
-                    .ok()
-                    .filter(|v| !v.is_object() && !v.is_array())
-                    .map(Operand::Literal)
-                    .ok_or_else(|| format!("expected a path, a string, a number, true, false or null in the filter `{}`", self.text))
-            }
-        }
     }
 }

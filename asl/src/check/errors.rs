@@ -1,5 +1,8 @@
 //! `Retry` and `Catch`: error names, `States.ALL` alone and last, retrier numbers, catcher targets.
 
+const MAX: i64 = crate::limits::MAX_SECONDS as i64;
+const MAX_DELAY: i64 = crate::limits::MAX_DELAY_SECONDS as i64;
+
 use super::fields::QueryLanguage;
 use super::scope::Edges;
 use super::Checker;
@@ -62,20 +65,17 @@ impl Checker {
                 );
             }
             self.error_equals(&retrier_at, retrier, i + 1 == count, "retrier");
-            self.integer(&retrier_at, retrier, "IntervalSeconds", 1);
-            if let Some(attempts) = self.integer(&retrier_at, retrier, "MaxAttempts", 0) {
-                if attempts > 99_999_999 {
-                    self.report(
-                        Rule::FieldValue,
-                        format!("{retrier_at}/MaxAttempts"),
-                        "`MaxAttempts` must be at most 99999999".into(),
-                    );
-                }
-            }
-            self.integer(&retrier_at, retrier, "MaxDelaySeconds", 1);
+            self.integer(&retrier_at, retrier, "IntervalSeconds", 1..=MAX);
+            self.integer(&retrier_at, retrier, "MaxAttempts", 0..=MAX);
+            self.integer(&retrier_at, retrier, "MaxDelaySeconds", 1..=MAX_DELAY);
             if let Some(rate) = retrier.get("BackoffRate") {
                 match rate.as_f64() {
-                    Some(r) if r >= 1.0 => {}
+                    Some(r) if (1.0..=MAX as f64).contains(&r) => {}
+                    Some(r) if r >= 1.0 => self.report(
+                        Rule::FieldValue,
+                        format!("{retrier_at}/BackoffRate"),
+                        format!("`BackoffRate` must be at most {MAX}, not {r}"),
+                    ),
                     Some(r) => self.report(
                         Rule::FieldValue,
                         format!("{retrier_at}/BackoffRate"),

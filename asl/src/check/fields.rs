@@ -194,27 +194,28 @@ impl Checker {
         self.string(at, object, key)
     }
 
-    /// A whole number of at least `min`.
+    /// A whole number in `range` (AWS reads `10.0` as 10, so does every reader of the model: [`integer_value`]).
     pub fn integer(
         &mut self,
         at: &str,
         object: &Map<String, Value>,
         key: &str,
-        min: i64,
+        range: std::ops::RangeInclusive<i64>,
     ) -> Option<i64> {
         let value = object.get(key)?;
-        match value.as_i64().or_else(|| {
-            value
-                .as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                .map(|f| f as i64)
-        }) {
-            Some(n) if n >= min => Some(n),
+        let (min, max) = (*range.start(), *range.end());
+        match integer_value(value) {
+            Some(n) if range.contains(&n) => Some(n),
             Some(n) => {
+                let bound = if n < min {
+                    format!("at least {min}")
+                } else {
+                    format!("at most {max}")
+                };
                 self.report(
                     Rule::FieldValue,
                     format!("{at}/{key}"),
-                    format!("`{key}` must be at least {min}, not {n}"),
+                    format!("`{key}` must be {bound}, not {n}"),
                 );
                 None
             }
@@ -227,7 +228,7 @@ impl Checker {
                 self.report(
                     Rule::FieldType,
                     format!("{at}/{key}"),
-                    format!("`{key}` must be {expected}"),
+                    format!("`{key}` must be {expected} (at most {max})"),
                 );
                 None
             }
@@ -269,6 +270,20 @@ impl Checker {
             }
         }
     }
+}
+
+/// A JSON number as the whole number AWS reads it: `10` and `10.0` are 10; `10.5`, strings and numbers beyond
+/// 2^53 (which a double cannot hold exactly) are not whole numbers.
+pub fn integer_value(value: &Value) -> Option<i64> {
+    value
+        .as_i64()
+        .filter(|n| n.unsigned_abs() < 1 << 53)
+        .or_else(|| {
+            value
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        })
 }
 
 fn language_hint(key: &str, language: QueryLanguage) -> &'static str {

@@ -2,7 +2,6 @@
 //! `Assign`, and JSONata strings.
 
 use super::fields::{escape, QueryLanguage};
-use super::states::is_jsonata;
 use super::Checker;
 use crate::path::{Path, Root};
 use crate::problem::Rule;
@@ -160,24 +159,19 @@ impl Checker {
     /// Strings that open a JSONata expression must close it.
     pub(crate) fn jsonata_value(&mut self, at: &str, value: &Value) {
         match value {
-            Value::String(text) => {
-                let trimmed = text.trim();
-                if trimmed.starts_with("{%") && !is_jsonata(trimmed) {
-                    self.report(
-                        Rule::Jsonata,
-                        at.to_owned(),
-                        "a JSONata expression starts with `{%` and ends with `%}`".into(),
-                    );
-                }
-                if is_jsonata(trimmed) && trimmed[2..trimmed.len() - 2].trim().is_empty() {
-                    self.report(
-                        Rule::Jsonata,
-                        at.to_owned(),
-                        "the JSONata expression is empty".into(),
-                    );
-                } else if let Some(body) =
-                    text.strip_prefix("{%").and_then(|t| t.strip_suffix("%}"))
-                {
+            Value::String(text) => match crate::jsonata_text::expression_body(text) {
+                None if crate::jsonata_text::opens_expression(text) => self.report(
+                    Rule::Jsonata,
+                    at.to_owned(),
+                    "a JSONata expression starts with `{%` and ends with `%}`".into(),
+                ),
+                None => {}
+                Some(body) if body.trim().is_empty() => self.report(
+                    Rule::Jsonata,
+                    at.to_owned(),
+                    "the JSONata expression is empty".into(),
+                ),
+                Some(body) => {
                     if let Err(error) = stepfn_jsonata::Expression::parse(body) {
                         let place = error
                             .position
@@ -194,7 +188,7 @@ impl Checker {
                         );
                     }
                 }
-            }
+            },
             Value::Object(object) => {
                 for (key, item) in object {
                     self.jsonata_value(&format!("{at}/{}", escape(key)), item);

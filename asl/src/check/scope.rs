@@ -62,7 +62,12 @@ impl Checker {
             }
         }
         if object.contains_key("TimeoutSeconds") {
-            self.integer("", object, "TimeoutSeconds", 1);
+            self.integer(
+                "",
+                object,
+                "TimeoutSeconds",
+                1..=crate::limits::MAX_SECONDS as i64,
+            );
         }
         self.scope("", object, language);
     }

@@ -1,5 +1,7 @@
 //! The checks of each state type.
 
+const MAX_SECONDS: i64 = crate::limits::MAX_SECONDS as i64;
+
 use super::fields::{allowed, allowed_in_other_language, QueryLanguage};
 use super::scope::Edges;
 use super::Checker;
@@ -233,17 +235,7 @@ impl Checker {
                 self.jsonata_value(&format!("{at}/{key}"), &Value::String(s.clone()));
                 None
             }
-            Some(_) => self.integer(at, object, key, 1).filter(|n| {
-                let limit = 99_999_999;
-                *n <= limit || {
-                    self.report(
-                        Rule::FieldValue,
-                        format!("{at}/{key}"),
-                        format!("`{key}` must be at most {limit}"),
-                    );
-                    false
-                }
-            }),
+            Some(_) => self.integer(at, object, key, 1..=MAX_SECONDS),
             None => None,
         }
     }
@@ -279,15 +271,7 @@ impl Checker {
                     self.jsonata_value(&format!("{at}/Seconds"), seconds);
                 }
                 _ => {
-                    if let Some(n) = self.integer(at, object, "Seconds", 0) {
-                        if n > 99_999_999 {
-                            self.report(
-                                Rule::FieldValue,
-                                format!("{at}/Seconds"),
-                                "`Seconds` must be at most 99999999".into(),
-                            );
-                        }
-                    }
+                    self.integer(at, object, "Seconds", 0..=MAX_SECONDS);
                 }
             },
             Some("Timestamp") => {
@@ -566,15 +550,7 @@ impl Checker {
                 }
             }
             Some(_) => {
-                if let (Some(n), Some(max)) = (self.integer(at, object, key, min), max) {
-                    if n > max {
-                        self.report(
-                            Rule::FieldValue,
-                            format!("{at}/{key}"),
-                            format!("`{key}` must be at most {max}, not {n}"),
-                        );
-                    }
-                }
+                self.integer(at, object, key, min..=max.unwrap_or(MAX_SECONDS));
             }
             None => {}
         }
@@ -667,7 +643,7 @@ impl Checker {
                 "MaxItems",
             );
             if config.contains_key("MaxItems") {
-                self.integer(&reader_at, config, "MaxItems", 0);
+                self.integer(&reader_at, config, "MaxItems", 0..=MAX_SECONDS);
             }
         }
     }
@@ -675,6 +651,5 @@ impl Checker {
 
 /// A JSONata expression string: `{% ... %}`.
 pub(crate) fn is_jsonata(text: &str) -> bool {
-    let trimmed = text.trim();
-    trimmed.starts_with("{%") && trimmed.ends_with("%}")
+    crate::jsonata_text::expression_body(text).is_some()
 }

@@ -381,11 +381,7 @@ fn path_root_read(path: &Path, at: &str, reads: &mut Vec<(String, String)>) {
 /// names the expression binds itself (`$x := ...`, `function($x)`). A scan, not a parse, that errs towards reading
 /// nothing: a false alarm would be a compile error on a correct workflow.
 fn jsonata_reads(text: &str, at: &str, reads: &mut Vec<(String, String)>) {
-    let Some(body) = text
-        .trim()
-        .strip_prefix("{%")
-        .and_then(|t| t.strip_suffix("%}"))
-    else {
+    let Some(body) = crate::jsonata_text::expression_body(text) else {
         return;
     };
     let tokens = dollar_names(body);

@@ -7,6 +7,9 @@
 
 use std::fmt;
 
+mod filter;
+pub use filter::{Comparison, Filter, Operand, MAX_FILTER_DEPTH};
+
 /// What a path starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Root {
@@ -33,8 +36,8 @@ pub enum Segment {
     Slice(Option<i64>, Option<i64>, Option<i64>),
     /// `[0,2]` or `['a','b']`
     Union(Vec<Selector>),
-    /// `[?(...)]`, kept as written.
-    Filter(String),
+    /// `[?(...)]`
+    Filter(Box<Filter>),
 }
 
 /// A member of a union.
@@ -66,10 +69,16 @@ impl fmt::Display for PathError {
 impl Path {
     /// Parses `text` as a JSONPath.
     pub fn parse(text: &str) -> Result<Path, PathError> {
+        Path::parse_nested(text, 0)
+    }
+
+    /// Parses a path that sits `depth` filters deep.
+    fn parse_nested(text: &str, depth: usize) -> Result<Path, PathError> {
         Parser {
             text,
             chars: text.char_indices().collect(),
             at: 0,
+            depth,
         }
         .path()
     }
@@ -91,6 +100,8 @@ struct Parser<'a> {
     text: &'a str,
     chars: Vec<(usize, char)>,
     at: usize,
+    /// How many filters enclose this path.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -211,6 +222,8 @@ impl Parser<'_> {
                 let mut quote = None;
                 while let Some(c) = self.peek() {
                     match (quote, c) {
+                        // A backslash in a quoted string takes the next character, as the filter parser reads it.
+                        (Some(_), '\\') => self.at += 1,
                         (Some(q), c) if c == q => quote = None,
                         (Some(_), _) => {}
                         (None, '\'' | '"') => quote = Some(c),
@@ -234,7 +247,9 @@ impl Parser<'_> {
                 if expression.trim().is_empty() {
                     return Err(self.error("the filter is empty"));
                 }
-                Ok(Segment::Filter(expression))
+                Filter::parse(&expression, self.depth)
+                    .map(|filter| Segment::Filter(Box::new(filter)))
+                    .map_err(|message| self.error(message))
             }
             Some('\'' | '"') => {
                 let mut names = vec![Selector::Field(self.quoted()?)];
@@ -382,10 +397,17 @@ mod tests {
             parse("$.a[0,2]").segments[1],
             Segment::Union(vec![Selector::Index(0), Selector::Index(2)])
         );
-        assert_eq!(
-            parse("$.a[?(@.price < 10)]").segments[1],
-            Segment::Filter("@.price < 10".into())
-        );
+        let Segment::Filter(filter) = &parse("$.a[?(@.price < 10)]").segments[1] else {
+            panic!("not a filter")
+        };
+        assert!(matches!(
+            **filter,
+            Filter::Compare(
+                Operand::Path { current: true, .. },
+                Comparison::Lt,
+                Operand::Literal(_)
+            )
+        ));
         assert_eq!(parse("$$.Execution.Id").root, Root::Context);
         assert_eq!(parse("$order.id").root, Root::Variable("order".into()));
     }
@@ -424,8 +446,30 @@ mod tests {
             "$.a[?(@.x]",
             "$.a[1:2:0]",
             "$ .a",
+            "$.a[?(garbage)]",
+            "$.a[?(@.x == )]",
+            "$.a[?(@.x == 'open)]",
         ] {
             assert!(Path::parse(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn filters_nest_to_a_limit_and_never_exhaust_the_stack() {
+        assert!(Path::parse("$.a[?(!(@.b))]").is_ok());
+        assert!(Path::parse("$.a[?(@.b[?(@.c > 1)])]").is_ok());
+        let deep = format!("$.a[?({}@.b)]", "!".repeat(200_000));
+        let error = Path::parse(&deep).unwrap_err();
+        assert!(error.message.contains("nests deeper than"), "{error}");
+        let nested = format!("$.a{}", "[?(@.b".repeat(5_000));
+        assert!(Path::parse(&nested).is_err());
+    }
+
+    #[test]
+    fn a_backslash_escapes_the_quote_in_a_filter_string() {
+        let Segment::Filter(filter) = &parse(r"$.a[?(@.n == 'it\'s')]").segments[1] else {
+            panic!("not a filter")
+        };
+        assert!(matches!(&**filter, Filter::Compare(_, _, Operand::Literal(v)) if v == "it's"));
     }
 }

@@ -1,5 +1,6 @@
 //! The Amazon States Language (ASL) for stepfn: JSONPath and intrinsic-function syntax, static validation of any
-//! document (as JSON), and deterministic JSON emission.
+//! document (as JSON), the typed model of a valid definition ([`model::Definition`]), and deterministic JSON
+//! emission.
 //!
 //! The `workflow!` macro builds a document and validates it with [`validate_document`]; the runtime and the CLI
 //! read and check documents through the same code, so a rule is written once and holds everywhere.
@@ -12,6 +13,7 @@ pub mod graph;
 pub mod intrinsic;
 pub mod jsonata_text;
 pub mod limits;
+pub mod model;
 mod names;
 mod parse;
 pub mod path;

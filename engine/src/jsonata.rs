@@ -55,34 +55,22 @@ impl Scope {
 }
 
 impl JValue {
-    /// Compiles a field value: strings in `{% %}` become expressions, everything else is literal.
-    pub fn compile(value: &Value) -> Result<JValue, String> {
-        Ok(match value {
-            Value::String(text) => match expression_text(text) {
-                Some(body) => JValue::Expr {
-                    text: body.to_string(),
-                    expr: Box::new(Expression::parse(body).map_err(|e| {
-                        format!(
-                            "the JSONata expression '{body}' is not valid: {}",
-                            e.message
-                        )
-                    })?),
-                },
-                None => JValue::Literal(value.clone()),
-            },
-            Value::Object(map) if has_expression(value) => JValue::Object(
-                map.iter()
-                    .map(|(k, v)| Ok((k.clone(), JValue::compile(v)?)))
-                    .collect::<Result<_, String>>()?,
+    /// The field value as the typed model parsed it.
+    pub fn from_model(value: stepfn_asl::model::JsonataValue) -> JValue {
+        use stepfn_asl::model::JsonataValue as Parsed;
+        match value {
+            Parsed::Literal(value) => JValue::Literal(value),
+            Parsed::Expr { text, expr } => JValue::Expr { text, expr },
+            Parsed::Object(fields) => JValue::Object(
+                fields
+                    .into_iter()
+                    .map(|(key, value)| (key, JValue::from_model(value)))
+                    .collect(),
             ),
-            Value::Array(items) if has_expression(value) => JValue::Array(
-                items
-                    .iter()
-                    .map(JValue::compile)
-                    .collect::<Result<_, _>>()?,
-            ),
-            other => JValue::Literal(other.clone()),
-        })
+            Parsed::Array(items) => {
+                JValue::Array(items.into_iter().map(JValue::from_model).collect())
+            }
+        }
     }
 
     /// Evaluates the value; `field` is its place (`Output`, `Assign/total`) for error messages, and `preamble`
@@ -125,20 +113,6 @@ impl JValue {
                 }
             }
         }
-    }
-}
-
-/// The expression inside `{% ... %}`, if the whole string is one.
-fn expression_text(text: &str) -> Option<&str> {
-    stepfn_asl::jsonata_text::expression_body(text).map(str::trim)
-}
-
-fn has_expression(value: &Value) -> bool {
-    match value {
-        Value::String(text) => expression_text(text).is_some(),
-        Value::Object(map) => map.values().any(has_expression),
-        Value::Array(items) => items.iter().any(has_expression),
-        _ => false,
     }
 }
 

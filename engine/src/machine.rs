@@ -1,15 +1,15 @@
-//! A definition compiled for running: states indexed by position, paths and templates parsed, transitions resolved,
-//! so an execution never re-reads the JSON. Compiling assumes a definition `stepfn_asl::validate_document` accepted
-//! (`Machine::from_json` runs it first) and reports what it still cannot run as a [`CompileError`].
+//! A definition compiled for running, from the typed model of `stepfn_asl::model` (the only input it takes, so
+//! nothing runs that the validator has not accepted): paths compiled for evaluation, JSONPath Choice rules compiled,
+//! everything else moved over as the model parsed it. An execution never re-reads the JSON.
 
 use crate::choice;
 use crate::jsonata::JValue;
 use crate::jsonpath::Query;
 use crate::template::Template;
-use serde_json::{Map, Value};
-use std::collections::HashMap;
+use serde_json::Value;
 use std::fmt;
-use stepfn_asl::intrinsic::{self, Expr};
+use stepfn_asl::intrinsic::Expr;
+use stepfn_asl::model;
 
 /// A state machine ready to run.
 #[derive(Debug)]
@@ -83,12 +83,12 @@ pub(crate) struct JsonataFields {
 }
 
 impl JsonataFields {
-    fn compile(fields: &Map<String, Value>) -> Result<JsonataFields, CompileError> {
-        Ok(JsonataFields {
-            arguments: jsonata_field(fields, "Arguments")?,
-            output: jsonata_field(fields, "Output")?,
-            assign: jsonata_field(fields, "Assign")?,
-        })
+    fn compile(fields: model::JsonataFields) -> JsonataFields {
+        JsonataFields {
+            arguments: fields.arguments.map(JValue::from_model),
+            output: fields.output.map(JValue::from_model),
+            assign: fields.assign.map(JValue::from_model),
+        }
     }
 }
 
@@ -220,40 +220,34 @@ pub(crate) struct Catcher {
 impl Machine {
     /// Parses, validates and compiles a definition.
     pub fn from_json(text: &str) -> Result<Machine, CompileError> {
-        let (value, duplicates) =
-            stepfn_asl::parse_document(text).map_err(|e| CompileError::Json(e.to_string()))?;
-        let mut problems = duplicates;
-        problems.extend(stepfn_asl::validate_document(&value));
-        if !problems.is_empty() {
-            return Err(CompileError::Invalid(
+        if let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            return Err(CompileError::Json(error.to_string()));
+        }
+        let definition = model::Definition::parse(text).map_err(|problems| {
+            CompileError::Invalid(
                 problems
                     .iter()
                     .map(|p| {
-                        format!(
-                            "{}: {}",
-                            if p.pointer.is_empty() {
-                                "/"
-                            } else {
-                                &p.pointer
-                            },
-                            p.message
-                        )
+                        let pointer = if p.pointer.is_empty() {
+                            "/"
+                        } else {
+                            &p.pointer
+                        };
+                        format!("{pointer}: {}", p.message)
                     })
                     .collect(),
-            ));
-        }
-        Machine::compile(value)
+            )
+        })?;
+        Machine::new(definition)
     }
 
-    /// Compiles a definition that is already valid.
-    pub fn compile(definition: Value) -> Result<Machine, CompileError> {
-        let root = scope(&definition, false)?;
-        let timeout_seconds = definition.get("TimeoutSeconds").and_then(Value::as_u64);
+    /// Compiles a validated definition.
+    pub fn new(definition: model::Definition) -> Result<Machine, CompileError> {
         Ok(Machine {
             name: "StateMachine".to_string(),
-            root,
-            timeout_seconds,
-            definition,
+            root: scope(definition.root)?,
+            timeout_seconds: definition.timeout_seconds,
+            definition: definition.document,
         })
     }
 
@@ -268,328 +262,164 @@ fn unsupported(what: impl Into<String>) -> CompileError {
     CompileError::Unsupported(what.into())
 }
 
-fn scope(block: &Value, jsonata_outer: bool) -> Result<Scope, CompileError> {
-    let jsonata = match block.get("QueryLanguage").and_then(Value::as_str) {
-        Some(language) => language == "JSONata",
-        None => jsonata_outer,
-    };
-    let states = block
-        .get("States")
-        .and_then(Value::as_object)
-        .ok_or_else(|| unsupported("a scope without States"))?;
-    let index: HashMap<&str, usize> = states
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-    let position = |name: &str| {
-        index
-            .get(name)
-            .copied()
-            .ok_or_else(|| unsupported(format!("a transition to the unknown state `{name}`")))
-    };
-    let start = position(
-        block
-            .get("StartAt")
-            .and_then(Value::as_str)
-            .unwrap_or_default(),
-    )?;
-    let states = states
-        .iter()
-        .map(|(name, body)| state(name, body, jsonata, &position))
-        .collect::<Result<_, _>>()?;
-    Ok(Scope { start, states })
+fn scope(scope: model::Scope) -> Result<Scope, CompileError> {
+    Ok(Scope {
+        start: scope.start,
+        states: scope
+            .states
+            .into_iter()
+            .map(state)
+            .collect::<Result<_, _>>()?,
+    })
 }
 
-fn state(
-    name: &str,
-    body: &Value,
-    jsonata_outer: bool,
-    position: &dyn Fn(&str) -> Result<usize, CompileError>,
-) -> Result<State, CompileError> {
-    let fields = body
-        .as_object()
-        .ok_or_else(|| unsupported("a state that is not an object"))?;
-    let jsonata = match fields.get("QueryLanguage").and_then(Value::as_str) {
-        Some(language) => language == "JSONata",
-        None => jsonata_outer,
-    };
-    let string = |key: &str| fields.get(key).and_then(Value::as_str);
-    let jvalue = |key: &str| jsonata_field(fields, key);
-    let next = string("Next").map(position).transpose()?;
-    let kind = match string("Type").unwrap_or_default() {
-        "Task" => Kind::Task(Task {
-            resource: string("Resource").unwrap_or_default().to_string(),
-            timeout: seconds(fields, "TimeoutSeconds", jsonata)?,
-            heartbeat: seconds(fields, "HeartbeatSeconds", jsonata)?,
+fn state(state: model::State) -> Result<State, CompileError> {
+    let kind = match state.kind {
+        model::Kind::Task(task) => Kind::Task(Task {
+            resource: task.resource,
+            timeout: seconds(task.timeout)?,
+            heartbeat: seconds(task.heartbeat)?,
         }),
-        "Pass" => Kind::Pass {
-            result: fields.get("Result").cloned(),
+        model::Kind::Pass { result } => Kind::Pass { result },
+        model::Kind::Choice { choices, default } => Kind::Choice {
+            choices: choices.into_iter().map(branch).collect::<Result<_, _>>()?,
+            default,
         },
-        "Choice" => Kind::Choice {
-            choices: fields
-                .get("Choices")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|rule| branch(rule, jsonata, position))
-                .collect::<Result<_, CompileError>>()?,
-            default: string("Default").map(position).transpose()?,
-        },
-        "Wait" if jsonata => Kind::Wait(match (jvalue("Seconds")?, jvalue("Timestamp")?) {
-            (Some(seconds), _) => Wait::Jsonata(seconds, false),
-            (None, Some(timestamp)) => Wait::Jsonata(timestamp, true),
-            (None, None) => Wait::Seconds(0),
+        model::Kind::Wait(wait) => Kind::Wait(match wait {
+            model::Wait::Seconds(seconds) => Wait::Seconds(seconds),
+            model::Wait::SecondsPath(path) => Wait::SecondsPath(query(path)?),
+            model::Wait::Timestamp(text) => Wait::Timestamp(text),
+            model::Wait::TimestampPath(path) => Wait::TimestampPath(query(path)?),
+            model::Wait::Jsonata(value, timestamp) => {
+                Wait::Jsonata(JValue::from_model(value), timestamp)
+            }
         }),
-        "Wait" => Kind::Wait(if let Some(s) = fields.get("Seconds") {
-            Wait::Seconds(s.as_u64().unwrap_or_default())
-        } else if let Some(path) = string("SecondsPath") {
-            Wait::SecondsPath(query(path)?)
-        } else if let Some(t) = string("Timestamp") {
-            Wait::Timestamp(t.to_string())
-        } else {
-            Wait::TimestampPath(query(string("TimestampPath").unwrap_or("$"))?)
-        }),
-        "Succeed" => Kind::Succeed,
-        "Fail" if jsonata => Kind::Fail {
-            error: jvalue("Error")?.map_or(Text::None, Text::Jsonata),
-            cause: jvalue("Cause")?.map_or(Text::None, Text::Jsonata),
+        model::Kind::Succeed => Kind::Succeed,
+        model::Kind::Fail { error, cause } => Kind::Fail {
+            error: text(error)?,
+            cause: text(cause)?,
         },
-        "Fail" => Kind::Fail {
-            error: text(fields, "Error")?,
-            cause: text(fields, "Cause")?,
+        model::Kind::Parallel { branches } => Kind::Parallel {
+            branches: branches.into_iter().map(scope).collect::<Result<_, _>>()?,
         },
-        "Parallel" => Kind::Parallel {
-            branches: fields
-                .get("Branches")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|branch| scope(branch, jsonata))
-                .collect::<Result<_, _>>()?,
-        },
-        "Map" => Kind::Map(Box::new(map_state(fields, jsonata)?)),
-        other => return Err(unsupported(format!("state type `{other}`"))),
-    };
-    // JSONPath fields only in JSONPath states; JSONata states have Arguments, Output and Assign instead.
-    let jsonpath = |key: &str| match jsonata {
-        true => Ok(None),
-        false => template(fields, key),
-    };
-    let parameters = match &kind {
-        Kind::Map(_) => None,
-        _ => jsonpath("Parameters")?,
+        model::Kind::Map(map) => Kind::Map(Box::new(map_state(*map)?)),
     };
     Ok(State {
-        name: name.to_string(),
-        input_path: io(fields, "InputPath")?,
-        output_path: io(fields, "OutputPath")?,
-        result_path: io(fields, "ResultPath")?,
-        parameters,
-        result_selector: jsonpath("ResultSelector")?,
-        assign: jsonpath("Assign")?,
-        jsonata: jsonata
-            .then(|| JsonataFields::compile(fields))
-            .transpose()?,
-        next,
-        retry: fields
-            .get("Retry")
-            .and_then(Value::as_array)
+        name: state.name,
+        kind,
+        input_path: io(state.input_path)?,
+        output_path: io(state.output_path)?,
+        result_path: io(state.result_path)?,
+        parameters: template(state.parameters)?,
+        result_selector: template(state.result_selector)?,
+        assign: template(state.assign)?,
+        next: state.next,
+        retry: state.retry.into_iter().map(retrier).collect(),
+        catch: state
+            .catch
             .into_iter()
-            .flatten()
-            .map(retrier)
-            .collect(),
-        catch: fields
-            .get("Catch")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|c| {
-                let catcher = c.as_object().cloned().unwrap_or_default();
+            .map(|catcher| {
                 Ok(Catcher {
-                    errors: error_names(c),
-                    next: position(c.get("Next").and_then(Value::as_str).unwrap_or_default())?,
-                    result_path: io(&catcher, "ResultPath")?,
-                    assign: match jsonata {
-                        true => None,
-                        false => template(&catcher, "Assign")?,
-                    },
-                    jsonata: jsonata
-                        .then(|| JsonataFields::compile(&catcher))
-                        .transpose()?,
+                    errors: catcher.errors,
+                    next: catcher.next,
+                    result_path: io(catcher.result_path)?,
+                    assign: template(catcher.assign)?,
+                    jsonata: catcher.jsonata.map(JsonataFields::compile),
                 })
             })
             .collect::<Result<_, CompileError>>()?,
-        kind,
+        jsonata: state.jsonata.map(JsonataFields::compile),
     })
 }
 
 /// One Choice rule: its test, target, and what it assigns (and, in JSONata, outputs).
-fn branch(
-    rule: &Value,
-    jsonata: bool,
-    position: &dyn Fn(&str) -> Result<usize, CompileError>,
-) -> Result<Branch, CompileError> {
-    let fields = rule.as_object().cloned().unwrap_or_default();
+fn branch(branch: model::ChoiceBranch) -> Result<Branch, CompileError> {
     Ok(Branch {
-        rule: match (jsonata, fields.get("Condition")) {
-            (true, Some(condition)) => {
-                Condition::Jsonata(JValue::compile(condition).map_err(unsupported)?)
+        rule: match branch.condition {
+            model::Condition::Jsonata(value) => Condition::Jsonata(JValue::from_model(value)),
+            model::Condition::Rule(rule) => {
+                Condition::Rule(choice::compile(&rule).map_err(unsupported)?)
             }
-            _ => Condition::Rule(choice::compile(rule).map_err(unsupported)?),
         },
-        next: position(rule.get("Next").and_then(Value::as_str).unwrap_or_default())?,
-        assign: match jsonata {
-            true => None,
-            false => template(&fields, "Assign")?,
-        },
-        jsonata: jsonata
-            .then(|| JsonataFields::compile(&fields))
-            .transpose()?,
+        next: branch.next,
+        assign: template(branch.assign)?,
+        jsonata: branch.jsonata.map(JsonataFields::compile),
     })
 }
 
-fn jsonata_field(fields: &Map<String, Value>, key: &str) -> Result<Option<JValue>, CompileError> {
-    fields
-        .get(key)
-        .map(JValue::compile)
-        .transpose()
-        .map_err(unsupported)
-}
-
-fn map_state(fields: &Map<String, Value>, jsonata: bool) -> Result<MapState, CompileError> {
-    let processor = fields
-        .get("ItemProcessor")
-        .or_else(|| fields.get("Iterator"))
-        .ok_or_else(|| unsupported("a Map state without ItemProcessor"))?;
-    let distributed = processor
-        .pointer("/ProcessorConfig/Mode")
-        .and_then(Value::as_str)
-        == Some("DISTRIBUTED");
-    if distributed && fields.contains_key("ItemReader") {
+fn map_state(map: model::MapState) -> Result<MapState, CompileError> {
+    if map.distributed && map.item_reader {
         return Err(unsupported(
             "a distributed Map with an ItemReader (reading items from S3 needs AWS)",
         ));
     }
-    let item_selector = match (jsonata, template(fields, "ItemSelector")?) {
-        (true, _) => None,
-        (false, Some(selector)) => Some(selector),
-        (false, None) => template(fields, "Parameters")?,
-    };
     Ok(MapState {
-        items_path: io(fields, "ItemsPath")?,
-        item_selector,
-        processor: scope(processor, jsonata)?,
-        distributed,
-        max_concurrency: seconds(fields, "MaxConcurrency", jsonata)?,
-        tolerated_count: seconds(fields, "ToleratedFailureCount", jsonata)?,
-        tolerated_percentage: fields
-            .get("ToleratedFailurePercentage")
-            .and_then(Value::as_f64),
-        batcher: match fields.get("ItemBatcher").and_then(Value::as_object) {
+        items_path: io(map.items_path)?,
+        item_selector: template(map.item_selector)?,
+        processor: scope(map.processor)?,
+        distributed: map.distributed,
+        max_concurrency: seconds(map.max_concurrency)?,
+        tolerated_count: seconds(map.tolerated_count)?,
+        tolerated_percentage: map.tolerated_percentage,
+        tolerated_percentage_path: map.tolerated_percentage_path.map(query).transpose()?,
+        batcher: match map.batcher {
             Some(batcher) => Some(Batcher {
-                max_items: seconds(batcher, "MaxItemsPerBatch", jsonata)?,
-                max_bytes: seconds(batcher, "MaxInputBytesPerBatch", jsonata)?,
-                batch_input: match jsonata {
-                    true => None,
-                    false => template(batcher, "BatchInput")?,
-                },
+                max_items: seconds(batcher.max_items)?,
+                max_bytes: seconds(batcher.max_bytes)?,
+                batch_input: template(batcher.batch_input)?,
             }),
             None => None,
         },
-        tolerated_percentage_path: fields
-            .get("ToleratedFailurePercentagePath")
-            .and_then(Value::as_str)
-            .map(query)
-            .transpose()?,
-        items_jsonata: if jsonata {
-            jsonata_field(fields, "Items")?
-        } else {
-            None
-        },
-        item_selector_jsonata: if jsonata {
-            jsonata_field(fields, "ItemSelector")?
-        } else {
-            None
-        },
+        items_jsonata: map.items_jsonata.map(JValue::from_model),
+        item_selector_jsonata: map.item_selector_jsonata.map(JValue::from_model),
     })
 }
 
-fn query(text: &str) -> Result<Query, CompileError> {
-    Query::parse(text).map_err(unsupported)
+fn query(path: model::PathText) -> Result<Query, CompileError> {
+    Query::compile(&path.text, &path.path).map_err(unsupported)
 }
 
-fn io(fields: &Map<String, Value>, key: &str) -> Result<Io, CompileError> {
-    Ok(match fields.get(key) {
-        None => Io::Whole,
-        Some(Value::Null) => Io::Null,
-        Some(Value::String(path)) if path == "$" => Io::Whole,
-        Some(Value::String(path)) => Io::Path(query(path)?),
-        Some(_) => return Err(unsupported(format!("`{key}` that is not a string"))),
+fn io(io: model::Io) -> Result<Io, CompileError> {
+    Ok(match io {
+        model::Io::Whole => Io::Whole,
+        model::Io::Null => Io::Null,
+        model::Io::Path(path) => Io::Path(query(path)?),
     })
 }
 
-/// `TimeoutSeconds`-style fields: `<key>` literal or `<key>Path`.
-fn seconds(fields: &Map<String, Value>, key: &str, jsonata: bool) -> Result<Seconds, CompileError> {
-    if let (true, Some(value @ Value::String(_))) = (jsonata, fields.get(key)) {
-        return Ok(Seconds::Jsonata(
-            JValue::compile(value).map_err(unsupported)?,
-        ));
-    }
-    if let Some(value) = fields.get(key).and_then(Value::as_u64) {
-        return Ok(Seconds::Fixed(value));
-    }
-    match fields.get(&format!("{key}Path")).and_then(Value::as_str) {
-        Some(path) => Ok(Seconds::Path(query(path)?)),
-        None => Ok(Seconds::None),
-    }
+fn seconds(seconds: model::Seconds) -> Result<Seconds, CompileError> {
+    Ok(match seconds {
+        model::Seconds::None => Seconds::None,
+        model::Seconds::Fixed(n) => Seconds::Fixed(n),
+        model::Seconds::Path(path) => Seconds::Path(query(path)?),
+        model::Seconds::Jsonata(value) => Seconds::Jsonata(JValue::from_model(value)),
+    })
 }
 
-fn text(fields: &Map<String, Value>, key: &str) -> Result<Text, CompileError> {
-    if let Some(value) = fields.get(key).and_then(Value::as_str) {
-        return Ok(Text::Literal(value.to_string()));
-    }
-    match fields.get(&format!("{key}Path")).and_then(Value::as_str) {
-        Some(call) if intrinsic::looks_like_call(call) => Ok(Text::Intrinsic(
-            intrinsic::parse(call).map_err(|e| unsupported(e.message))?,
-        )),
-        Some(path) => Ok(Text::Path(query(path)?)),
-        None => Ok(Text::None),
-    }
+fn text(text: model::Text) -> Result<Text, CompileError> {
+    Ok(match text {
+        model::Text::None => Text::None,
+        model::Text::Literal(text) => Text::Literal(text),
+        model::Text::Path(path) => Text::Path(query(path)?),
+        model::Text::Intrinsic(expr) => Text::Intrinsic(expr),
+        model::Text::Jsonata(value) => Text::Jsonata(JValue::from_model(value)),
+    })
 }
 
-fn template(fields: &Map<String, Value>, key: &str) -> Result<Option<Template>, CompileError> {
-    fields
-        .get(key)
-        .map(Template::compile)
+fn template(template: Option<model::Template>) -> Result<Option<Template>, CompileError> {
+    template
+        .map(Template::from_model)
         .transpose()
         .map_err(unsupported)
 }
 
-fn error_names(entry: &Value) -> Vec<String> {
-    entry
-        .get("ErrorEquals")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.as_str().map(str::to_string))
-        .collect()
-}
-
-fn retrier(entry: &Value) -> Retrier {
-    let number = |key: &str| entry.get(key).and_then(Value::as_f64);
+fn retrier(retrier: model::Retrier) -> Retrier {
     Retrier {
-        errors: error_names(entry),
-        interval_seconds: entry
-            .get("IntervalSeconds")
-            .and_then(Value::as_u64)
-            .unwrap_or(1),
-        max_attempts: entry
-            .get("MaxAttempts")
-            .and_then(Value::as_u64)
-            .unwrap_or(3) as u32,
-        backoff_rate: number("BackoffRate").unwrap_or(2.0),
-        max_delay_seconds: entry.get("MaxDelaySeconds").and_then(Value::as_u64),
-        full_jitter: entry.get("JitterStrategy").and_then(Value::as_str) == Some("FULL"),
+        errors: retrier.errors,
+        interval_seconds: retrier.interval_seconds,
+        max_attempts: retrier.max_attempts,
+        backoff_rate: retrier.backoff_rate,
+        max_delay_seconds: retrier.max_delay_seconds,
+        full_jitter: retrier.full_jitter,
     }
 }

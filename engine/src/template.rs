@@ -6,7 +6,7 @@ use crate::intrinsics::{self, Entropy};
 use crate::jsonpath::Query;
 use crate::Failure;
 use serde_json::{Map, Value};
-use stepfn_asl::intrinsic::{self, Expr};
+use stepfn_asl::intrinsic::Expr;
 use stepfn_asl::path::Path;
 
 /// A compiled template.
@@ -43,43 +43,28 @@ pub trait Resolver {
 }
 
 impl Template {
-    /// Compiles a template from the definition.
-    pub fn compile(value: &Value) -> Result<Template, String> {
-        if !has_dynamic_key(value) {
-            return Ok(Template::Literal(value.clone()));
-        }
-        Ok(match value {
-            Value::Object(map) => Template::Object(
-                map.iter()
-                    .map(|(key, value)| {
-                        let Some(name) = key.strip_suffix(".$") else {
-                            return Ok((key.clone(), Template::compile(value)?));
-                        };
-                        let text = value
-                            .as_str()
-                            .ok_or_else(|| format!("`{key}` needs a string"))?;
-                        let template = if intrinsic::looks_like_call(text) {
-                            Template::Intrinsic {
-                                text: text.to_string(),
-                                expr: intrinsic::parse(text).map_err(|e| e.message)?,
-                            }
-                        } else {
-                            Template::Path {
-                                key: key.clone(),
-                                query: Query::parse(text)?,
-                            }
-                        };
-                        Ok((name.to_string(), template))
-                    })
+    /// Compiles a template of the typed model: its paths compiled for evaluation.
+    pub fn from_model(template: stepfn_asl::model::Template) -> Result<Template, String> {
+        use stepfn_asl::model::Template as Parsed;
+        Ok(match template {
+            Parsed::Literal(value) => Template::Literal(value),
+            Parsed::Object(fields) => Template::Object(
+                fields
+                    .into_iter()
+                    .map(|(key, value)| Ok((key, Template::from_model(value)?)))
                     .collect::<Result<_, String>>()?,
             ),
-            Value::Array(items) => Template::Array(
+            Parsed::Array(items) => Template::Array(
                 items
-                    .iter()
-                    .map(Template::compile)
+                    .into_iter()
+                    .map(Template::from_model)
                     .collect::<Result<_, _>>()?,
             ),
-            other => Template::Literal(other.clone()),
+            Parsed::Path { key, path } => Template::Path {
+                key,
+                query: Query::compile(&path.text, &path.path)?,
+            },
+            Parsed::Intrinsic { text, expr } => Template::Intrinsic { text, expr },
         })
     }
 
@@ -152,14 +137,4 @@ fn display_path(path: &Path) -> String {
         }
     }
     text
-}
-
-fn has_dynamic_key(value: &Value) -> bool {
-    match value {
-        Value::Object(map) => map
-            .iter()
-            .any(|(k, v)| k.ends_with(".$") || has_dynamic_key(v)),
-        Value::Array(items) => items.iter().any(has_dynamic_key),
-        _ => false,
-    }
 }

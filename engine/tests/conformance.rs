@@ -39,7 +39,7 @@ fn area(id: &str) -> String {
 
 /// Runs a case; `Err` says how it differed from AWS.
 async fn check(case: &Value) -> Result<(), String> {
-    let machine = Machine::compile(case["definition"].clone()).map_err(|e| e.to_string())?;
+    let machine = Machine::from_json(&case["definition"].to_string()).map_err(|e| e.to_string())?;
     let options = Options {
         virtual_time: true,
         seed: Some(7),

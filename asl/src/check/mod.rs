@@ -4,7 +4,7 @@
 
 mod choice;
 mod errors;
-mod fields;
+pub(crate) mod fields;
 mod payload;
 mod scope;
 mod states;

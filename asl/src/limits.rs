@@ -6,7 +6,8 @@
 //! "Task workflow state" (`TimeoutSeconds`/`HeartbeatSeconds`: positive integers, default 99999999), "Handling
 //! errors in Step Functions workflows" (`IntervalSeconds` and `MaxAttempts` at most 99999999, `MaxDelaySeconds`
 //! below 31622401, `BackoffRate` at least 1.0), and "Step Functions service quotas" (a Standard execution runs for at
-//! most one year).
+//! most one year). AWS documents no upper bound for `BackoffRate`; stepfn's validator takes [`MAX_SECONDS`] as one
+//! (a larger rate reaches the longest possible wait on the second retry anyway), and the executor saturates the wait.
 
 /// The largest number of seconds any ASL field may give: Wait `Seconds`, `TimeoutSeconds`, `HeartbeatSeconds`,
 /// `IntervalSeconds` (and the largest `MaxAttempts`).

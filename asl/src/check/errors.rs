@@ -74,7 +74,7 @@ impl Checker {
                     Some(r) if r >= 1.0 => self.report(
                         Rule::FieldValue,
                         format!("{retrier_at}/BackoffRate"),
-                        format!("`BackoffRate` must be at most {MAX}, not {r}"),
+                        format!("`BackoffRate` must be at most {MAX}, not {rate}"),
                     ),
                     Some(r) => self.report(
                         Rule::FieldValue,

@@ -142,3 +142,16 @@ fn jsonata_syntax_is_checked_in_every_field() {
         ]
     );
 }
+
+#[test]
+fn jsonata_reads_come_from_the_parsed_expression() {
+    // Bound names, lambda parameters, called functions and `$` inside string literals are not reads; a variable
+    // used inside a lambda's body is.
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Output": "{% ($n := 2; $map([1, 2], function($v) { $v * $n * $rate }) & '$price') %}",
+              "End": true}}});
+    assert_eq!(
+        lints(definition),
+        [(Rule::UnassignedVariable, "/States/A/Output".to_string())]
+    );
+}

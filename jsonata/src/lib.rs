@@ -26,6 +26,7 @@ mod error;
 pub use error::Error;
 
 mod evaluate;
+mod free_variables;
 mod functions;
 mod lexer;
 mod parser;
@@ -109,6 +110,12 @@ impl Expression {
     pub fn parse(text: &str) -> Result<Expression, Error> {
         let (ast, uses_parent) = parser::parse_with_flags(text)?;
         Ok(Expression { ast, uses_parent })
+    }
+
+    /// The variables the expression reads from its bindings: `$name`s it does not bind itself (with `:=`, as a
+    /// function parameter, `#$i` or `@$v`) and does not call, in order of first appearance; not `$` or `$$`.
+    pub fn free_variables(&self) -> Vec<String> {
+        free_variables::free_variables(&self.ast)
     }
 
     /// Evaluates against `input` (`None` = no input); `Ok(None)` means the result is undefined.

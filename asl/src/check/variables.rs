@@ -377,79 +377,19 @@ fn path_root_read(path: &Path, at: &str, reads: &mut Vec<(String, String)>) {
     }
 }
 
-/// The variables a JSONata string (`{% ... %}`) reads: `$name` tokens that are not function calls, `$states`, or
-/// names the expression binds itself (`$x := ...`, `function($x)`). A scan, not a parse, that errs towards reading
-/// nothing: a false alarm would be a compile error on a correct workflow.
+/// The variables a JSONata string (`{% ... %}`) reads, from the JSONata parser's tree: the expression's free
+/// variables ([`stepfn_jsonata::Expression::free_variables`]) but `$states`. An expression that does not parse reads
+/// nothing here (its syntax error is reported on its own).
 fn jsonata_reads(text: &str, at: &str, reads: &mut Vec<(String, String)>) {
     let Some(body) = crate::jsonata_text::expression_body(text) else {
         return;
     };
-    let tokens = dollar_names(body);
-    let bound: Names = tokens
-        .iter()
-        .filter(|(_, after)| after.trim_start().starts_with(":="))
-        .map(|(name, _)| name.clone())
-        .chain(function_parameters(body))
-        .collect();
-    for (name, after) in tokens {
-        let called = after.trim_start().starts_with('(');
-        if name != "states" && !called && !bound.contains(&name) {
+    let Ok(expression) = stepfn_jsonata::Expression::parse(body) else {
+        return;
+    };
+    for name in expression.free_variables() {
+        if name != "states" {
             reads.push((at.to_string(), name));
         }
     }
-}
-
-/// `$name` tokens outside string literals, each with the text after it.
-fn dollar_names(body: &str) -> Vec<(String, &str)> {
-    let mut names = Vec::new();
-    let mut chars = body.char_indices().peekable();
-    let mut quote = None;
-    while let Some((i, c)) = chars.next() {
-        match (quote, c) {
-            (Some(_), '\\') => {
-                chars.next();
-            }
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '$') => {
-                let start = i + 1;
-                let mut end = start;
-                while let Some(&(j, c)) = chars.peek() {
-                    if c.is_alphanumeric() || c == '_' {
-                        end = j + c.len_utf8();
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                if end > start && !body[start..].starts_with(|c: char| c.is_ascii_digit()) {
-                    names.push((body[start..end].to_string(), &body[end..]));
-                }
-            }
-            _ => {}
-        }
-    }
-    names
-}
-
-/// The parameter names of `function($a, $b)` / `λ($a)` definitions in the expression.
-fn function_parameters(body: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for keyword in ["function", "λ"] {
-        let mut rest = body;
-        while let Some(i) = rest.find(keyword) {
-            rest = &rest[i + keyword.len()..];
-            let Some(open) = rest.trim_start().strip_prefix('(') else {
-                continue;
-            };
-            let Some(close) = open.find(')') else { break };
-            names.extend(
-                dollar_names(&open[..close])
-                    .into_iter()
-                    .map(|(name, _)| name),
-            );
-        }
-    }
-    names
 }

@@ -1,14 +1,26 @@
 //! What a state's paths and intrinsic calls read besides its input: the context object (`$$`, built only when a path
 //! reads it) and the variables in scope, through [`StateResolver`]; JSONata's `$states.context` is the same object.
 
-use super::{Execution, Frame, StateInfo, ACCOUNT, REGION};
+use super::{Cx, Execution, Frame, StateInfo, ACCOUNT, REGION};
 use crate::intrinsics::Entropy;
 use crate::jsonpath::Query;
 use crate::template::Resolver;
 use serde_json::{json, Value};
 use std::sync::MutexGuard;
+use stepfn_asl::path::{Path, Root};
+
+/// The context object and variables a state's paths read, besides its input.
+pub(super) struct StateResolver<'r> {
+    execution: &'r Execution<'r>,
+    pub(super) input: &'r Value,
+    pub(super) frame: &'r Frame,
+    pub(super) info: &'r StateInfo<'r>,
+    /// `$$.Map.Item` while a Map's `ItemSelector` is evaluated.
+    item: Option<(usize, &'r Value)>,
+}
 
 impl Execution<'_> {
+    /// What the paths of a state's fields read, with `input` as `$` (and `item` as `$$.Map.Item`).
     pub(super) fn resolver<'r>(
         &'r self,
         input: &'r Value,
@@ -26,17 +38,15 @@ impl Execution<'_> {
     }
 }
 
-/// The context object and variables a state's paths read, besides its input.
-pub(super) struct StateResolver<'r> {
-    execution: &'r Execution<'r>,
-    pub(super) input: &'r Value,
-    pub(super) frame: &'r Frame,
-    pub(super) info: &'r StateInfo<'r>,
-    /// `$$.Map.Item` while a Map's `ItemSelector` is evaluated.
-    item: Option<(usize, &'r Value)>,
+impl Cx<'_> {
+    /// What the paths of a state's fields read, with `input` as `$`.
+    pub(super) fn resolver<'r>(&'r self, input: &'r Value) -> StateResolver<'r> {
+        self.ex.resolver(input, self.frame, self.info, None)
+    }
 }
 
 impl StateResolver<'_> {
+    /// The context object `$$`, built afresh: it is only built when a path or expression reads it.
     pub(super) fn context(&self) -> Value {
         let execution = self.execution;
         let timestamp = |(s, n): (i64, u32)| stepfn_asl::timestamp::format_millis(s, n);
@@ -67,18 +77,11 @@ impl StateResolver<'_> {
         }
         context
     }
-}
 
-impl StateResolver<'_> {
-    fn root_of<'v>(
-        &self,
-        root: &stepfn_asl::path::Root,
-        context: &'v mut Option<Value>,
-    ) -> Option<&'v Value>
+    fn root_of<'v>(&self, root: &Root, context: &'v mut Option<Value>) -> Option<&'v Value>
     where
         Self: 'v,
     {
-        use stepfn_asl::path::Root;
         match root {
             Root::Input => Some(self.input),
             Root::Context => Some(context.insert(self.context())),
@@ -88,7 +91,7 @@ impl StateResolver<'_> {
 }
 
 impl Resolver for StateResolver<'_> {
-    fn select_path(&self, path: &stepfn_asl::path::Path) -> Option<Value> {
+    fn select_path(&self, path: &Path) -> Option<Value> {
         let mut context = None;
         let root = self.root_of(&path.root, &mut context)?;
         match crate::jsonpath::walk_definite(path, root) {
@@ -98,7 +101,6 @@ impl Resolver for StateResolver<'_> {
     }
 
     fn select(&self, query: &Query) -> Option<Value> {
-        use stepfn_asl::path::Root;
         match &query.root {
             Root::Input => query.select(self.input).into_value(),
             Root::Context => query.select(&self.context()).into_value(),
@@ -111,7 +113,6 @@ impl Resolver for StateResolver<'_> {
     }
 
     fn describe(&self, query: &Query) -> String {
-        use stepfn_asl::path::Root;
         match &query.root {
             Root::Input => self.input.to_string(),
             Root::Context => self.context().to_string(),

@@ -8,9 +8,19 @@ use serde_json::{Map, Value};
 
 /// The events of one execution so far.
 pub(super) struct Events {
-    pub(super) count: u64,
+    count: u64,
     /// The events themselves, when [`crate::Options::history`] asked for them.
-    pub(super) list: Option<Vec<Event>>,
+    list: Option<Vec<Event>>,
+}
+
+impl Events {
+    /// No events yet; `keep` keeps them, else they are only counted.
+    pub fn new(keep: bool) -> Events {
+        Events {
+            count: 0,
+            list: keep.then(Vec::new),
+        }
+    }
 }
 
 impl Execution<'_> {
@@ -33,7 +43,7 @@ impl Execution<'_> {
         events.count += 1;
         let id = events.count;
         if let Some(list) = &mut events.list {
-            let (seconds, nanos) = self.now(frame);
+            let (seconds, nanos) = self.now();
             let details = details();
             list.push(Event {
                 id,
@@ -51,5 +61,15 @@ impl Execution<'_> {
     pub(super) fn history_full(&self) -> bool {
         // Entering and leaving a state takes two events, and the execution's end one more.
         self.events.lock().unwrap_or_else(|e| e.into_inner()).count + 3 > EVENT_LIMIT
+    }
+
+    /// The events kept, taken at the execution's end.
+    pub(super) fn take_history(&self) -> Vec<Event> {
+        self.events
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .list
+            .take()
+            .unwrap_or_default()
     }
 }

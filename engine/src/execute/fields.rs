@@ -11,52 +11,42 @@ use crate::Failure;
 use serde_json::Value;
 
 impl Execution<'_> {
+    /// A Fail state's `Error` or `Cause` (`field`): literal, from `ErrorPath`/`CausePath` (a path or an intrinsic
+    /// call), or a JSONata expression; it must be a string.
     pub(super) fn text(
         &self,
         text: &Text,
         field: &str,
         resolver: &StateResolver<'_>,
     ) -> Result<Option<String>, Failure> {
+        let info = resolver.info;
         let value = match text {
             Text::None => return Ok(None),
             Text::Literal(s) => return Ok(Some(s.clone())),
             Text::Path(query) => resolver.select(query).ok_or_else(|| {
-                self.state_error(
-                    resolver.info,
-                    format!("Invalid path '{}' for {field}: no value at it", query.text),
-                )
+                info.error(format!(
+                    "Invalid path '{}' for {field}Path: no value at it",
+                    query.text
+                ))
             })?,
             Text::Intrinsic(expr) => template::evaluate_intrinsic(expr, resolver)?,
             Text::Jsonata(value) => {
-                let field = field.trim_end_matches("Path");
-                let scope = self.jscope(
-                    resolver.input,
-                    None,
-                    None,
-                    resolver.frame,
-                    resolver.info,
-                    None,
-                );
-                match value.evaluate(field, &scope, &self.preamble(resolver.info))? {
-                    Value::String(s) => return Ok(Some(s)),
-                    other => {
-                        return Err(Failure::new(
-                            names::QUERY_EVALUATION_ERROR,
-                            format!(
-                                "{}The {field} must be a string, not {other}",
-                                self.preamble(resolver.info)
-                            ),
-                        ))
-                    }
-                }
+                let scope = self.jscope(resolver.input, None, None, resolver.frame, info, None);
+                return match value.evaluate(field, &scope, &info.preamble())? {
+                    Value::String(s) => Ok(Some(s)),
+                    other => Err(Failure::new(
+                        names::QUERY_EVALUATION_ERROR,
+                        format!(
+                            "{}The {field} must be a string, not {other}",
+                            info.preamble()
+                        ),
+                    )),
+                };
             }
         };
         match value {
             Value::String(s) => Ok(Some(s)),
-            other => Err(self.state_error(
-                resolver.info,
-                format!("The {field} must select a string, not {other}"),
-            )),
+            other => Err(info.error(format!("The {field}Path must select a string, not {other}"))),
         }
     }
 
@@ -74,7 +64,7 @@ impl Execution<'_> {
             Seconds::Fixed(n) => Ok(Some(*n)),
             Seconds::Jsonata(value) => {
                 let scope = self.jscope(input, None, None, frame, info, None);
-                let value = value.evaluate(field, &scope, &self.preamble(info))?;
+                let value = value.evaluate(field, &scope, &info.preamble())?;
                 // Timeouts are positive; counts such as MaxConcurrency may be 0.
                 let least = u64::from(field.ends_with("Seconds"));
                 value
@@ -86,7 +76,7 @@ impl Execution<'_> {
                             names::QUERY_EVALUATION_ERROR,
                             format!(
                                 "{}The {field} field must be a non-negative integer, not {value}",
-                                self.preamble(info)
+                                info.preamble()
                             ),
                         )
                     })
@@ -104,7 +94,7 @@ impl Execution<'_> {
                         Some(other) => other.to_string(),
                         None => "null".into(),
                     };
-                    self.state_error(info, format!("The {field}Path field refers to value \"{shown}\" which is not a valid integer: {}", query.text))
+                    info.error(format!("The {field}Path field refers to value \"{shown}\" which is not a valid integer: {}", query.text))
                 })
             }
         }

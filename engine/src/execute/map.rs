@@ -2,75 +2,58 @@
 //! most `MaxConcurrency` at a time, in order, with the tolerated failures; a distributed Map's iterations are child
 //! executions whose events stay out of the parent's history.
 
+use super::stage::Stage;
 use super::{Execution, Frame, StateInfo, Variables};
 use crate::errors::{error_output, failure_details};
 use crate::failure::names;
-use crate::jsonpath::Selection;
-use crate::machine::{Batcher, Io, MapState, State};
+use crate::machine::{Batcher, MapState, State};
 use crate::template::Resolver;
 use crate::Failure;
 use futures_util::stream::{self, StreamExt};
 use serde_json::{json, Map, Value};
 
+/// How many failed iterations a Map tolerates: `ToleratedFailureCount` and `ToleratedFailurePercentage` (or their
+/// paths); without either, the first failure fails the state.
+struct Tolerance {
+    count: Option<u64>,
+    percentage: Option<f64>,
+}
+
+impl Tolerance {
+    fn any(&self) -> bool {
+        self.count.is_some() || self.percentage.is_some()
+    }
+
+    fn allows(&self, failures: usize, length: usize) -> bool {
+        let by_count = self.count.is_some_and(|n| failures as u64 <= n);
+        let by_percentage = self
+            .percentage
+            .is_some_and(|p| (failures as f64) * 100.0 <= p * length as f64);
+        by_count || by_percentage
+    }
+}
+
 impl Execution<'_> {
+    /// Runs a Map state on its effective input: the outputs of its iterations, in order.
     pub(super) async fn map(
         &self,
+        stage: &dyn Stage,
         state: &State,
         map: &MapState,
         effective: &Value,
         frame: &mut Frame,
         info: &StateInfo<'_>,
     ) -> Result<Value, Failure> {
-        // The items are read in place (one copy per item, made below), unless the path builds a new array.
-        let built;
-        let from_jsonata = match state.jsonata.is_some() {
-            false => None,
-            true => match &map.items_jsonata {
-                Some(items) => {
-                    let scope = self.jscope(effective, None, None, frame, info, None);
-                    Some(items.evaluate("Items", &scope, &self.preamble(info))?)
-                }
-                None => Some(effective.clone()),
-            },
-        };
-        if let Some(other) = from_jsonata.as_ref().filter(|v| !v.is_array()) {
-            return Err(Failure::new(
-                names::QUERY_EVALUATION_ERROR,
-                format!(
-                    "{}Map state input must be an array but was: {other}",
-                    self.preamble(info)
-                ),
-            ));
-        }
-        let items = match &map.items_path {
-            _ if from_jsonata.is_some() => from_jsonata.as_ref(),
-            Io::Whole => Some(effective),
-            Io::Null => None,
-            Io::Path(query) if query.root == stepfn_asl::path::Root::Input => {
-                match query.select(effective) {
-                    Selection::One(node) => node,
-                    many => {
-                        built = many.into_value();
-                        built.as_ref()
-                    }
-                }
-            }
-            Io::Path(query) => {
-                built = self.resolver(effective, frame, info, None).select(query);
-                built.as_ref()
-            }
-        };
-        let items = match items {
+        // The items are read in place (one copy per item, made below), unless the language builds a new array.
+        let items = stage.items(self.cx(frame, info), map, effective)?;
+        let items = match items.as_deref() {
             Some(Value::Array(items)) => items,
             Some(other) => {
-                return Err(self.state_error(
-                    info,
-                    format!("Map state input must be an array, but the items are {other}"),
-                ));
+                return Err(info.error(format!(
+                    "Map state input must be an array, but the items are {other}"
+                )));
             }
-            None => {
-                return Err(self.state_error(info, "Map state's ItemsPath selects nothing"));
-            }
+            None => return Err(info.error("Map state's ItemsPath selects nothing")),
         };
         let max_concurrency = self
             .seconds(
@@ -81,58 +64,71 @@ impl Execution<'_> {
                 info,
             )?
             .unwrap_or(0);
-        let tolerated_count = self.seconds(
+        let tolerance = self.tolerance(map, effective, frame, info)?;
+        let selected = items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| stage.item(self.cx(frame, info), map, effective, index, item))
+            .collect::<Result<Vec<_>, _>>()?;
+        let inputs = match &map.batcher {
+            Some(batcher) => self.batches(batcher, selected, effective, frame, info)?,
+            None => selected,
+        };
+        self.iterate(state, map, inputs, max_concurrency, tolerance, frame)
+            .await
+    }
+
+    /// The Map's tolerated failures (read after `MaxConcurrency`, before the items are selected).
+    fn tolerance(
+        &self,
+        map: &MapState,
+        effective: &Value,
+        frame: &Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Tolerance, Failure> {
+        let count = self.seconds(
             &map.tolerated_count,
             "ToleratedFailureCount",
             effective,
             frame,
             info,
         )?;
-        let tolerated_percentage = match &map.tolerated_percentage_path {
-            Some(query) => {
-                let value = self.resolver(effective, frame, info, None).select(query);
-                match value.as_ref().and_then(Value::as_f64).filter(|p| (0.0..=100.0).contains(p)) {
-                    Some(percentage) => Some(percentage),
-                    None => {
-                        return Err(self.state_error(
-                            info,
-                            format!(
-                                "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid percentage between 0 and 100: {}",
-                                value.map(|v| v.to_string()).unwrap_or_else(|| "null".into()),
-                                query.text
-                            ),
-                        ))
-                    }
-                }
-            }
-            None => map.tolerated_percentage,
+        let Some(query) = &map.tolerated_percentage_path else {
+            return Ok(Tolerance {
+                count,
+                percentage: map.tolerated_percentage,
+            });
         };
-        let tolerant = tolerated_count.is_some() || tolerated_percentage.is_some();
-        let selected = items
-            .iter()
-            .enumerate()
-            .map(
-                |(index, item)| match (&map.item_selector, &map.item_selector_jsonata) {
-                    (Some(selector), _) => selector.evaluate(&self.resolver(
-                        effective,
-                        frame,
-                        info,
-                        Some((index, item)),
-                    )),
-                    (None, Some(selector)) => {
-                        let scope =
-                            self.jscope(effective, None, None, frame, info, Some((index, item)));
-                        selector.evaluate("ItemSelector", &scope, &self.preamble(info))
-                    }
-                    (None, None) => Ok(item.clone()),
-                },
-            )
-            .collect::<Result<Vec<_>, _>>()?;
-        let selected = match &map.batcher {
-            Some(batcher) => self.batches(batcher, selected, effective, frame, info)?,
-            None => selected,
-        };
-        let length = selected.len();
+        let value = self.resolver(effective, frame, info, None).select(query);
+        match value
+            .as_ref()
+            .and_then(Value::as_f64)
+            .filter(|p| (0.0..=100.0).contains(p))
+        {
+            Some(percentage) => Ok(Tolerance {
+                count,
+                percentage: Some(percentage),
+            }),
+            None => Err(info.error(format!(
+                "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid percentage between 0 and 100: {}",
+                value.map(|v| v.to_string()).unwrap_or_else(|| "null".into()),
+                query.text
+            ))),
+        }
+    }
+
+    /// Runs the item processor on each input, at most `max_concurrency` at a time (0: all), keeping the outputs in
+    /// order; a failed iteration's error output takes its place while the failures are tolerated.
+    async fn iterate(
+        &self,
+        state: &State,
+        map: &MapState,
+        inputs: Vec<Value>,
+        max_concurrency: u64,
+        tolerance: Tolerance,
+        frame: &mut Frame,
+    ) -> Result<Value, Failure> {
+        let length = inputs.len();
         self.event(frame, ("MapStateStarted", ""), || json!({"length": length}));
         let start_event = frame.last_event;
         if map.distributed {
@@ -150,7 +146,7 @@ impl Execution<'_> {
             max_concurrency as usize
         };
         let name = &state.name;
-        let iterations = stream::iter(selected.into_iter().enumerate()).map(|(index, item)| {
+        let iterations = stream::iter(inputs.into_iter().enumerate()).map(|(index, item)| {
             let outer = &outer;
             async move {
                 let mut iteration = Frame {
@@ -177,6 +173,7 @@ impl Execution<'_> {
                 (result, iteration.last_event)
             }
         });
+        let tolerant = tolerance.any();
         let mut outputs = Vec::with_capacity(length);
         let mut failures = 0usize;
         let mut first_failure = None;
@@ -200,13 +197,7 @@ impl Execution<'_> {
         drop(runs);
         frame.last_event = last_event;
         if let Some(failure) = first_failure {
-            let within = tolerant && {
-                let by_count = tolerated_count.is_some_and(|n| failures as u64 <= n);
-                let by_percentage = tolerated_percentage
-                    .is_some_and(|p| (failures as f64) * 100.0 <= p * length as f64);
-                by_count || by_percentage
-            };
-            if !within {
+            if !(tolerant && tolerance.allows(failures, length)) {
                 let failure = if tolerant {
                     Failure::new(
                         names::EXCEED_TOLERATED_FAILURE_THRESHOLD,

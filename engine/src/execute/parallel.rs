@@ -8,6 +8,7 @@ use crate::Failure;
 use serde_json::Value;
 
 impl Execution<'_> {
+    /// Runs the branches on `input`: their outputs in order, or the first failure.
     pub(super) async fn parallel(
         &self,
         branches: &[Scope],

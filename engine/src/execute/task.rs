@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 impl Execution<'_> {
+    /// Calls the task's resource with `input` (the arguments); `state_input` is what its timeout paths read.
     pub(super) async fn task(
         &self,
         task: &Task,

@@ -1,0 +1,134 @@
+//! What a state's paths and intrinsic calls read besides its input: the context object (`$$`, built only when a path
+//! reads it) and the variables in scope, through [`StateResolver`]; JSONata's `$states.context` is the same object.
+
+use super::{Cx, Execution, Frame, StateInfo, ACCOUNT, REGION};
+use crate::intrinsics::Entropy;
+use crate::jsonpath::Query;
+use crate::template::Resolver;
+use serde_json::{json, Value};
+use std::sync::MutexGuard;
+use stepfn_asl::path::{Path, Root};
+
+/// The context object and variables a state's paths read, besides its input.
+pub(super) struct StateResolver<'r> {
+    execution: &'r Execution<'r>,
+    pub(super) input: &'r Value,
+    pub(super) frame: &'r Frame,
+    pub(super) info: &'r StateInfo<'r>,
+    /// `$$.Map.Item` while a Map's `ItemSelector` is evaluated.
+    item: Option<(usize, &'r Value)>,
+}
+
+impl Execution<'_> {
+    /// What the paths of a state's fields read, with `input` as `$` (and `item` as `$$.Map.Item`).
+    pub(super) fn resolver<'r>(
+        &'r self,
+        input: &'r Value,
+        frame: &'r Frame,
+        info: &'r StateInfo<'r>,
+        item: Option<(usize, &'r Value)>,
+    ) -> StateResolver<'r> {
+        StateResolver {
+            execution: self,
+            input,
+            frame,
+            info,
+            item,
+        }
+    }
+}
+
+impl Cx<'_> {
+    /// What the paths of a state's fields read, with `input` as `$`.
+    pub(super) fn resolver<'r>(&'r self, input: &'r Value) -> StateResolver<'r> {
+        self.ex.resolver(input, self.frame, self.info, None)
+    }
+}
+
+impl StateResolver<'_> {
+    /// The context object `$$`, built afresh: it is only built when a path or expression reads it.
+    pub(super) fn context(&self) -> Value {
+        let execution = self.execution;
+        let timestamp = |(s, n): (i64, u32)| stepfn_asl::timestamp::format_millis(s, n);
+        let mut context = json!({
+            "Execution": {
+                "Id": execution.execution_arn(),
+                "Input": execution.input,
+                "Name": execution.name,
+                "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/stepfn-local"),
+                "StartTime": timestamp(execution.start),
+                "RedriveCount": 0
+            },
+            "State": {
+                "EnteredTime": timestamp(self.info.entered),
+                "Name": self.info.name,
+                "RetryCount": self.info.retry_count
+            },
+            "StateMachine": {
+                "Id": format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{}", execution.machine.name),
+                "Name": execution.machine.name
+            },
+            "Task": {
+                "Token": format!("{}:{}:{}", execution.name, self.info.name, self.info.entered_event)
+            }
+        });
+        if let Some((index, value)) = self.item {
+            context["Map"] = json!({"Item": {"Index": index, "Value": value}});
+        }
+        context
+    }
+
+    fn root_of<'v>(&self, root: &Root, context: &'v mut Option<Value>) -> Option<&'v Value>
+    where
+        Self: 'v,
+    {
+        match root {
+            Root::Input => Some(self.input),
+            Root::Context => Some(context.insert(self.context())),
+            Root::Variable(name) => self.frame.variables.get(name),
+        }
+    }
+}
+
+impl Resolver for StateResolver<'_> {
+    fn select_path(&self, path: &Path) -> Option<Value> {
+        let mut context = None;
+        let root = self.root_of(&path.root, &mut context)?;
+        match crate::jsonpath::walk_definite(path, root) {
+            Some(node) => node.cloned(),
+            None => Query::compile("", path).ok()?.select(root).into_value(),
+        }
+    }
+
+    fn select(&self, query: &Query) -> Option<Value> {
+        match &query.root {
+            Root::Input => query.select(self.input).into_value(),
+            Root::Context => query.select(&self.context()).into_value(),
+            Root::Variable(name) => self
+                .frame
+                .variables
+                .get(name)
+                .and_then(|v| query.select(v).into_value()),
+        }
+    }
+
+    fn describe(&self, query: &Query) -> String {
+        match &query.root {
+            Root::Input => self.input.to_string(),
+            Root::Context => self.context().to_string(),
+            Root::Variable(name) => self
+                .frame
+                .variables
+                .get(name)
+                .map(Value::to_string)
+                .unwrap_or_else(|| format!("(no variable ${name})")),
+        }
+    }
+
+    fn entropy(&self) -> MutexGuard<'_, Entropy> {
+        self.execution
+            .entropy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -1,0 +1,246 @@
+//! The driver: an execution from its start to its end event under the machine's `TimeoutSeconds`, the loop over one
+//! scope's states, and one state's run around its attempts: the entered and exited events, `Retry` with its
+//! back-off, and `Catch` handing the error output on.
+
+use super::events::Events;
+use super::jsonata_io::Jsonata;
+use super::jsonpath_io::JsonPath;
+use super::stage::Stage;
+use super::work::kind_name;
+use super::{BoxFuture, Execution, Frame, StateInfo, Transition, Variables, ACCOUNT};
+use crate::dataflow::size_failure;
+use crate::errors::{failure_details, matches, retry_delay};
+use crate::failure::names;
+use crate::history::{self, EVENT_LIMIT};
+use crate::intrinsics::Entropy;
+use crate::machine::{Machine, Scope, State};
+use crate::{Failure, Options, Outcome, Status};
+use futures_util::future::{self, Either};
+use serde_json::{json, Value};
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+const EXECUTION_TIMEOUT: &str = "The execution ran longer than the state machine's TimeoutSeconds";
+
+/// Runs one execution.
+pub(crate) async fn run(machine: &Machine, input: Value, options: &Options) -> Outcome {
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    let name = options
+        .execution_name
+        .clone()
+        .unwrap_or_else(|| "local".to_string());
+    let execution = Execution {
+        machine,
+        options,
+        name,
+        start: (now.as_secs() as i64, now.subsec_nanos()),
+        started: Instant::now(),
+        events: Mutex::new(Events::new(options.history)),
+        entropy: Mutex::new(match options.seed {
+            Some(seed) => Entropy::seeded(seed),
+            None => Entropy::seeded(now.as_nanos() as u64),
+        }),
+        input,
+        clock: Arc::default(),
+    };
+    execution.execute().await
+}
+
+impl Execution<'_> {
+    async fn execute(&self) -> Outcome {
+        let mut frame = Frame {
+            variables: Variables::default(),
+            last_event: 0,
+            detached: false,
+        };
+        self.event(&mut frame, ("ExecutionStarted", ""), || {
+            let role = format!("arn:aws:iam::{ACCOUNT}:role/stepfn-local");
+            history::details(None, &[("input", &self.input)], &[("roleArn", json!(role))])
+        });
+        let result = match size_failure(&self.input, || "the execution input".into()) {
+            Some(failure) => Err(failure),
+            None => {
+                // The first state's entered event follows nothing, as on AWS.
+                frame.last_event = 0;
+                self.run_timed(&mut frame).await
+            }
+        };
+        let timed_out = matches!(&result, Err(f) if f.error.as_deref() == Some(names::TIMEOUT)
+            && f.cause.as_deref() == Some(EXECUTION_TIMEOUT));
+        let mut outcome = match result {
+            _ if timed_out => {
+                self.event(
+                    &mut frame,
+                    ("ExecutionTimedOut", ""),
+                    || json!({"error": names::TIMEOUT, "cause": EXECUTION_TIMEOUT}),
+                );
+                Outcome {
+                    status: Status::TimedOut,
+                    output: None,
+                    error: Some(names::TIMEOUT.into()),
+                    cause: Some(EXECUTION_TIMEOUT.into()),
+                    history: Vec::new(),
+                }
+            }
+            Ok(output) => {
+                self.event(&mut frame, ("ExecutionSucceeded", ""), || {
+                    history::details(None, &[("output", &output)], &[])
+                });
+                Outcome {
+                    status: Status::Succeeded,
+                    output: Some(output),
+                    error: None,
+                    cause: None,
+                    history: Vec::new(),
+                }
+            }
+            Err(failure) => {
+                self.event(&mut frame, ("ExecutionFailed", ""), || {
+                    failure_details(&failure)
+                });
+                Outcome {
+                    status: Status::Failed,
+                    output: None,
+                    error: failure.error,
+                    cause: failure.cause,
+                    history: Vec::new(),
+                }
+            }
+        };
+        outcome.history = self.take_history();
+        outcome
+    }
+
+    /// The machine's states under its `TimeoutSeconds`, on the wall clock or the virtual one.
+    async fn run_timed(&self, frame: &mut Frame) -> Result<Value, Failure> {
+        let run = self.run_scope(&self.machine.root, self.input.clone(), frame);
+        let limit = self.machine.timeout_seconds.map(Duration::from_secs);
+        let result = match (limit, self.options.virtual_time) {
+            (Some(limit), false) => tokio::time::timeout(limit, run).await.ok(),
+            (Some(limit), true) => {
+                let deadline = self.clock.sleep(limit);
+                match self.clock.drive(future::select(run, deadline)).await {
+                    Either::Left((result, _)) => Some(result),
+                    Either::Right(_) => None,
+                }
+            }
+            (None, false) => Some(run.await),
+            (None, true) => Some(self.clock.drive(run).await),
+        };
+        result.unwrap_or_else(|| Err(Failure::new(names::TIMEOUT, EXECUTION_TIMEOUT)))
+    }
+
+    /// Runs a scope's states from its `StartAt` to a state that ends it; boxed, as Parallel and Map recurse into it.
+    pub(super) fn run_scope<'a>(
+        &'a self,
+        scope: &'a Scope,
+        input: Value,
+        frame: &'a mut Frame,
+    ) -> BoxFuture<'a, Result<Value, Failure>> {
+        Box::pin(async move {
+            let mut current = scope.start;
+            let mut input = input;
+            loop {
+                if self.history_full() {
+                    return Err(Failure::runtime(format!(
+                        "The execution reached the limit of {EVENT_LIMIT} history events (a loop without an end?)"
+                    )));
+                }
+                let state = &scope.states[current];
+                let (output, transition) = self.run_state(state, input, frame).await?;
+                match transition {
+                    Transition::Next(next) => {
+                        current = next;
+                        input = output;
+                    }
+                    Transition::End => return Ok(output),
+                }
+            }
+        })
+    }
+
+    /// Runs one state with its retriers and catchers; returns its output and where to go.
+    async fn run_state(
+        &self,
+        state: &State,
+        input: Value,
+        frame: &mut Frame,
+    ) -> Result<(Value, Transition), Failure> {
+        let jsonata;
+        let stage: &dyn Stage = match &state.jsonata {
+            Some(fields) => {
+                jsonata = Jsonata(fields);
+                &jsonata
+            }
+            None => &JsonPath,
+        };
+        let kind_name = kind_name(&state.kind);
+        let entered_event = self.event(frame, (kind_name, "StateEntered"), || {
+            history::details(Some(&state.name), &[("input", &input)], &[])
+        });
+        let mut info = StateInfo {
+            name: &state.name,
+            entered: self.now(),
+            entered_event,
+            retry_count: 0,
+        };
+        // A state without retriers or catchers never needs its input again: the attempt takes it, and ResultPath
+        // places the result into it without a copy.
+        let (result, kept_input) = if state.retry.is_empty() && state.catch.is_empty() {
+            (
+                self.attempt(stage, state, Cow::Owned(input), frame, &info)
+                    .await,
+                None,
+            )
+        } else {
+            let mut attempts = vec![0u32; state.retry.len()];
+            let result = loop {
+                match self
+                    .attempt(stage, state, Cow::Borrowed(&input), frame, &info)
+                    .await
+                {
+                    Ok(done) => break Ok(done),
+                    Err(failure) => {
+                        let Some(delay) =
+                            retry_delay(&state.retry, &mut attempts, &failure, &self.entropy)
+                        else {
+                            break Err(failure);
+                        };
+                        self.sleep(delay).await;
+                        info.retry_count += 1;
+                    }
+                }
+            };
+            (result, Some(input))
+        };
+        let (output, transition, assigned) = match result {
+            Ok(done) => done,
+            Err(failure) => {
+                let catcher = state.catch.iter().find(|c| matches(&c.errors, &failure));
+                // Uncaught, the failure ends the state without an exited event (AWS's history goes straight from
+                // the task's or state's failure to the execution's).
+                let (Some(catcher), Some(input)) = (catcher, kept_input) else {
+                    return Err(failure);
+                };
+                let (output, assigned) =
+                    stage.caught(self.cx(frame, &info), state, catcher, input, &failure)?;
+                (output, Transition::Next(catcher.next), assigned)
+            }
+        };
+        if let Some(failure) =
+            size_failure(&output, || format!("the output of state '{}'", state.name))
+        {
+            return Err(failure);
+        }
+        self.event(frame, (kind_name, "StateExited"), || {
+            history::details(Some(&state.name), &[("output", &output)], &[])
+        });
+        if let Some(assigned) = assigned {
+            frame.variables.local.extend(assigned);
+        }
+        Ok((output, transition))
+    }
+}

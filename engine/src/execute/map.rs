@@ -1,0 +1,283 @@
+//! The Map state's work: the items, each through its selector, optionally batched, run through the item processor at
+//! most `MaxConcurrency` at a time, in order, with the tolerated failures; a distributed Map's iterations are child
+//! executions whose events stay out of the parent's history.
+
+use super::stage::Stage;
+use super::{Execution, Frame, StateInfo, Variables};
+use crate::errors::{error_output, failure_details};
+use crate::failure::names;
+use crate::machine::{Batcher, MapState, State};
+use crate::template::Resolver;
+use crate::Failure;
+use futures_util::stream::{self, StreamExt};
+use serde_json::{json, Map, Value};
+
+/// How many failed iterations a Map tolerates: `ToleratedFailureCount` and `ToleratedFailurePercentage` (or their
+/// paths); without either, the first failure fails the state.
+struct Tolerance {
+    count: Option<u64>,
+    percentage: Option<f64>,
+}
+
+impl Tolerance {
+    fn any(&self) -> bool {
+        self.count.is_some() || self.percentage.is_some()
+    }
+
+    fn allows(&self, failures: usize, length: usize) -> bool {
+        let by_count = self.count.is_some_and(|n| failures as u64 <= n);
+        let by_percentage = self
+            .percentage
+            .is_some_and(|p| (failures as f64) * 100.0 <= p * length as f64);
+        by_count || by_percentage
+    }
+}
+
+impl Execution<'_> {
+    /// Runs a Map state on its effective input: the outputs of its iterations, in order.
+    pub(super) async fn map(
+        &self,
+        stage: &dyn Stage,
+        state: &State,
+        map: &MapState,
+        effective: &Value,
+        frame: &mut Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Value, Failure> {
+        // The items are read in place (one copy per item, made below), unless the language builds a new array.
+        let items = stage.items(self.cx(frame, info), map, effective)?;
+        let items = match items.as_deref() {
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                return Err(info.error(format!(
+                    "Map state input must be an array, but the items are {other}"
+                )));
+            }
+            None => return Err(info.error("Map state's ItemsPath selects nothing")),
+        };
+        let max_concurrency = self
+            .seconds(
+                &map.max_concurrency,
+                "MaxConcurrency",
+                effective,
+                frame,
+                info,
+            )?
+            .unwrap_or(0);
+        let tolerance = self.tolerance(map, effective, frame, info)?;
+        let selected = items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| stage.item(self.cx(frame, info), map, effective, index, item))
+            .collect::<Result<Vec<_>, _>>()?;
+        let inputs = match &map.batcher {
+            Some(batcher) => self.batches(batcher, selected, effective, frame, info)?,
+            None => selected,
+        };
+        self.iterate(state, map, inputs, max_concurrency, tolerance, frame)
+            .await
+    }
+
+    /// The Map's tolerated failures (read after `MaxConcurrency`, before the items are selected).
+    fn tolerance(
+        &self,
+        map: &MapState,
+        effective: &Value,
+        frame: &Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Tolerance, Failure> {
+        let count = self.seconds(
+            &map.tolerated_count,
+            "ToleratedFailureCount",
+            effective,
+            frame,
+            info,
+        )?;
+        let Some(query) = &map.tolerated_percentage_path else {
+            return Ok(Tolerance {
+                count,
+                percentage: map.tolerated_percentage,
+            });
+        };
+        let value = self.resolver(effective, frame, info, None).select(query);
+        match value
+            .as_ref()
+            .and_then(Value::as_f64)
+            .filter(|p| (0.0..=100.0).contains(p))
+        {
+            Some(percentage) => Ok(Tolerance {
+                count,
+                percentage: Some(percentage),
+            }),
+            None => Err(info.error(format!(
+                "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid percentage between 0 and 100: {}",
+                value.map(|v| v.to_string()).unwrap_or_else(|| "null".into()),
+                query.text
+            ))),
+        }
+    }
+
+    /// Runs the item processor on each input, at most `max_concurrency` at a time (0: all), keeping the outputs in
+    /// order; a failed iteration's error output takes its place while the failures are tolerated.
+    async fn iterate(
+        &self,
+        state: &State,
+        map: &MapState,
+        inputs: Vec<Value>,
+        max_concurrency: u64,
+        tolerance: Tolerance,
+        frame: &mut Frame,
+    ) -> Result<Value, Failure> {
+        let length = inputs.len();
+        self.event(frame, ("MapStateStarted", ""), || json!({"length": length}));
+        let start_event = frame.last_event;
+        if map.distributed {
+            self.event(
+                frame,
+                ("MapRunStarted", ""),
+                || json!({"mapRunArn": format!("{}/{}:local", self.execution_arn(), state.name)}),
+            );
+        }
+        let outer = frame.variables.shared();
+        let detached = frame.detached;
+        let limit = if max_concurrency == 0 {
+            length.max(1)
+        } else {
+            max_concurrency as usize
+        };
+        let name = &state.name;
+        let iterations = stream::iter(inputs.into_iter().enumerate()).map(|(index, item)| {
+            let outer = &outer;
+            async move {
+                let mut iteration = Frame {
+                    variables: Variables::within(outer),
+                    last_event: start_event,
+                    detached: detached || map.distributed,
+                };
+                self.event(
+                    &mut iteration,
+                    ("MapIterationStarted", ""),
+                    || json!({"name": name, "index": index}),
+                );
+                let result = self.run_scope(&map.processor, item, &mut iteration).await;
+                let kind = if result.is_ok() {
+                    "MapIterationSucceeded"
+                } else {
+                    "MapIterationFailed"
+                };
+                self.event(
+                    &mut iteration,
+                    (kind, ""),
+                    || json!({"name": name, "index": index}),
+                );
+                (result, iteration.last_event)
+            }
+        });
+        let tolerant = tolerance.any();
+        let mut outputs = Vec::with_capacity(length);
+        let mut failures = 0usize;
+        let mut first_failure = None;
+        let mut last_event = start_event;
+        let mut runs = iterations.buffered(limit);
+        while let Some((result, event)) = runs.next().await {
+            last_event = last_event.max(event);
+            match result {
+                Ok(output) => outputs.push(output),
+                Err(failure) if tolerant => {
+                    failures += 1;
+                    outputs.push(error_output(&failure));
+                    first_failure.get_or_insert(failure);
+                }
+                Err(failure) => {
+                    first_failure = Some(failure);
+                    break;
+                }
+            }
+        }
+        drop(runs);
+        frame.last_event = last_event;
+        if let Some(failure) = first_failure {
+            if !(tolerant && tolerance.allows(failures, length)) {
+                let failure = if tolerant {
+                    Failure::new(
+                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                        format!("The number of failed items ({failures} of {length}) exceeded the tolerated failure threshold"),
+                    )
+                } else {
+                    failure
+                };
+                if map.distributed {
+                    self.event(frame, ("MapRunFailed", ""), || failure_details(&failure));
+                }
+                self.event(frame, ("MapStateFailed", ""), || failure_details(&failure));
+                return Err(failure);
+            }
+        }
+        if map.distributed {
+            self.event(frame, ("MapRunSucceeded", ""), || Value::Null);
+        }
+        self.event(frame, ("MapStateSucceeded", ""), || Value::Null);
+        Ok(Value::Array(outputs))
+    }
+
+    /// `ItemBatcher`: the selected items grouped into `{"BatchInput": ..., "Items": [...]}` inputs, each at most
+    /// `MaxItemsPerBatch` items and `MaxInputBytesPerBatch` bytes of items.
+    fn batches(
+        &self,
+        batcher: &Batcher,
+        items: Vec<Value>,
+        effective: &Value,
+        frame: &Frame,
+        info: &StateInfo<'_>,
+    ) -> Result<Vec<Value>, Failure> {
+        let max_items = self.seconds(
+            &batcher.max_items,
+            "MaxItemsPerBatch",
+            effective,
+            frame,
+            info,
+        )?;
+        let max_bytes = self.seconds(
+            &batcher.max_bytes,
+            "MaxInputBytesPerBatch",
+            effective,
+            frame,
+            info,
+        )?;
+        let batch_input = match &batcher.batch_input {
+            Some(template) => {
+                Some(template.evaluate(&self.resolver(effective, frame, info, None))?)
+            }
+            None => None,
+        };
+        let mut batches: Vec<Vec<Value>> = Vec::new();
+        let mut bytes = 0u64;
+        for item in items {
+            let size = item.to_string().len() as u64;
+            let full = batches.last().map_or(true, |batch| {
+                max_items.is_some_and(|n| batch.len() as u64 >= n.max(1))
+                    || max_bytes.is_some_and(|n| bytes + size > n && !batch.is_empty())
+            });
+            if full {
+                batches.push(Vec::new());
+                bytes = 0;
+            }
+            bytes += size;
+            batches
+                .last_mut()
+                .expect("a batch was just pushed")
+                .push(item);
+        }
+        Ok(batches
+            .into_iter()
+            .map(|items| {
+                let mut batch = Map::new();
+                if let Some(input) = &batch_input {
+                    batch.insert("BatchInput".into(), input.clone());
+                }
+                batch.insert("Items".into(), Value::Array(items));
+                Value::Object(batch)
+            })
+            .collect())
+    }
+}

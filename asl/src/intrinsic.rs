@@ -11,7 +11,7 @@ pub const MAX_NESTING: usize = 10;
 /// An argument or a whole intrinsic expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
-    Call { name: String, args: Vec<Expr> },
+    Call { function: Function, args: Vec<Expr> },
     String(String),
     Number(serde_json::Number),
     Bool(bool),
@@ -31,43 +31,160 @@ enum Kind {
     False,
 }
 
-/// Each function: name, parameter kinds, and whether the last kind repeats.
-const FUNCTIONS: &[(&str, &[Kind], bool)] = &[
-    ("States.Format", &[Kind::String, Kind::Any], true),
-    ("States.StringToJson", &[Kind::String], false),
-    ("States.JsonToString", &[Kind::Any], false),
-    ("States.Array", &[Kind::Any], true),
+/// The 18 intrinsic functions of the States Language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Function {
+    Format,
+    StringToJson,
+    JsonToString,
+    Array,
+    ArrayPartition,
+    ArrayContains,
+    ArrayRange,
+    ArrayGetItem,
+    ArrayLength,
+    ArrayUnique,
+    Base64Encode,
+    Base64Decode,
+    Hash,
+    JsonMerge,
+    MathRandom,
+    MathAdd,
+    StringSplit,
+    Uuid,
+}
+
+/// Each function: its name, parameter kinds, and whether the last kind repeats.
+const FUNCTIONS: &[(Function, &str, &[Kind], bool)] = &[
     (
+        Function::Format,
+        "States.Format",
+        &[Kind::String, Kind::Any],
+        true,
+    ),
+    (
+        Function::StringToJson,
+        "States.StringToJson",
+        &[Kind::String],
+        false,
+    ),
+    (
+        Function::JsonToString,
+        "States.JsonToString",
+        &[Kind::Any],
+        false,
+    ),
+    (Function::Array, "States.Array", &[Kind::Any], true),
+    (
+        Function::ArrayPartition,
         "States.ArrayPartition",
         &[Kind::Array, Kind::Integer],
         false,
     ),
-    ("States.ArrayContains", &[Kind::Array, Kind::Any], false),
     (
+        Function::ArrayContains,
+        "States.ArrayContains",
+        &[Kind::Array, Kind::Any],
+        false,
+    ),
+    (
+        Function::ArrayRange,
         "States.ArrayRange",
         &[Kind::Integer, Kind::Integer, Kind::Integer],
         false,
     ),
-    ("States.ArrayGetItem", &[Kind::Array, Kind::Integer], false),
-    ("States.ArrayLength", &[Kind::Array], false),
-    ("States.ArrayUnique", &[Kind::Array], false),
-    ("States.Base64Encode", &[Kind::String], false),
-    ("States.Base64Decode", &[Kind::String], false),
-    ("States.Hash", &[Kind::Any, Kind::String], false),
     (
+        Function::ArrayGetItem,
+        "States.ArrayGetItem",
+        &[Kind::Array, Kind::Integer],
+        false,
+    ),
+    (
+        Function::ArrayLength,
+        "States.ArrayLength",
+        &[Kind::Array],
+        false,
+    ),
+    (
+        Function::ArrayUnique,
+        "States.ArrayUnique",
+        &[Kind::Array],
+        false,
+    ),
+    (
+        Function::Base64Encode,
+        "States.Base64Encode",
+        &[Kind::String],
+        false,
+    ),
+    (
+        Function::Base64Decode,
+        "States.Base64Decode",
+        &[Kind::String],
+        false,
+    ),
+    (
+        Function::Hash,
+        "States.Hash",
+        &[Kind::Any, Kind::String],
+        false,
+    ),
+    (
+        Function::JsonMerge,
         "States.JsonMerge",
         &[Kind::Object, Kind::Object, Kind::False],
         false,
     ),
     (
+        Function::MathRandom,
         "States.MathRandom",
         &[Kind::Integer, Kind::Integer, Kind::Integer],
         false,
     ),
-    ("States.MathAdd", &[Kind::Number, Kind::Number], false),
-    ("States.StringSplit", &[Kind::String, Kind::String], false),
-    ("States.UUID", &[], false),
+    (
+        Function::MathAdd,
+        "States.MathAdd",
+        &[Kind::Number, Kind::Number],
+        false,
+    ),
+    (
+        Function::StringSplit,
+        "States.StringSplit",
+        &[Kind::String, Kind::String],
+        false,
+    ),
+    (Function::Uuid, "States.UUID", &[], false),
 ];
+
+impl Function {
+    /// The function AWS calls `name` (`States.Format`), if there is one.
+    pub fn from_name(name: &str) -> Option<Function> {
+        FUNCTIONS
+            .iter()
+            .find(|(_, known, ..)| *known == name)
+            .map(|(function, ..)| *function)
+    }
+
+    /// The name AWS gives it: `States.Format`.
+    pub fn name(self) -> &'static str {
+        self.signature().0
+    }
+
+    fn signature(self) -> (&'static str, &'static [Kind], bool) {
+        FUNCTIONS
+            .iter()
+            .find(|(function, ..)| *function == self)
+            .map_or(("", &[], false), |(_, name, kinds, repeats)| {
+                (*name, *kinds, *repeats)
+            })
+    }
+}
+
+impl fmt::Display for Function {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// The algorithms `States.Hash` accepts.
 pub const HASH_ALGORITHMS: &[&str] = &["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
@@ -143,13 +260,13 @@ impl Parser<'_> {
             self.at += 1;
         }
         let name: String = self.chars[start..self.at].iter().collect();
-        if !FUNCTIONS.iter().any(|(known, ..)| *known == name) {
-            let names = FUNCTIONS.iter().map(|(n, ..)| *n);
+        let Some(function) = Function::from_name(&name) else {
+            let names = FUNCTIONS.iter().map(|(_, n, ..)| *n);
             let hint = crate::closest(&name, names)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             return Err(self.error(format!("unknown function `{name}`{hint}")));
-        }
+        };
         self.skip_spaces();
         if self.peek() != Some('(') {
             return Err(self.error(format!("`{name}` must be followed by `(`")));
@@ -159,7 +276,7 @@ impl Parser<'_> {
         self.skip_spaces();
         if self.peek() == Some(')') {
             self.at += 1;
-            return Ok(Expr::Call { name, args });
+            return Ok(Expr::Call { function, args });
         }
         loop {
             self.skip_spaces();
@@ -169,7 +286,7 @@ impl Parser<'_> {
                 Some(',') => self.at += 1,
                 Some(')') => {
                     self.at += 1;
-                    return Ok(Expr::Call { name, args });
+                    return Ok(Expr::Call { function, args });
                 }
                 Some(c) => return Err(self.error(format!("unexpected `{c}`; expected `,` or `)`"))),
                 None => return Err(self.error(format!("`{name}(` is not closed"))),
@@ -271,21 +388,18 @@ impl Parser<'_> {
 
 /// Arity and literal types, for the call and every nested call.
 fn check(expr: &Expr) -> Result<(), IntrinsicError> {
-    let Expr::Call { name, args } = expr else {
+    let Expr::Call { function, args } = expr else {
         return Ok(());
     };
-    let (_, kinds, repeats) = FUNCTIONS
-        .iter()
-        .find(|(n, ..)| n == name)
-        .expect("parsed names are known");
+    let (name, kinds, repeats) = function.signature();
     let fail = |message: String| {
         Err(IntrinsicError {
             message: format!("{name}: {message}"),
         })
     };
-    let (min, max) = match (name.as_str(), *repeats) {
-        ("States.MathRandom", _) => (2, 3),
-        ("States.Array", _) => (0, usize::MAX),
+    let (min, max) = match (function, repeats) {
+        (Function::MathRandom, _) => (2, 3),
+        (Function::Array, _) => (0, usize::MAX),
         (_, true) => (1, usize::MAX),
         _ => (kinds.len(), kinds.len()),
     };
@@ -304,8 +418,8 @@ fn check(expr: &Expr) -> Result<(), IntrinsicError> {
         }
         check(arg)?;
     }
-    match (name.as_str(), args.as_slice()) {
-        ("States.Format", [Expr::String(template), rest @ ..]) => {
+    match (function, args.as_slice()) {
+        (Function::Format, [Expr::String(template), rest @ ..]) => {
             let placeholders = count_placeholders(template);
             if placeholders != rest.len() {
                 return fail(format!(
@@ -314,7 +428,7 @@ fn check(expr: &Expr) -> Result<(), IntrinsicError> {
                 ));
             }
         }
-        ("States.Hash", [_, Expr::String(algorithm)])
+        (Function::Hash, [_, Expr::String(algorithm)])
             if !HASH_ALGORITHMS.contains(&algorithm.as_str()) =>
         {
             return fail(format!(
@@ -322,10 +436,10 @@ fn check(expr: &Expr) -> Result<(), IntrinsicError> {
                 HASH_ALGORITHMS.join(", ")
             ));
         }
-        ("States.ArrayRange", [_, _, Expr::Number(step)]) if step.as_f64() == Some(0.0) => {
+        (Function::ArrayRange, [_, _, Expr::Number(step)]) if step.as_f64() == Some(0.0) => {
             return fail("the step cannot be 0".into());
         }
-        ("States.ArrayPartition", [_, Expr::Number(size)])
+        (Function::ArrayPartition, [_, Expr::Number(size)])
             if size.as_f64().is_some_and(|s| s <= 0.0) =>
         {
             return fail("the chunk size must be greater than 0".into());

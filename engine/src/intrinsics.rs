@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use sha2::Digest as _;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use stepfn_asl::intrinsic::{Expr, HASH_ALGORITHMS};
+use stepfn_asl::intrinsic::{Expr, Function, HASH_ALGORITHMS};
 use stepfn_asl::path::Path;
 
 /// The most characters `States.Base64Encode`, `States.Base64Decode` and `States.Hash` accept.
@@ -77,7 +77,11 @@ pub fn evaluate(
 ) -> Result<Value, Failure> {
     match expr {
         // The template keeps its `\{` `\}` escapes so that `format` can tell them from placeholders.
-        Expr::Call { name, args } if name == "States.Format" => {
+        Expr::Call {
+            function: Function::Format,
+            args,
+        } => {
+            let name = Function::Format.name();
             let (template, escaped) = match args.split_first() {
                 Some((Expr::String(raw), _)) => (raw.clone(), true),
                 Some((first, _)) => {
@@ -93,12 +97,12 @@ pub fn evaluate(
                 .collect::<Result<Vec<_>, _>>()?;
             format(&template, escaped, &values)
         }
-        Expr::Call { name, args } => {
+        Expr::Call { function, args } => {
             let values = args
                 .iter()
                 .map(|arg| evaluate(arg, resolve, entropy))
                 .collect::<Result<Vec<_>, _>>()?;
-            call(name, values, entropy)
+            call(*function, values, entropy)
         }
         Expr::String(text) => Ok(Value::String(text.replace("\\{", "{").replace("\\}", "}"))),
         Expr::Number(number) => Ok(Value::Number(number.clone())),
@@ -108,30 +112,42 @@ pub fn evaluate(
     }
 }
 
-fn call(name: &str, args: Vec<Value>, entropy: &mut Entropy) -> Result<Value, Failure> {
-    match name {
-        "States.StringToJson" => string_to_json(arity(name, args)?),
-        "States.JsonToString" => json_to_string(arity(name, args)?),
-        "States.Array" => Ok(Value::Array(args)),
-        "States.ArrayPartition" => array_partition(arity(name, args)?),
-        "States.ArrayContains" => array_contains(arity(name, args)?),
-        "States.ArrayRange" => array_range(arity(name, args)?),
-        "States.ArrayGetItem" => array_get_item(arity(name, args)?),
-        "States.ArrayLength" => array_length(arity(name, args)?),
-        "States.ArrayUnique" => array_unique(arity(name, args)?),
-        "States.Base64Encode" => base64_encode(arity(name, args)?),
-        "States.Base64Decode" => base64_decode(arity(name, args)?),
-        "States.Hash" => hash(arity(name, args)?),
-        "States.JsonMerge" => json_merge(arity(name, args)?),
-        "States.MathRandom" => math_random(args, entropy),
-        "States.MathAdd" => math_add(arity(name, args)?),
-        "States.StringSplit" => string_split(arity(name, args)?),
-        "States.UUID" => {
+fn call(function: Function, args: Vec<Value>, entropy: &mut Entropy) -> Result<Value, Failure> {
+    let name = function.name();
+    match function {
+        Function::Format => format_call(args),
+        Function::StringToJson => string_to_json(arity(name, args)?),
+        Function::JsonToString => json_to_string(arity(name, args)?),
+        Function::Array => Ok(Value::Array(args)),
+        Function::ArrayPartition => array_partition(arity(name, args)?),
+        Function::ArrayContains => array_contains(arity(name, args)?),
+        Function::ArrayRange => array_range(arity(name, args)?),
+        Function::ArrayGetItem => array_get_item(arity(name, args)?),
+        Function::ArrayLength => array_length(arity(name, args)?),
+        Function::ArrayUnique => array_unique(arity(name, args)?),
+        Function::Base64Encode => base64_encode(arity(name, args)?),
+        Function::Base64Decode => base64_decode(arity(name, args)?),
+        Function::Hash => hash(arity(name, args)?),
+        Function::JsonMerge => json_merge(arity(name, args)?),
+        Function::MathRandom => math_random(args, entropy),
+        Function::MathAdd => math_add(arity(name, args)?),
+        Function::StringSplit => string_split(arity(name, args)?),
+        Function::Uuid => {
             let [] = arity(name, args)?;
             Ok(Value::String(uuid(entropy)))
         }
-        _ => Err(fail(name, "is not an intrinsic function")),
     }
+}
+
+/// `States.Format` over evaluated arguments (a template that came from a path: no escapes to keep).
+fn format_call(args: Vec<Value>) -> Result<Value, Failure> {
+    let name = Function::Format.name();
+    let mut args = args.into_iter();
+    let template = match args.next() {
+        Some(value) => string(name, 1, value)?,
+        None => return Err(fail(name, "needs a template string")),
+    };
+    format(&template, false, &args.collect::<Vec<_>>())
 }
 
 // ---- Argument checks ----------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@
 //! This crate has no proc-macro or async dependencies.
 
 mod check;
+pub mod choice_rule;
 mod emit;
 pub mod graph;
 pub mod intrinsic;

@@ -5,12 +5,13 @@
 //! it, and builds the model, or returns every problem. Numbers arrive as the types AWS gives them (`10.0` in an
 //! integer field is 10, read by the validator's own [`integer_value`]), transitions as state indexes, paths with
 //! their filters parsed, intrinsic calls as [`Expr`], JSONata expressions parsed, and AWS's documented defaults
-//! applied here and nowhere else. JSONPath Choice rules are kept as the validated JSON of the rule; the executor
-//! compiles them with `stepfn_engine::choice` (the one part still read from JSON).
+//! applied here and nowhere else, Choice rules as [`ChoiceRule`] trees.
 
 use crate::check::fields::integer_value;
+use crate::choice_rule::ChoiceRule;
 use crate::intrinsic::{self, Expr};
 use crate::path::Path;
+pub use crate::path::PathText;
 use crate::problem::{Problem, Rule};
 use crate::QueryLanguage;
 use serde_json::{Map, Value};
@@ -109,8 +110,8 @@ pub struct ChoiceBranch {
 /// A Choice rule's test.
 #[derive(Debug)]
 pub enum Condition {
-    /// A JSONPath rule, as validated JSON (comparisons, `And`/`Or`/`Not`).
-    Rule(Value),
+    /// A JSONPath rule (comparisons, `And`/`Or`/`Not`).
+    Rule(ChoiceRule),
     /// A JSONata `Condition`.
     Jsonata(JsonataValue),
 }
@@ -190,13 +191,6 @@ pub enum Io {
     Whole,
     Null,
     Path(PathText),
-}
-
-/// A parsed path with its text as written, for messages.
-#[derive(Debug, Clone)]
-pub struct PathText {
-    pub text: String,
-    pub path: Path,
 }
 
 /// A payload template of a JSONPath state: object keys ending in `.$` take their value from a path or an intrinsic.
@@ -436,7 +430,10 @@ impl Builder {
             (true, Some(condition)) => {
                 Condition::Jsonata(self.jsonata(&format!("{at}/Condition"), condition)?)
             }
-            _ => Condition::Rule(rule.clone()),
+            _ => match ChoiceRule::parse(rule) {
+                Ok(rule) => Condition::Rule(rule),
+                Err(message) => return self.problem(at, message),
+            },
         };
         let next = fields
             .get("Next")

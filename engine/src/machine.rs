@@ -1,6 +1,6 @@
 //! A definition compiled for running, from the typed model of `stepfn_asl::model` (the only input it takes, so
-//! nothing runs that the validator has not accepted): paths compiled for evaluation, JSONPath Choice rules compiled,
-//! everything else moved over as the model parsed it. An execution never re-reads the JSON.
+//! nothing runs that the validator has not accepted): paths compiled for evaluation, everything else moved over as
+//! the model parsed it. An execution never re-reads the JSON.
 
 use crate::choice;
 use crate::jsonata::JValue;
@@ -337,9 +337,7 @@ fn branch(branch: model::ChoiceBranch) -> Result<Branch, CompileError> {
     Ok(Branch {
         rule: match branch.condition {
             model::Condition::Jsonata(value) => Condition::Jsonata(JValue::from_model(value)),
-            model::Condition::Rule(rule) => {
-                Condition::Rule(choice::compile(&rule).map_err(unsupported)?)
-            }
+            model::Condition::Rule(rule) => Condition::Rule(choice::Rule::from_model(rule)),
         },
         next: branch.next,
         assign: template(branch.assign)?,

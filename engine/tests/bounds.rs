@@ -153,3 +153,17 @@ async fn a_whole_number_written_with_a_fraction_means_the_same_everywhere() {
         .count();
     assert_eq!(attempts, 6, "{}", outcome.trace());
 }
+
+#[test]
+fn choice_rules_nest_to_a_limit_named_by_the_validator_and_the_model_alike() {
+    let mut rule = json!({"Variable": "$.x", "IsPresent": true});
+    for _ in 0..70 {
+        rule = json!({ "Not": rule });
+    }
+    rule["Next"] = json!("Done");
+    invalid(
+        json!({"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [rule], "Default": "Done"},
+            "Done": {"Type": "Succeed"}}}),
+        ("/States/C/Choices/0", "nest deeper than 64"),
+    );
+}

@@ -158,12 +158,19 @@ impl Checker {
                     self.jsonata_value(&format!("{at}/Output"), output);
                 }
             }
-            QueryLanguage::JsonPath => self.rule(at, rule, true),
+            QueryLanguage::JsonPath => self.rule(at, rule, 0),
         }
     }
 
     /// A JSONPath rule: `Variable` with one operator, or one of `And`, `Or`, `Not`.
-    fn rule(&mut self, at: &str, rule: &Map<String, Value>, top: bool) {
+    /// `depth` counts the `And`/`Or`/`Not` around the rule (0: a top-level rule).
+    fn rule(&mut self, at: &str, rule: &Map<String, Value>, depth: usize) {
+        let top = depth == 0;
+        if depth > crate::choice_rule::MAX_RULE_DEPTH {
+            let limit = crate::choice_rule::MAX_RULE_DEPTH;
+            let message = format!("choice rules nest deeper than {limit} levels");
+            return self.report(Rule::ChoiceRule, at.to_owned(), message);
+        }
         let mut operators = Vec::new();
         // A misspelt operator is reported as such; "no comparison" would then say the same thing twice.
         let mut misspelt_operator = false;
@@ -183,7 +190,7 @@ impl Checker {
                         Some(rules) if !rules.is_empty() => {
                             for (i, nested) in rules.iter().enumerate() {
                                 match nested.as_object() {
-                                    Some(nested) => self.rule(&format!("{key_at}/{i}"), nested, false),
+                                    Some(nested) => self.rule(&format!("{key_at}/{i}"), nested, depth + 1),
                                     None => self.report(Rule::FieldType, format!("{key_at}/{i}"), "a choice rule must be an object".into()),
                                 }
                             }
@@ -194,7 +201,7 @@ impl Checker {
                 "Not" => {
                     operators.push("Not");
                     match value.as_object() {
-                        Some(nested) => self.rule(&key_at, nested, false),
+                        Some(nested) => self.rule(&key_at, nested, depth + 1),
                         None => self.report(Rule::FieldType, key_at, "`Not` must be one rule (an object)".into()),
                     }
                 }

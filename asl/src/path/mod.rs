@@ -54,6 +54,13 @@ pub struct Path {
     pub segments: Vec<Segment>,
 }
 
+/// A parsed path with its text as written, for messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathText {
+    pub text: String,
+    pub path: Path,
+}
+
 /// Why a string is not a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathError {

@@ -4,9 +4,10 @@
 //! (`_HANDLER`) names, so `cargo lambda build` gives one `bootstrap` that every function of the workflow deploys,
 //! each with its own handler. With a single step the handler setting may be left at `bootstrap`.
 
-use crate::invoke::{invoke_boxed, invoke_input, Invocation, StepInput};
+use crate::invoke::{invoke_boxed, Invocation, StepInput};
 use crate::panic_report;
 use crate::{Context, ErrorPayload, Step, Workflow};
+use futures_util::FutureExt;
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde_json::Value;
 use std::fmt;
@@ -120,17 +121,26 @@ pub async fn serve<S: Step>() -> Result<(), ServeError> {
 
 /// One Lambda invocation of step `S`, as [`serve`] runs it for each event: `lambda_runtime` reads the request bytes
 /// straight into the step's input and writes its output straight to the response, with no `serde_json::Value`.
-pub async fn invocation<S: Step>(
+///
+/// Not an `async fn`: the Lambda context is read (or dropped) before the future is built, so the future carries
+/// only the input, the step's [`Context`] and the step's own future. An `async fn` would keep the whole
+/// `LambdaEvent` in its state and nest one more future around the step's, and moving that larger future is most of
+/// what the entry point would cost over a hand-written handler.
+pub fn invocation<S: Step>(
     event: LambdaEvent<StepInput<S::Input>>,
-) -> Result<S::Output, ErrorPayload> {
-    #[cfg(panic = "abort")]
-    let _in_progress = panic_report::InProgress::start(&event.context.request_id, S::NAME);
+) -> impl Future<Output = Result<S::Output, ErrorPayload>> {
+    let LambdaEvent { payload, context } = event;
+    // Under `panic = "abort"` it names the invocation to the panic hook until the call ends; otherwise it is empty.
+    let in_progress = panic_report::InProgress::start(&context.request_id, S::NAME);
     let context = if S::TAKES_CONTEXT {
-        event.context.into()
+        context.into()
     } else {
         Context::default()
     };
-    invoke_input::<S>(event.payload, context).await
+    payload.into_call::<S>(context).map(move |result| {
+        drop(in_progress);
+        result
+    })
 }
 
 /// Serves the step of workflow `W` that the `_HANDLER` environment variable names.

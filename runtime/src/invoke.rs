@@ -102,7 +102,8 @@ fn invalid_output<S: Step>(error: serde_json::Error) -> ErrorPayload {
     )
 }
 
-/// [`invoke`] boxed, so steps of different types fit one table.
+/// [`invoke`] boxed, so steps of different types fit one table (local runs).
+#[cfg(feature = "local")]
 pub fn invoke_boxed<S: Step>(event: Value, context: Context) -> Invocation {
     Box::pin(invoke::<S>(event, context))
 }

@@ -4,11 +4,14 @@
 //! (`_HANDLER`) names, so `cargo lambda build` gives one `bootstrap` that every function of the workflow deploys,
 //! each with its own handler. With a single step the handler setting may be left at `bootstrap`.
 
-use crate::invoke::{invoke_boxed, Invocation, StepInput};
+use crate::invoke::StepInput;
+#[cfg(feature = "local")]
+use crate::invoke::{invoke_boxed, Invocation};
 use crate::panic_report;
 use crate::{Context, ErrorPayload, Step, Workflow};
 use futures_util::FutureExt;
 use lambda_runtime::{service_fn, LambdaEvent};
+#[cfg(feature = "local")]
 use serde_json::Value;
 use std::fmt;
 use std::future::Future;
@@ -26,6 +29,8 @@ pub struct Handler {
     pub fn_name: &'static str,
     /// The key of the ARN placeholder, `${<resource_key>FunctionArn}`.
     pub resource_key: &'static str,
+    /// Only local runs invoke a step on JSON; a Lambda build does not link that path.
+    #[cfg(feature = "local")]
     invoke: fn(Value, Context) -> Invocation,
     serve: fn() -> Serving,
 }
@@ -36,12 +41,14 @@ impl Handler {
             state_name: S::NAME,
             fn_name: S::FN_NAME,
             resource_key: S::RESOURCE_KEY,
+            #[cfg(feature = "local")]
             invoke: invoke_boxed::<S>,
             serve: || Box::pin(serve::<S>()),
         }
     }
 
     /// Invokes the step on a JSON event.
+    #[cfg(feature = "local")]
     pub fn invoke(&self, event: Value, context: Context) -> Invocation {
         (self.invoke)(event, context)
     }

@@ -1,14 +1,12 @@
 //! Every definition in `../shared/conformance/aws-recorded.jsonl` ran on AWS Step Functions, so the validator must
 //! accept each one. (Skipped, with a notice, when the shared folder is not beside the repository.)
 
-use std::path::Path;
+#[path = "../../tests/src/shared_data.rs"]
+mod shared_data;
 
 #[test]
 fn every_definition_aws_ran_is_valid() {
-    let file =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/aws-recorded.jsonl");
-    let Ok(text) = std::fs::read_to_string(&file) else {
-        eprintln!("SKIPPED: {} not found", file.display());
+    let Some(text) = shared_data::aws_recorded() else {
         return;
     };
     let mut checked = 0;

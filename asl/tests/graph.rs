@@ -2,8 +2,10 @@
 //! input, and every definition AWS ran (from `../shared/conformance/aws-recorded.jsonl`, skipped with a notice
 //! when the shared folder is not beside the repository).
 
+#[path = "../../tests/src/shared_data.rs"]
+mod shared_data;
+
 use serde_json::{json, Value};
-use std::path::Path;
 use stepfn_asl::graph::mermaid;
 
 #[test]
@@ -258,10 +260,7 @@ fn odd_input_renders_what_it_can() {
 
 #[test]
 fn every_definition_aws_ran_renders_every_state() {
-    let file =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/aws-recorded.jsonl");
-    let Ok(text) = std::fs::read_to_string(&file) else {
-        eprintln!("SKIPPED: {} not found", file.display());
+    let Some(text) = shared_data::aws_recorded() else {
         return;
     };
     let mut rendered = 0;

@@ -1,5 +1,8 @@
 //! `lint_document`: variables read before every path assigns them, and inner scopes assigning outer variables.
 
+#[path = "../../tests/src/shared_data.rs"]
+mod shared_data;
+
 use serde_json::{json, Value};
 use stepfn_asl::{lint_document, Rule};
 
@@ -92,10 +95,7 @@ fn inner_scopes_read_outer_variables_but_do_not_assign_them() {
 /// Every AWS-recorded definition the lint flags is one whose execution AWS failed.
 #[test]
 fn aws_recorded_definitions_flagged_only_when_they_fail() {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/conformance/aws-recorded.jsonl");
-    let Ok(text) = std::fs::read_to_string(&file) else {
-        println!("skipped: {} is absent", file.display());
+    let Some(text) = shared_data::aws_recorded() else {
         return;
     };
     let mut flagged = 0;

@@ -13,59 +13,19 @@
 //! `overhead ratio <event>: 1.xxx (target <= 1.05)`.
 
 use criterion::{criterion_group, BatchSize, Criterion};
-use lambda_runtime::{service_fn, Context, LambdaEvent, Service};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::json;
-use std::fmt::Debug;
+use lambda_runtime::service_fn;
 use std::future::Future;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use stepfn_bench::handwritten;
+use stepfn_bench::harness::{call, context, events, Request};
 use tokio::runtime::Runtime;
-
-type Request = (Vec<u8>, Context);
 
 fn runtime() -> Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap()
-}
-
-/// The seed event and one whose message is 4 KiB, as request body bytes.
-fn events() -> Vec<(&'static str, Vec<u8>)> {
-    let seed = json!({ "body": "{\"message\": \"hello\"}" });
-    let message: String = "hello stepfn, ".repeat(300).chars().take(4096).collect();
-    let large = json!({ "body": serde_json::to_string(&json!({ "message": message })).unwrap() });
-    vec![
-        ("seed", serde_json::to_vec(&seed).unwrap()),
-        ("4KiB", serde_json::to_vec(&large).unwrap()),
-    ]
-}
-
-/// A context as the Runtime API gives one.
-fn context() -> Context {
-    let mut context = Context::default();
-    context.request_id = "8476a536-e9f4-11e8-9739-2dfe598c3fcd".to_owned();
-    context.deadline = 1_542_409_706_888;
-    context.invoked_function_arn =
-        "arn:aws:lambda:us-east-2:123456789012:function:uppercase".to_owned();
-    context
-}
-
-/// One invocation as `lambda_runtime` runs it: body bytes in, response bytes out.
-fn call<T, S>(service: &mut S, (body, context): Request) -> impl Future<Output = Vec<u8>>
-where
-    T: DeserializeOwned,
-    S: Service<LambdaEvent<T>>,
-    S::Response: Serialize,
-    S::Error: Debug,
-{
-    let payload: T =
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body)).unwrap();
-    let response = service.call(LambdaEvent::new(payload, context));
-    async move { serde_json::to_vec(&response.await.unwrap()).unwrap() }
 }
 
 macro_rules! case {

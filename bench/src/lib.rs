@@ -4,6 +4,62 @@
 //! the message pipeline's Lambda function (`examples/message-pipeline`, step `uppercase_message`). The benchmark
 //! (`benches/entry_point.rs`) and the baseline binary (`src/bin/handwritten_message_lambda.rs`) both use it, so the
 //! code timed is the code measured for size. It deliberately names neither `stepfn` nor `message-pipeline`.
+//!
+//! It also holds [`harness`], one invocation as `lambda_runtime` runs it, which the benchmark and the instruction
+//! count (`examples/invocations.rs`) drive both services through.
+
+pub mod harness {
+    //! One Lambda invocation as `lambda_runtime` runs it for a buffered event: the request body bytes into the
+    //! handler's event type (through `serde_path_to_error`, as `lambda_runtime` reads them), the service call, the
+    //! response to bytes.
+
+    use lambda_runtime::{Context, LambdaEvent, Service};
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+    use serde_json::json;
+    use std::fmt::Debug;
+    use std::future::Future;
+
+    /// The request: body bytes and the Lambda context.
+    pub type Request = (Vec<u8>, Context);
+
+    /// The seed event and one whose message is 4 KiB, as request body bytes.
+    pub fn events() -> Vec<(&'static str, Vec<u8>)> {
+        let seed = json!({ "body": "{\"message\": \"hello\"}" });
+        let message: String = "hello stepfn, ".repeat(300).chars().take(4096).collect();
+        let body = serde_json::to_string(&json!({ "message": message })).expect("JSON");
+        let large = json!({ "body": body });
+        vec![
+            ("seed", serde_json::to_vec(&seed).expect("JSON")),
+            ("4KiB", serde_json::to_vec(&large).expect("JSON")),
+        ]
+    }
+
+    /// A context as the Runtime API gives one.
+    pub fn context() -> Context {
+        let mut context = Context::default();
+        context.request_id = "8476a536-e9f4-11e8-9739-2dfe598c3fcd".to_owned();
+        context.deadline = 1_542_409_706_888;
+        context.invoked_function_arn =
+            "arn:aws:lambda:us-east-2:123456789012:function:uppercase".to_owned();
+        context
+    }
+
+    /// One invocation: body bytes in, response bytes out.
+    pub fn call<T, S>(service: &mut S, (body, context): Request) -> impl Future<Output = Vec<u8>>
+    where
+        T: DeserializeOwned,
+        S: Service<LambdaEvent<T>>,
+        S::Response: Serialize,
+        S::Error: Debug,
+    {
+        let payload: T =
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body))
+                .expect("the event deserializes");
+        let response = service.call(LambdaEvent::new(payload, context));
+        async move { serde_json::to_vec(&response.await.expect("the call succeeds")).expect("JSON") }
+    }
+}
 
 pub mod handwritten {
     //! The message pipeline's Lambda handler, written by hand on `lambda_runtime`.

@@ -6,7 +6,8 @@
 //!   one is not (each problem listed with its JSON pointer), 2 when a file cannot be read or is not JSON.
 //! - `stepfn run DEF --input JSON|@file` runs the definition locally (`stepfn_engine`) and prints one line,
 //!   `{"status":"SUCCEEDED","output":...}` or `{"status":"FAILED","error":...,"cause":...}`; exit 0 succeeded,
-//!   1 failed, 2 bad usage, definition or input. `--inputs FILE.jsonl` runs once per line.
+//!   1 failed, 2 bad usage, definition or input. `--inputs FILE.jsonl` runs once per line. The flags are
+//!   `stepfn_engine::run_command::RunArgs`, shared with the workflow binaries' `run`.
 //! - `stepfn graph DEF` prints a Mermaid flowchart of the states.
 
 mod run;
@@ -35,7 +36,7 @@ enum Command {
         files: Vec<PathBuf>,
     },
     /// Run a definition locally and print `{"status":...,"output"|"error","cause"}` (one line per execution).
-    Run(run::RunArgs),
+    Run(run::RunCommand),
     /// Print a Mermaid flowchart of a definition's states.
     Graph {
         /// The definition file.

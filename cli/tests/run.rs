@@ -65,6 +65,26 @@ fn run_prints_one_result_line_and_exits_by_status() {
 }
 
 #[test]
+fn input_may_be_positional_and_the_trace_goes_to_stderr() {
+    let definition = temp_file("greet-positional.asl.json", GREET);
+    let (code, stdout, stderr) = stepfn(&[
+        "run",
+        definition.to_str().unwrap(),
+        r#"{"name": "Ada"}"#,
+        "--virtual-time",
+        "--trace",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Hello, Ada!"), "{stdout}");
+    assert!(
+        stderr.contains("WaitStateEntered") && stderr.contains("Greet"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = stepfn(&["run", definition.to_str().unwrap(), "{}", "--input", "{}"]);
+    assert_eq!(code, 2, "one input, given once: {stderr}");
+}
+
+#[test]
 fn input_can_come_from_a_file() {
     let definition = temp_file("greet-file.asl.json", GREET);
     let input = temp_file("input.json", r#"{"name": "Grace"}"#);
@@ -115,7 +135,10 @@ fn inputs_runs_once_per_line() {
         inputs.to_str().unwrap(),
         "--virtual-time",
     ]);
-    assert_eq!(code, 0, "every line ran");
+    assert_eq!(
+        code, 1,
+        "one execution failed, as the single-input form exits"
+    );
     let lines: Vec<Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -124,6 +147,17 @@ fn inputs_runs_once_per_line() {
     assert_eq!(lines[0]["output"]["greeting"], "Hello, A!");
     assert_eq!(lines[1]["error"], "NoOne");
     assert_eq!(lines[2]["output"]["greeting"], "Hello, B!");
+
+    let all_good = temp_file("good.jsonl", "{\"name\": \"A\"}\n{\"name\": \"B\"}\n");
+    let (code, stdout, stderr) = stepfn(&[
+        "run",
+        definition.to_str().unwrap(),
+        "--inputs",
+        all_good.to_str().unwrap(),
+        "--virtual-time",
+    ]);
+    assert_eq!(code, 0, "every execution succeeded: {stderr}");
+    assert_eq!(stdout.lines().count(), 2);
 
     let broken = temp_file("broken.jsonl", "{\"name\": \"A\"}\n{oops\n");
     let (code, stdout, stderr) = stepfn(&[
@@ -220,6 +254,29 @@ fn mock_files_in_step_functions_local_format_replace_tasks() {
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("did you mean `ThrottledOnce`"), "{stderr}");
+
+    // The state machine named like the definition file is the default; a test case must be named among several.
+    let two_cases = temp_file(
+        "two-cases.json",
+        &json!({
+            "StateMachines": {
+                "queue": {"TestCases": {"A": {"Send": "Ok"}, "B": {"Send": "Ok"}}},
+                "other": {"TestCases": {"A": {"Send": "Ok"}}}},
+            "MockedResponses": {"Ok": {"0": {"Return": {"MessageId": "m-2"}}}}
+        })
+        .to_string(),
+    );
+    let (code, _, stderr) = stepfn(&[
+        "run",
+        definition.to_str().unwrap(),
+        "--mock",
+        two_cases.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("test case of `queue`") && stderr.contains("--test-case"),
+        "{stderr}"
+    );
 
     let (code, stdout, _) = stepfn(&["run", definition.to_str().unwrap()]);
     assert_eq!(code, 1);

@@ -24,13 +24,17 @@ pub mod jsonpath;
 mod machine;
 pub mod mock;
 mod resources;
+#[cfg(feature = "cli")]
+pub mod run_command;
 mod template;
 
 pub use dataflow::PAYLOAD_LIMIT;
 pub use failure::Failure;
 pub use history::Event;
 pub use machine::{CompileError, Machine};
-pub use mock::{check_mocked_states, Mock, MockConfig, MockConfigError, Response};
+pub use mock::{
+    check_mocked_states, load_test_case, Mock, MockConfig, MockConfigError, MockItem, Response,
+};
 pub use resources::{Resources, TaskCall, TaskFuture, TaskHandler};
 
 use serde_json::{json, Value};

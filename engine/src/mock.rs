@@ -11,7 +11,7 @@
 //! key repeat the last response.
 
 use crate::resources::{Resources, TaskCall, TaskFuture};
-use crate::Failure;
+use crate::{Failure, Machine};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -91,13 +91,120 @@ impl Mock {
     }
 }
 
-/// Why a mock configuration cannot be used.
+/// Why mocks cannot be used: the configuration file, or a mocked state the definition does not have.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MockConfigError(pub String);
+#[non_exhaustive]
+pub enum MockConfigError {
+    /// The text is not a Step Functions Local mock configuration (serde's reason, naming the unknown key).
+    NotAMockConfig(String),
+    /// The file has no state machine, or no test case, of the name asked for.
+    NoSuch {
+        item: MockItem,
+        name: String,
+        available: Vec<String>,
+    },
+    /// The file has several state machines, or test cases, and none was named.
+    Unnamed {
+        item: MockItem,
+        available: Vec<String>,
+    },
+    /// A test case maps a state to a response that `MockedResponses` does not define.
+    UndefinedResponse {
+        test_case: String,
+        state: String,
+        response: String,
+    },
+    /// An attempt key of a response is not a number or a range like `1-3`.
+    BadAttemptKey { response: String, key: String },
+    /// An attempt range runs backwards, like `3-1`.
+    BackwardsRange { response: String, key: String },
+    /// An attempt has both `Return` and `Throw`, or neither.
+    NotOneOutcome { response: String, key: String },
+    /// A mocked state is not a Task state of the definition (a misspelling would otherwise never apply).
+    NotATaskState { state: String, tasks: Vec<String> },
+}
+
+/// What a [`MockConfigError`] looked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MockItem {
+    StateMachine,
+    /// A test case of this state machine.
+    TestCase {
+        machine: String,
+    },
+}
+
+impl fmt::Display for MockItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MockItem::StateMachine => f.write_str("state machine"),
+            MockItem::TestCase { machine } => write!(f, "test case of `{machine}`"),
+        }
+    }
+}
+
+/// `; did you mean `x`?` when one of `names` is close to `name`, else `fallback` (or nothing).
+fn hint(name: &str, names: &[String], fallback: Option<&str>) -> String {
+    match stepfn_asl::closest(name, names.iter().map(String::as_str)) {
+        Some(close) => format!("; did you mean `{close}`?"),
+        None => fallback.map(str::to_string).unwrap_or_default(),
+    }
+}
 
 impl fmt::Display for MockConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            MockConfigError::NotAMockConfig(reason) => {
+                write!(f, "not a Step Functions Local mock configuration: {reason}")
+            }
+            MockConfigError::NoSuch {
+                item,
+                name,
+                available,
+            } => write!(
+                f,
+                "no {item} named `{name}` (there are: {}){}",
+                available.join(", "),
+                hint(name, available, None)
+            ),
+            MockConfigError::Unnamed { item, available } => write!(
+                f,
+                "name the {item} to use: one of {}",
+                available.join(", ")
+            ),
+            MockConfigError::UndefinedResponse {
+                test_case,
+                state,
+                response,
+            } => write!(
+                f,
+                "test case `{test_case}` maps state `{state}` to `{response}`, which MockedResponses does not define"
+            ),
+            MockConfigError::BadAttemptKey { response, key } => write!(
+                f,
+                "mocked response `{response}`: `{key}` is not an attempt number or range like `1-3`"
+            ),
+            MockConfigError::BackwardsRange { response, key } => {
+                let reversed: Vec<&str> = key.split('-').map(str::trim).rev().collect();
+                write!(
+                    f,
+                    "mocked response `{response}`: the range `{key}` runs backwards; write `{}`",
+                    reversed.join("-")
+                )
+            }
+            MockConfigError::NotOneOutcome { response, key } => write!(
+                f,
+                "mocked response `{response}` attempt `{key}` needs exactly one of Return or Throw"
+            ),
+            MockConfigError::NotATaskState { state, tasks } => {
+                let list = format!("; its Task states are: {}", tasks.join(", "));
+                write!(
+                    f,
+                    "the definition has no Task state named `{state}` to mock{}",
+                    hint(state, tasks, Some(&list))
+                )
+            }
+        }
     }
 }
 
@@ -144,11 +251,7 @@ impl MockConfig {
     pub fn parse(text: &str) -> Result<MockConfig, MockConfigError> {
         serde_json::from_str(text)
             .map(|file| MockConfig { file })
-            .map_err(|e| {
-                MockConfigError(format!(
-                    "not a Step Functions Local mock configuration: {e}"
-                ))
-            })
+            .map_err(|e| MockConfigError::NotAMockConfig(e.to_string()))
     }
 
     /// The mocks of one test case, by state name. `machine` may be omitted when the file has one state machine, and
@@ -158,63 +261,78 @@ impl MockConfig {
         machine: Option<&str>,
         case: Option<&str>,
     ) -> Result<BTreeMap<String, Mock>, MockConfigError> {
-        let machines = &self.file.state_machines;
-        let (machine_name, cases) = pick(machines, machine, "state machine", "--state-machine")?;
-        let (case_name, mapping) = pick(
-            &cases.test_cases,
-            case,
-            &format!("test case of `{machine_name}`"),
-            "--test-case",
-        )?;
+        let (machine_name, cases) =
+            pick(&self.file.state_machines, machine, MockItem::StateMachine)?;
+        let item = MockItem::TestCase {
+            machine: machine_name.to_string(),
+        };
+        let (case_name, mapping) = pick(&cases.test_cases, case, item)?;
         mapping
             .iter()
             .map(|(state, response_name)| {
-                let responses = self.file.mocked_responses.get(response_name).ok_or_else(|| {
-                    MockConfigError(format!(
-                        "test case `{case_name}` maps state `{state}` to `{response_name}`, which MockedResponses does not define"
-                    ))
-                })?;
+                let responses = self
+                    .file
+                    .mocked_responses
+                    .get(response_name)
+                    .ok_or_else(|| MockConfigError::UndefinedResponse {
+                        test_case: case_name.to_string(),
+                        state: state.clone(),
+                        response: response_name.clone(),
+                    })?;
                 Ok((state.clone(), mock_from(response_name, responses)?))
             })
             .collect()
     }
+
+    /// Whether the file has a state machine named `name`.
+    fn has_machine(&self, name: &str) -> bool {
+        self.file.state_machines.contains_key(name)
+    }
+}
+
+/// The mocks of one test case of a mock configuration file, checked against the definition they mock: the one
+/// way mocks are read, by `stepfn run --mock`, a workflow binary's `run --mock` and
+/// `stepfn::testing::TestRun::mock_config`.
+///
+/// The state machine is `state_machine` when given, else the one named like `machine` (its
+/// `$$.StateMachine.Name`: the workflow's name, or the definition file's), else the file's only one. The test
+/// case is `test_case`, or the machine's only one. Every mocked state must be a Task state of `machine`.
+pub fn load_test_case(
+    text: &str,
+    machine: &Machine,
+    state_machine: Option<&str>,
+    test_case: Option<&str>,
+) -> Result<BTreeMap<String, Mock>, MockConfigError> {
+    let config = MockConfig::parse(text)?;
+    let state_machine =
+        state_machine.or_else(|| config.has_machine(&machine.name).then_some(&*machine.name));
+    let mocks = config.test_case(state_machine, test_case)?;
+    check_mocked_states(mocks.keys().map(String::as_str), &machine.definition)?;
+    Ok(mocks)
 }
 
 fn pick<'a, T>(
     items: &'a BTreeMap<String, T>,
     wanted: Option<&str>,
-    what: &str,
-    flag: &str,
+    item: MockItem,
 ) -> Result<(&'a str, &'a T), MockConfigError> {
-    let names = || {
-        items
-            .keys()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let available = || items.keys().cloned().collect::<Vec<_>>();
     match wanted {
         Some(name) => items
             .get_key_value(name)
             .map(|(k, v)| (k.as_str(), v))
-            .ok_or_else(|| {
-                let hint = stepfn_asl::closest(name, items.keys().map(String::as_str))
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                MockConfigError(format!(
-                    "no {what} named `{name}` (there are: {}){hint}",
-                    names()
-                ))
+            .ok_or_else(|| MockConfigError::NoSuch {
+                item,
+                name: name.to_string(),
+                available: available(),
             }),
-        None if items.len() == 1 => Ok(items
-            .iter()
-            .next()
-            .map(|(k, v)| (k.as_str(), v))
-            .expect("one item")),
-        None => Err(MockConfigError(format!(
-            "name the {what} with {flag}: one of {}",
-            names()
-        ))),
+        None => match items.iter().next() {
+            Some((name, value)) if items.len() == 1 => Ok((name.as_str(), value)),
+            _ => Err(MockConfigError::Unnamed {
+                item,
+                available: available(),
+            }),
+        },
     }
 }
 
@@ -224,10 +342,10 @@ fn mock_from(
 ) -> Result<Mock, MockConfigError> {
     let mut ranges = Vec::new();
     for (key, response) in responses {
+        let at = || (name.to_string(), key.clone());
         let bad = || {
-            MockConfigError(format!(
-                "mocked response `{name}`: `{key}` is not an attempt number or range like `1-3`"
-            ))
+            let (response, key) = at();
+            MockConfigError::BadAttemptKey { response, key }
         };
         let (first, last) = match key.split_once('-') {
             Some((a, b)) => (
@@ -240,9 +358,8 @@ fn mock_from(
             }
         };
         if first > last {
-            return Err(MockConfigError(format!(
-                "mocked response `{name}`: the range `{key}` runs backwards; write `{last}-{first}`"
-            )));
+            let (response, key) = at();
+            return Err(MockConfigError::BackwardsRange { response, key });
         }
         let response = match (&response.ret, &response.throw) {
             (Some(value), None) => Response::Return(value.clone()),
@@ -251,9 +368,8 @@ fn mock_from(
                 cause: throw.cause.clone(),
             },
             _ => {
-                return Err(MockConfigError(format!(
-                    "mocked response `{name}` attempt `{key}` needs exactly one of Return or Throw"
-                )))
+                let (response, key) = at();
+                return Err(MockConfigError::NotOneOutcome { response, key });
             }
         };
         ranges.push((first, last, response));
@@ -272,12 +388,10 @@ pub fn check_mocked_states<'a>(
     collect_tasks(definition, &mut tasks);
     for state in states {
         if !tasks.iter().any(|t| t == state) {
-            let hint = stepfn_asl::closest(state, tasks.iter().map(String::as_str))
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_else(|| format!("; its Task states are: {}", tasks.join(", ")));
-            return Err(MockConfigError(format!(
-                "the definition has no Task state named `{state}` to mock{hint}"
-            )));
+            return Err(MockConfigError::NotATaskState {
+                state: state.to_string(),
+                tasks,
+            });
         }
     }
     Ok(())
@@ -344,11 +458,21 @@ mod tests {
             {"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": "r", "End": true}}}]}}});
         assert!(check_mocked_states(["Charge"], &definition).is_ok());
         let error = check_mocked_states(["Chrage"], &definition).unwrap_err();
-        assert!(error.0.contains("did you mean `Charge`"), "{error}");
+        assert!(
+            matches!(&error, MockConfigError::NotATaskState { state, .. } if state == "Chrage"),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().contains("did you mean `Charge`"),
+            "{error}"
+        );
         let error = MockConfig::parse(r#"{"StateMachines": {}, "MockedResponse": {}}"#)
             .err()
             .unwrap();
-        assert!(error.0.contains("MockedResponse"), "{error}");
+        assert!(
+            matches!(&error, MockConfigError::NotAMockConfig(reason) if reason.contains("MockedResponse")),
+            "{error:?}"
+        );
         let backwards = r#"{"StateMachines": {"M": {"TestCases": {"T": {"S": "R"}}}},
             "MockedResponses": {"R": {"2-1": {"Return": 1}}}}"#;
         let error = MockConfig::parse(backwards)
@@ -356,20 +480,73 @@ mod tests {
             .test_case(None, None)
             .err()
             .unwrap();
-        assert!(error.0.contains("backwards"), "{error}");
+        assert_eq!(
+            error,
+            MockConfigError::BackwardsRange {
+                response: "R".into(),
+                key: "2-1".into()
+            }
+        );
+        assert!(error.to_string().contains("write `1-2`"), "{error}");
     }
 
     #[test]
     fn names_what_is_missing() {
         let config = MockConfig::parse(FILE).unwrap();
         let error = config.test_case(None, None).err().unwrap();
-        assert!(error.0.contains("--test-case"), "{error}");
+        assert_eq!(
+            error,
+            MockConfigError::Unnamed {
+                item: MockItem::TestCase {
+                    machine: "Orders".into()
+                },
+                available: vec!["Broken".into(), "HappyPath".into()],
+            }
+        );
         let error = config.test_case(None, Some("HapyPath")).err().unwrap();
-        assert!(error.0.contains("did you mean `HappyPath`"), "{error}");
+        assert!(
+            error.to_string().contains("did you mean `HappyPath`"),
+            "{error}"
+        );
         let error = config
             .test_case(Some("Orders"), Some("Broken"))
             .err()
             .unwrap();
-        assert!(error.0.contains("`Missing`"), "{error}");
+        assert!(
+            matches!(&error, MockConfigError::UndefinedResponse { response, .. } if response == "Missing"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn loading_picks_the_machine_named_like_the_definition() {
+        let two = r#"{"StateMachines": {
+            "Orders": {"TestCases": {"T": {"Charge": "Ok"}}},
+            "Other": {"TestCases": {"T": {"Nope": "Ok"}}}},
+            "MockedResponses": {"Ok": {"0": {"Return": {"charged": true}}}}}"#;
+        let machine = Machine::from_json(
+            r#"{"StartAt": "Charge", "States": {"Charge": {"Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#,
+        )
+        .unwrap();
+        let unnamed = load_test_case(two, &machine, None, None).unwrap_err();
+        assert!(
+            matches!(
+                unnamed,
+                MockConfigError::Unnamed {
+                    item: MockItem::StateMachine,
+                    ..
+                }
+            ),
+            "{unnamed:?}"
+        );
+        let orders = machine.named("Orders");
+        let mocks = load_test_case(two, &orders, None, None).unwrap();
+        assert_eq!(mocks.keys().collect::<Vec<_>>(), ["Charge"]);
+        let other = load_test_case(two, &orders, Some("Other"), Some("T")).unwrap_err();
+        assert!(
+            matches!(&other, MockConfigError::NotATaskState { state, .. } if state == "Nope"),
+            "{other:?}"
+        );
     }
 }

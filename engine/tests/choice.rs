@@ -1,5 +1,8 @@
 //! Choice rules: unit tests per operator (from the AWS documentation) and the AWS-recorded `choice_case`s.
 
+#[path = "../../tests/src/shared_data.rs"]
+mod shared_data;
+
 use serde_json::{json, Value};
 use stepfn_asl::path::{Path, Root, Segment};
 use stepfn_engine::choice::compile;
@@ -288,10 +291,7 @@ fn malformed_rules_do_not_compile() {
 
 #[test]
 fn aws_recorded_choice_cases() {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/conformance/aws-recorded.jsonl");
-    let Ok(text) = std::fs::read_to_string(&file) else {
-        println!("skipped: {} is absent", file.display());
+    let Some(text) = shared_data::aws_recorded() else {
         return;
     };
     let (mut passed, mut failed) = (0, Vec::new());
@@ -327,5 +327,5 @@ fn aws_recorded_choice_cases() {
     }
     println!("choice cases: {passed} passed, {} failed", failed.len());
     assert!(failed.is_empty(), "{}", failed.join("\n"));
-    assert!(passed > 0, "no choice_case in {}", file.display());
+    assert!(passed > 0, "no choice_case in the recorded cases");
 }

@@ -1,6 +1,9 @@
 //! Intrinsic functions: unit tests per function (from the AWS documentation) and the AWS-recorded cases that are a
 //! single Pass state computing one intrinsic call.
 
+#[path = "../../tests/src/shared_data.rs"]
+mod shared_data;
+
 use serde_json::{json, Value};
 use stepfn_asl::intrinsic::{looks_like_call, parse};
 use stepfn_asl::path::{Path, Root, Segment};
@@ -675,10 +678,7 @@ fn pass_output(state: &Value, input: &Value, result: Value) -> Value {
 
 #[test]
 fn aws_recorded_cases() {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/conformance/aws-recorded.jsonl");
-    let Ok(text) = std::fs::read_to_string(&file) else {
-        println!("skipped: {} is absent", file.display());
+    let Some(text) = shared_data::aws_recorded() else {
         return;
     };
     let (mut total, mut problems) = (0, Vec::new());

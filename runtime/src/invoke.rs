@@ -4,6 +4,7 @@
 
 use crate::error::names;
 use crate::{Context, ErrorPayload, Step};
+use futures_util::future::{ready, Either};
 use futures_util::FutureExt;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -24,43 +25,55 @@ pub async fn invoke<S: Step>(event: Value, context: Context) -> Result<Value, Er
 
 /// An event as the Lambda entry point reads it: the step's input, or why the event is not one.
 ///
-/// It never fails to deserialize, so a bad event reaches stepfn's own error path (a named `Stepfn.InvalidInput`
-/// that names the field) instead of `lambda_runtime`'s, and the input is read straight from the request bytes, with
-/// no `serde_json::Value` or second parse in between.
-pub struct StepInput<T>(Result<T, serde_path_to_error::Error<String>>);
+/// It never fails to deserialize, so a bad event reaches stepfn's own error path (a named `Stepfn.InvalidInput`)
+/// instead of `lambda_runtime`'s (whose `errorType` is a Rust type path), and the input is read straight from the
+/// request bytes, with no `serde_json::Value` or second parse in between. The reason given is serde's message, with
+/// the line and column (such as "missing field `body` at line 1 column 2"): tracking the field path here as well as
+/// in `lambda_runtime`, on every invocation, cost more than the rest of the entry point (bench/README.md).
+/// In-process runs ([`invoke`]) name the field path.
+pub struct StepInput<T>(Result<T, String>);
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for StepInput<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let input = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            let path = error.path().clone();
-            serde_path_to_error::Error::new(path, error.into_inner().to_string())
-        });
-        Ok(StepInput(input))
+        Ok(StepInput(
+            T::deserialize(deserializer).map_err(|error| error.to_string()),
+        ))
     }
 }
 
-/// Runs step `S` on an event read as [`StepInput`]; the output goes back to the caller to serialize.
-pub async fn invoke_input<S: Step>(
-    event: StepInput<S::Input>,
-    context: Context,
-) -> Result<S::Output, ErrorPayload> {
-    let input = event.0.map_err(invalid_input::<S, String>)?;
-    call::<S>(input, context).await
+impl<T> StepInput<T> {
+    /// The call of step `S` on this event: the step's future, or at once the `Stepfn.InvalidInput` error. A plain
+    /// future of combinators, not an `async fn`, so it holds the step's future once and nothing else (see
+    /// [`crate::lambda::invocation`]).
+    pub(crate) fn into_call<S: Step<Input = T>>(
+        self,
+        context: Context,
+    ) -> impl Future<Output = Result<S::Output, ErrorPayload>> {
+        match self.0 {
+            Ok(input) => Either::Left(call::<S>(input, context)),
+            Err(reason) => Either::Right(ready(Err(ErrorPayload::new(
+                names::INVALID_INPUT,
+                format!("step {} cannot read its input: {reason}", S::NAME),
+            )))),
+        }
+    }
 }
 
 /// Calls the step, turning its error or panic into a named [`ErrorPayload`].
-async fn call<S: Step>(input: S::Input, context: Context) -> Result<S::Output, ErrorPayload> {
-    match AssertUnwindSafe(S::call(input, context))
+fn call<S: Step>(
+    input: S::Input,
+    context: Context,
+) -> impl Future<Output = Result<S::Output, ErrorPayload>> {
+    AssertUnwindSafe(S::call(input, context))
         .catch_unwind()
-        .await
-    {
-        Ok(Ok(output)) => Ok(output),
-        Ok(Err(error)) => Err(ErrorPayload::from_step_error(&error)),
-        Err(panic) => Err(ErrorPayload::new(
-            names::PANIC,
-            format!("step {} panicked: {}", S::NAME, panic_message(&*panic)),
-        )),
-    }
+        .map(|outcome| match outcome {
+            Ok(Ok(output)) => Ok(output),
+            Ok(Err(error)) => Err(ErrorPayload::from_step_error(&error)),
+            Err(panic) => Err(ErrorPayload::new(
+                names::PANIC,
+                format!("step {} panicked: {}", S::NAME, panic_message(&*panic)),
+            )),
+        })
 }
 
 fn invalid_input<S: Step, E: std::fmt::Display>(
@@ -89,7 +102,8 @@ fn invalid_output<S: Step>(error: serde_json::Error) -> ErrorPayload {
     )
 }
 
-/// [`invoke`] boxed, so steps of different types fit one table.
+/// [`invoke`] boxed, so steps of different types fit one table (local runs).
+#[cfg(feature = "local")]
 pub fn invoke_boxed<S: Step>(event: Value, context: Context) -> Invocation {
     Box::pin(invoke::<S>(event, context))
 }

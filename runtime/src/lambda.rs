@@ -4,10 +4,14 @@
 //! (`_HANDLER`) names, so `cargo lambda build` gives one `bootstrap` that every function of the workflow deploys,
 //! each with its own handler. With a single step the handler setting may be left at `bootstrap`.
 
-use crate::invoke::{invoke_boxed, invoke_input, Invocation, StepInput};
+use crate::invoke::StepInput;
+#[cfg(feature = "local")]
+use crate::invoke::{invoke_boxed, Invocation};
 use crate::panic_report;
 use crate::{Context, ErrorPayload, Step, Workflow};
+use futures_util::FutureExt;
 use lambda_runtime::{service_fn, LambdaEvent};
+#[cfg(feature = "local")]
 use serde_json::Value;
 use std::fmt;
 use std::future::Future;
@@ -25,6 +29,8 @@ pub struct Handler {
     pub fn_name: &'static str,
     /// The key of the ARN placeholder, `${<resource_key>FunctionArn}`.
     pub resource_key: &'static str,
+    /// Only local runs invoke a step on JSON; a Lambda build does not link that path.
+    #[cfg(feature = "local")]
     invoke: fn(Value, Context) -> Invocation,
     serve: fn() -> Serving,
 }
@@ -35,12 +41,14 @@ impl Handler {
             state_name: S::NAME,
             fn_name: S::FN_NAME,
             resource_key: S::RESOURCE_KEY,
+            #[cfg(feature = "local")]
             invoke: invoke_boxed::<S>,
             serve: || Box::pin(serve::<S>()),
         }
     }
 
     /// Invokes the step on a JSON event.
+    #[cfg(feature = "local")]
     pub fn invoke(&self, event: Value, context: Context) -> Invocation {
         (self.invoke)(event, context)
     }
@@ -120,17 +128,26 @@ pub async fn serve<S: Step>() -> Result<(), ServeError> {
 
 /// One Lambda invocation of step `S`, as [`serve`] runs it for each event: `lambda_runtime` reads the request bytes
 /// straight into the step's input and writes its output straight to the response, with no `serde_json::Value`.
-pub async fn invocation<S: Step>(
+///
+/// Not an `async fn`: the Lambda context is read (or dropped) before the future is built, so the future carries
+/// only the input, the step's [`Context`] and the step's own future. An `async fn` would keep the whole
+/// `LambdaEvent` in its state and nest one more future around the step's, and moving that larger future is most of
+/// what the entry point would cost over a hand-written handler.
+pub fn invocation<S: Step>(
     event: LambdaEvent<StepInput<S::Input>>,
-) -> Result<S::Output, ErrorPayload> {
-    #[cfg(panic = "abort")]
-    let _in_progress = panic_report::InProgress::start(&event.context.request_id, S::NAME);
+) -> impl Future<Output = Result<S::Output, ErrorPayload>> {
+    let LambdaEvent { payload, context } = event;
+    // Under `panic = "abort"` it names the invocation to the panic hook until the call ends; otherwise it is empty.
+    let in_progress = panic_report::InProgress::start(&context.request_id, S::NAME);
     let context = if S::TAKES_CONTEXT {
-        event.context.into()
+        context.into()
     } else {
         Context::default()
     };
-    invoke_input::<S>(event.payload, context).await
+    payload.into_call::<S>(context).map(move |result| {
+        drop(in_progress);
+        result
+    })
 }
 
 /// Serves the step of workflow `W` that the `_HANDLER` environment variable names.

@@ -40,14 +40,29 @@
 //! assert!(Greeter::DEFINITION.contains(r#""StartAt": "Shout""#));
 //! ```
 
+//! # Features
+//!
+//! - `local` (default): everything a developer's machine uses and a deployed Lambda does not: running workflows
+//!   in process ([`local`], [`testing`], `Workflow::run_virtual_time`...), the workflow binary's command line
+//!   (`run`, `graph`, `definition`, ...) and the deployment helpers (`Workflow::definition_with`). It brings in
+//!   the local executor (`stepfn-engine`, with JSONata) and clap. A workflow crate forwards it as its own default
+//!   feature and tells `cargo lambda build` to leave it out, so the binary that runs in Lambda is the step, the
+//!   Lambda entry point and `lambda_runtime`, nothing more (see the README, "Deploying").
+
 mod accepts;
+#[cfg(feature = "local")]
+mod command_line;
 mod error;
 mod invoke;
 pub mod lambda;
+#[cfg(feature = "local")]
 pub mod local;
 mod main_entry;
 mod panic_report;
+#[cfg(feature = "local")]
+mod placeholders;
 mod step;
+#[cfg(feature = "local")]
 pub mod testing;
 mod workflow;
 
@@ -55,8 +70,10 @@ pub use accepts::Accepts;
 pub use error::{names as error_names, ErrorPayload, StepError};
 pub use invoke::{invoke, Invocation, StepInput};
 pub use main_entry::main;
+#[cfg(feature = "local")]
+pub use placeholders::{placeholder, placeholders_in, SubstitutionError};
 pub use step::{Context, Step};
-pub use workflow::{placeholder, placeholders_in, SubstitutionError, Workflow};
+pub use workflow::Workflow;
 
 /// Makes an `async fn` a workflow step and a Lambda handler.
 ///

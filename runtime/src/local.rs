@@ -1,6 +1,6 @@
 //! Running a workflow in process: its emitted definition on `stepfn-engine`, with each Task state over a step
 //! calling the Rust step directly, through the same serde path as the Lambda entry point (so a type mismatch fails
-//! locally exactly as it would on AWS: `Stepfn.InvalidInput` naming the field).
+//! locally exactly as it would on AWS: `Stepfn.InvalidInput` naming the field). Part of the `local` feature.
 
 use crate::lambda::Handler;
 use crate::{placeholder, Context};
@@ -8,7 +8,8 @@ use serde_json::json;
 use stepfn_engine::{Failure, Resources, TaskCall, TaskFuture};
 
 pub use stepfn_engine::{
-    CompileError, Event, Machine, Mock, MockConfig, Options, Outcome, Response, Status,
+    CompileError, Event, Machine, Mock, MockConfig, MockConfigError, MockItem, Options, Outcome,
+    Response, Status,
 };
 
 /// Resources that call each step in process, keyed by its ARN placeholder (`${<Key>FunctionArn}`).
@@ -34,4 +35,13 @@ pub fn step_resources(handlers: &[Handler]) -> Resources {
         );
     }
     resources
+}
+
+/// `options` with the steps of `handlers` under its resources; what `options` already has for the same resource
+/// or state (mocks) wins.
+pub(crate) fn with_steps(handlers: &[Handler], mut options: Options) -> Options {
+    let mut resources = step_resources(handlers);
+    resources.merge(&options.resources);
+    options.resources = resources;
+    options
 }

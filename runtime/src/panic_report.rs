@@ -16,11 +16,9 @@ use std::time::Duration;
 /// The invocation in progress: (request id, state name). Lambda runs one invocation at a time per process.
 static CURRENT: Mutex<Option<(String, &'static str)>> = Mutex::new(None);
 
-/// Marks an invocation as in progress until dropped.
-#[cfg_attr(panic = "unwind", allow(dead_code))]
+/// Marks an invocation as in progress until dropped (a no-op unless panics abort).
 pub(crate) struct InProgress;
 
-#[cfg_attr(panic = "unwind", allow(dead_code))]
 impl InProgress {
     pub(crate) fn start(request_id: &str, state_name: &'static str) -> Self {
         if cfg!(panic = "abort") {

@@ -1,7 +1,11 @@
 //! Testing a workflow before it is deployed: run it with its real steps, replace chosen Task states with mocked
 //! results or errors (per attempt, to exercise retries), on a virtual clock so waits and back-off take no time, and
 //! assert on the path taken and the output. Mocks can also come from an AWS Step Functions Local mock configuration
-//! file.
+//! file. Part of the `local` feature.
+//!
+//! Setting up is infallible to write; what cannot work (a mocked state the workflow does not have, a mock file that
+//! does not fit, a definition the local executor cannot compile) comes back from [`TestRun::run`] as a
+//! [`TestError`]. The assertions of [`TestExecution`] panic, as test assertions do, with the execution's trace.
 //!
 //! ```
 //! # use serde::{Deserialize, Serialize};
@@ -9,33 +13,51 @@
 //! # #[derive(Deserialize, Serialize)] pub struct Order { pub id: u32 }
 //! # #[step] async fn charge(order: Order) -> Result<Order, std::convert::Infallible> { Ok(order) }
 //! # workflow! { pub Shop {} charge { Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }] } -> end; }
-//! use stepfn::testing::{Response, TestRun};
+//! use stepfn::testing::{json, Response, TestRun};
 //! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
 //! # rt.block_on(async {
 //! let run = TestRun::<Shop>::new()
 //!     .mock_responses("Charge", [
 //!         Response::Throw { error: "Busy".into(), cause: "try later".into() },
-//!         Response::Return(serde_json::json!({"id": 7, "charged": true})),
+//!         Response::Return(json!({"id": 7, "charged": true})),
 //!     ])
-//!     .run(serde_json::json!({"id": 7}))
-//!     .await;
+//!     .run(json!({"id": 7}))
+//!     .await?;
 //! run.assert_path(&["Charge"]);
 //! assert_eq!(run.attempts("Charge"), 2);
 //! assert_eq!(run.output()["charged"], true);
-//! # });
+//! # Ok::<(), stepfn::testing::TestError>(())
+//! # }).unwrap();
 //! ```
 
-use crate::local::{Mock, MockConfig, Options, Outcome, Status};
+use crate::local::{with_steps, Options};
 use crate::Workflow;
-use serde_json::Value;
+use std::fmt;
 use std::marker::PhantomData;
+use stepfn_engine::{check_mocked_states, load_test_case, Machine};
 
-pub use crate::local::{Event, Response};
+pub use crate::local::{
+    CompileError, Event, Mock, MockConfigError, MockItem, Outcome, Response, Status,
+};
+/// The JSON that inputs, mocked results and outputs are.
+pub use serde_json::{json, Value};
 
 /// A configured test execution of workflow `W`.
 pub struct TestRun<W> {
     options: Options,
+    /// The mocks, in the order given (a later one for the same state wins).
+    mocks: Vec<MockSource>,
     workflow: PhantomData<W>,
+}
+
+/// Where a mock comes from; checked against the workflow when the test runs.
+enum MockSource {
+    State(String, Mock),
+    Config {
+        text: String,
+        machine: Option<String>,
+        test_case: String,
+    },
 }
 
 impl<W: Workflow> Default for TestRun<W> {
@@ -54,6 +76,7 @@ impl<W: Workflow> TestRun<W> {
                 seed: Some(0),
                 ..Options::default()
             },
+            mocks: Vec::new(),
             workflow: PhantomData,
         }
     }
@@ -65,13 +88,11 @@ impl<W: Workflow> TestRun<W> {
     }
 
     /// The Task state `state` returns `result` instead of calling its step or service.
-    #[track_caller]
     pub fn mock_result(self, state: &str, result: Value) -> Self {
         self.mock(state, Mock::returning(result))
     }
 
     /// The Task state `state` fails with `error` and `cause` on every attempt.
-    #[track_caller]
     pub fn mock_error(self, state: &str, error: &str, cause: &str) -> Self {
         self.mock_responses(
             state,
@@ -83,7 +104,6 @@ impl<W: Workflow> TestRun<W> {
     }
 
     /// The Task state `state` gives `responses[i]` on attempt `i` of each entry (the last one after that).
-    #[track_caller]
     pub fn mock_responses(
         self,
         state: &str,
@@ -92,46 +112,92 @@ impl<W: Workflow> TestRun<W> {
         self.mock(state, Mock::sequence(responses))
     }
 
-    /// Replaces the Task state `state` with `mock`; panics if the workflow has no Task state of that name.
-    #[track_caller]
+    /// Replaces the Task state `state` with `mock`. [`TestRun::run`] fails with
+    /// [`TestError::Mock`] if the workflow has no Task state of that name.
     pub fn mock(mut self, state: &str, mock: Mock) -> Self {
-        check_states::<W>([state]).unwrap_or_else(|message| panic!("{message}"));
-        mock.install(&mut self.options.resources, state);
+        self.mocks.push(MockSource::State(state.to_string(), mock));
         self
     }
 
-    /// Adds the mocks of one test case of a Step Functions Local mock configuration (`MockConfigFile` format);
-    /// `machine` may be `None` when the file has one state machine.
-    pub fn mock_config(
-        mut self,
-        config: &str,
-        machine: Option<&str>,
-        test_case: &str,
-    ) -> Result<Self, String> {
-        let config = MockConfig::parse(config).map_err(|e| e.to_string())?;
-        let mocks = config
-            .test_case(machine, Some(test_case))
-            .map_err(|e| e.to_string())?;
-        check_states::<W>(mocks.keys().map(String::as_str))?;
-        for (state, mock) in mocks {
-            mock.install(&mut self.options.resources, state);
-        }
-        Ok(self)
+    /// Adds the mocks of test case `test_case` of a Step Functions Local mock configuration (`MockConfigFile`
+    /// format). `machine` names its state machine; `None` takes the one named like the workflow, or the file's
+    /// only one. [`TestRun::run`] fails with [`TestError::Mock`] if the file does not fit the workflow.
+    pub fn mock_config(mut self, config: &str, machine: Option<&str>, test_case: &str) -> Self {
+        self.mocks.push(MockSource::Config {
+            text: config.to_string(),
+            machine: machine.map(str::to_string),
+            test_case: test_case.to_string(),
+        });
+        self
     }
 
-    /// Runs the workflow on `input`.
-    pub async fn run(self, input: Value) -> TestExecution {
-        TestExecution {
-            outcome: W::run_with(input, self.options).await,
+    /// Runs the workflow on `input`; the error is a mock or definition that cannot be used, never a failed
+    /// execution (that is an [`Outcome`] with its status).
+    pub async fn run(mut self, input: Value) -> Result<TestExecution, TestError> {
+        let machine = W::machine().map_err(TestError::Compile)?;
+        for source in std::mem::take(&mut self.mocks) {
+            self.install(&machine, source)?;
+        }
+        let options = with_steps(&W::handlers(), self.options);
+        Ok(TestExecution {
+            outcome: machine.run(input, &options).await,
+        })
+    }
+
+    fn install(&mut self, machine: &Machine, source: MockSource) -> Result<(), MockConfigError> {
+        let resources = &mut self.options.resources;
+        match source {
+            MockSource::State(state, mock) => {
+                check_mocked_states([state.as_str()], &machine.definition)?;
+                mock.install(resources, state);
+            }
+            MockSource::Config {
+                text,
+                machine: name,
+                test_case,
+            } => {
+                let mocks = load_test_case(&text, machine, name.as_deref(), Some(&test_case))?;
+                mocks
+                    .into_iter()
+                    .for_each(|(state, mock)| mock.install(resources, state));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a [`TestRun`] could not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TestError {
+    /// The local executor cannot compile the workflow's definition.
+    Compile(CompileError),
+    /// A mock names no Task state of the workflow, or the mock configuration does not fit it.
+    Mock(MockConfigError),
+}
+
+impl fmt::Display for TestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TestError::Compile(error) => write!(f, "the workflow cannot run locally: {error}"),
+            TestError::Mock(error) => write!(f, "cannot use the mocks: {error}"),
         }
     }
 }
 
-/// Whether every state named is a Task state of workflow `W`.
-fn check_states<'a, W: Workflow>(states: impl IntoIterator<Item = &'a str>) -> Result<(), String> {
-    let definition: Value = serde_json::from_str(W::DEFINITION).map_err(|e| e.to_string())?;
-    stepfn_engine::check_mocked_states(states, &definition)
-        .map_err(|e| format!("{} workflow: {e}", W::NAME))
+impl std::error::Error for TestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TestError::Compile(error) => Some(error),
+            TestError::Mock(error) => Some(error),
+        }
+    }
+}
+
+impl From<MockConfigError> for TestError {
+    fn from(error: MockConfigError) -> Self {
+        TestError::Mock(error)
+    }
 }
 
 /// A finished test execution, with assertions that panic with the execution's trace.

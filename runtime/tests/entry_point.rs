@@ -162,6 +162,7 @@ fn the_handler_setting_picks_the_step() {
     assert_eq!(select(&single, None).unwrap().fn_name, "ship");
 }
 
+#[cfg(feature = "local")]
 #[test]
 fn placeholders_come_from_the_function_names() {
     assert_eq!(

@@ -1,6 +1,8 @@
 //! Shared helpers of stepfn's end-to-end tests: where the build put things, and the external tools the tests run
 //! against (cargo-lambda, asl-validator), installed by `scripts/test` into `.tools/`.
 
+pub mod shared_data;
+
 use std::path::{Path, PathBuf};
 
 /// The repository root.
@@ -21,14 +23,8 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| repo_root().join("target"))
 }
 
-/// Whether a missing external tool fails the test (`STEPFN_REQUIRE_TOOLS=1`, as the test script sets) instead of
-/// skipping it with a notice.
-pub fn tools_required() -> bool {
-    std::env::var("STEPFN_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
-}
-
 /// The first of `candidates` that exists; otherwise skip (print a notice, return `None`) or, when tools are
-/// required, panic with what to install.
+/// required (`STEPFN_REQUIRE_TOOLS=1`), panic with what to install.
 pub fn find_tool(name: &str, candidates: &[PathBuf]) -> Option<PathBuf> {
     if let Some(found) = candidates.iter().find(|p| p.is_file()) {
         return Some(found.clone());
@@ -41,10 +37,7 @@ pub fn find_tool(name: &str, candidates: &[PathBuf]) -> Option<PathBuf> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    if tools_required() {
-        panic!("{message}");
-    }
-    eprintln!("SKIPPED: {message}");
+    shared_data::skip_or_fail(&message);
     None
 }
 

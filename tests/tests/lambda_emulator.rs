@@ -558,11 +558,15 @@ fn a_panic_under_panic_abort_is_still_reported_and_a_new_process_serves_on() {
 }
 
 /// The README's main job: the example binary runs its workflow locally with the real step and prints the trace (on
-/// stderr) and the result line (on stdout).
+/// stderr, with `--trace`) and the result line (on stdout).
 #[test]
 fn the_example_binary_runs_its_workflow_locally() {
     let output = Command::new(message_pipeline_binary())
-        .args(["run", r#"{"body": "{\"message\": \"hello world\"}"}"#])
+        .args([
+            "run",
+            r#"{"body": "{\"message\": \"hello world\"}"}"#,
+            "--trace",
+        ])
         .env_remove("AWS_LAMBDA_RUNTIME_API")
         .output()
         .expect("the example binary runs");
@@ -588,4 +592,64 @@ fn the_example_binary_runs_its_workflow_locally() {
         .expect("the example binary runs");
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stdout).contains(r#""error":"InvalidBody""#));
+}
+
+/// The example as `cargo lambda build` builds it: cargo-lambda reads the crate's `[package.metadata.lambda.build]`
+/// (`no_default_features = true`), so stepfn's `local` feature is off. A debug build (cargo-lambda's release
+/// settings only add optimizations), linked by cargo rather than zig, into a folder of its own.
+fn message_pipeline_as_cargo_lambda_builds_it(cargo_lambda: &Path) -> PathBuf {
+    let lambda_dir = stepfn_tests::target_dir().join("stepfn-lambda-build");
+    let mut build = Command::new(cargo_lambda);
+    build
+        .args([
+            "lambda",
+            "build",
+            "--compiler",
+            "cargo",
+            "-p",
+            "message-pipeline",
+            "--lambda-dir",
+        ])
+        .arg(&lambda_dir)
+        .current_dir(repo_root());
+    let status = build.status().expect("cargo-lambda runs");
+    assert!(status.success(), "`{build:?}` failed: {status}");
+    lambda_dir.join("message-pipeline").join("bootstrap")
+}
+
+#[test]
+fn the_binary_cargo_lambda_builds_serves_its_step_and_has_no_command_line() {
+    let Some(cargo_lambda) = cargo_lambda() else {
+        return;
+    };
+    let binary = message_pipeline_as_cargo_lambda_builds_it(&cargo_lambda);
+    let outside = Command::new(&binary)
+        .args(["run", "{}"])
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .output()
+        .expect("the Lambda binary runs");
+    let stderr = String::from_utf8_lossy(&outside.stderr);
+    assert_eq!(outside.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("built without stepfn's `local` feature"),
+        "the binary was built without the local executor: {stderr}"
+    );
+
+    let mut processes = Processes::default();
+    let port = processes.start_emulator(&cargo_lambda);
+    let function = "message-pipeline";
+    processes.start_function(port, function, &binary, "uppercase_message");
+    assert_seed_answer(&invoke(
+        port,
+        function,
+        &json!({"body": "{\"message\": \"hello\"}"}),
+    ));
+    let missing = invoke(port, function, &json!({"text": "no body"}));
+    let (error_type, message) = missing.error();
+    assert_eq!(error_type, "Stepfn.InvalidInput", "{missing:?}");
+    assert!(
+        message.contains("step UppercaseMessage cannot read its input: missing field `body`"),
+        "{message}"
+    );
+    processes.assert_running(function);
 }

@@ -3,7 +3,7 @@
 
 use order_pipeline::OrderPipeline;
 use serde_json::{json, Value};
-use stepfn::testing::{Response, TestRun};
+use stepfn::testing::{MockConfigError, Response, TestError, TestRun};
 
 fn order(customer: &str, total: u64, skus: &[&str]) -> Value {
     json!({
@@ -20,8 +20,8 @@ fn test_run() -> TestRun<OrderPipeline> {
 }
 
 #[tokio::test]
-async fn an_order_goes_through_every_step() {
-    let run = test_run().run(order("ada", 4200, &["a", "b"])).await;
+async fn an_order_goes_through_every_step() -> Result<(), TestError> {
+    let run = test_run().run(order("ada", 4200, &["a", "b"])).await?;
     assert_eq!(
         run.output(),
         &json!({"orderId": "o-1", "trackingNumber": "TRK-O-1", "parcels": 4})
@@ -45,32 +45,35 @@ async fn an_order_goes_through_every_step() {
         packed["packed"],
         json!([{"sku": "a", "parcels": 2}, {"sku": "b", "parcels": 2}])
     );
+    Ok(())
 }
 
 #[tokio::test]
-async fn large_orders_wait_for_review_on_the_virtual_clock() {
+async fn large_orders_wait_for_review_on_the_virtual_clock() -> Result<(), TestError> {
     let started = std::time::Instant::now();
-    let run = test_run().run(order("ada", 250_000, &["a"])).await;
+    let run = test_run().run(order("ada", 250_000, &["a"])).await?;
     assert!(run.path().contains(&"HoldForReview".to_string()));
     assert!(
         started.elapsed().as_secs() < 60,
         "the one-hour wait took no real time"
     );
     assert_eq!(run.output()["parcels"], 2);
+    Ok(())
 }
 
 #[tokio::test]
-async fn out_of_stock_is_caught_and_fails_the_order() {
-    let run = test_run().run(order("ada", 4200, &["gone-1"])).await;
+async fn out_of_stock_is_caught_and_fails_the_order() -> Result<(), TestError> {
+    let run = test_run().run(order("ada", 4200, &["gone-1"])).await?;
     run.assert_failed_with("OutOfStock");
     assert_eq!(run.path().last().map(String::as_str), Some("OutOfStock"));
+    Ok(())
 }
 
 #[tokio::test]
-async fn a_step_error_reaches_the_catch_with_its_name_and_message() {
+async fn a_step_error_reaches_the_catch_with_its_name_and_message() -> Result<(), TestError> {
     let mut invalid = order("ada", 4200, &["a"]);
     invalid["lines"][0]["quantity"] = json!(0);
-    let run = test_run().run(invalid).await;
+    let run = test_run().run(invalid).await?;
     run.assert_failed_with("OrderRejected");
     let cause: Value = serde_json::from_str(run.outcome.cause.as_deref().unwrap()).unwrap();
     assert_eq!(cause["errorType"], "InvalidOrder");
@@ -78,10 +81,11 @@ async fn a_step_error_reaches_the_catch_with_its_name_and_message() {
         cause["errorMessage"],
         "the order is invalid: line a has quantity 0"
     );
+    Ok(())
 }
 
 #[tokio::test]
-async fn retries_are_exercised_with_per_attempt_mocks() {
+async fn retries_are_exercised_with_per_attempt_mocks() -> Result<(), TestError> {
     let run = test_run()
         .mock_responses(
             "ChargeCard",
@@ -94,32 +98,34 @@ async fn retries_are_exercised_with_per_attempt_mocks() {
             ],
         )
         .run(order("ada", 4200, &["a"]))
-        .await;
+        .await?;
     assert_eq!(run.attempts("ChargeCard"), 2);
     assert_eq!(
         run.state_output("Fulfil").unwrap()["fulfilment"]["payment"]["payment_id"],
         "pay-mocked"
     );
+    Ok(())
 }
 
 #[tokio::test]
-async fn an_input_that_does_not_fit_the_step_fails_as_on_aws() {
+async fn an_input_that_does_not_fit_the_step_fails_as_on_aws() -> Result<(), TestError> {
     let run = test_run()
         .run(json!({"id": "o-1", "total": 1, "lines": []}))
-        .await;
+        .await?;
     run.assert_failed_with("Stepfn.InvalidInput");
     assert!(
         run.outcome.cause.as_deref().unwrap().contains("customer"),
         "{:?}",
         run.outcome.cause
     );
+    Ok(())
 }
 
 #[tokio::test]
-async fn a_service_task_without_a_mock_fails_naming_its_resource() {
+async fn a_service_task_without_a_mock_fails_naming_its_resource() -> Result<(), TestError> {
     let run = TestRun::<OrderPipeline>::new()
         .run(order("ada", 4200, &["a"]))
-        .await;
+        .await?;
     run.assert_failed_with("States.Runtime");
     assert!(run
         .outcome
@@ -127,10 +133,11 @@ async fn a_service_task_without_a_mock_fails_naming_its_resource() {
         .as_deref()
         .unwrap()
         .contains("arn:aws:states:::dynamodb:putItem"));
+    Ok(())
 }
 
 #[tokio::test]
-async fn step_functions_local_mock_files_are_read() {
+async fn step_functions_local_mock_files_are_read() -> Result<(), TestError> {
     let config = r#"{
       "StateMachines": {"OrderPipeline": {"TestCases": {"Declined": {
         "ChargeCard": "Declined", "RecordShipment": "Recorded"}}}},
@@ -139,34 +146,53 @@ async fn step_functions_local_mock_files_are_read() {
         "Recorded": {"0": {"Return": {}}}}}"#;
     let run = TestRun::<OrderPipeline>::new()
         .mock_config(config, Some("OrderPipeline"), "Declined")
-        .unwrap()
         .run(order("ada", 4200, &["a"]))
-        .await;
+        .await?;
     run.assert_failed_with("OrderRejected");
-}
-
-#[test]
-#[should_panic(expected = "did you mean `ChargeCard`")]
-fn a_misspelled_mock_is_an_error_not_a_silent_real_call() {
-    let _ = TestRun::<OrderPipeline>::new().mock_result("ChrageCard", json!({}));
+    Ok(())
 }
 
 #[tokio::test]
-async fn the_examples_mock_file_runs_both_test_cases() {
+async fn a_misspelled_mock_is_an_error_not_a_silent_real_call() {
+    let error = TestRun::<OrderPipeline>::new()
+        .mock_result("ChrageCard", json!({}))
+        .run(order("ada", 4200, &["a"]))
+        .await
+        .expect_err("a mock of a state the workflow does not have");
+    assert!(
+        matches!(&error, TestError::Mock(MockConfigError::NotATaskState { state, .. }) if state == "ChrageCard"),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("did you mean `ChargeCard`"),
+        "{error}"
+    );
+    let error = TestRun::<OrderPipeline>::new()
+        .mock_config(include_str!("../mocks.json"), None, "HapyPath")
+        .run(order("ada", 4200, &["a"]))
+        .await
+        .expect_err("a test case the mock file does not have");
+    assert!(
+        error.to_string().contains("did you mean `HappyPath`"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn the_examples_mock_file_runs_both_test_cases() -> Result<(), TestError> {
     let mocks = include_str!("../mocks.json");
     let happy = TestRun::<OrderPipeline>::new()
         .mock_config(mocks, None, "HappyPath")
-        .unwrap()
         .run(order("ada", 4200, &["a"]))
-        .await;
+        .await?;
     assert_eq!(happy.output()["trackingNumber"], "TRK-O-1");
     let slow = TestRun::<OrderPipeline>::new()
         .mock_config(mocks, None, "GatewaySlowOnce")
-        .unwrap()
         .run(order("ada", 4200, &["a"]))
-        .await;
+        .await?;
     assert_eq!(slow.attempts("ChargeCard"), 2);
     assert_eq!(slow.output()["parcels"], 2);
+    Ok(())
 }
 
 mod jsonata {
@@ -178,8 +204,8 @@ mod jsonata {
     }
 
     #[tokio::test]
-    async fn the_jsonata_variant_runs_with_variables_and_real_steps() {
-        let run = test_run().run(order("ada", 4200, &["a", "b"])).await;
+    async fn the_jsonata_variant_runs_with_variables_and_real_steps() -> Result<(), TestError> {
+        let run = test_run().run(order("ada", 4200, &["a", "b"])).await?;
         assert_eq!(
             run.output(),
             &json!({"orderId": "o-1", "customer": "ada", "paymentId": "pay-o-1", "trackingNumber": "TRK-O-1", "parcels": 4})
@@ -197,13 +223,14 @@ mod jsonata {
             "Summarise",
             "Done",
         ]);
+        Ok(())
     }
 
     #[tokio::test]
-    async fn jsonata_catchers_hand_on_the_error_output() {
+    async fn jsonata_catchers_hand_on_the_error_output() -> Result<(), TestError> {
         let mut invalid = order("ada", 4200, &["a"]);
         invalid["lines"][0]["quantity"] = json!(0);
-        let run = test_run().run(invalid).await;
+        let run = test_run().run(invalid).await?;
         run.assert_failed_with("OrderRejected");
         assert!(run
             .outcome
@@ -213,14 +240,16 @@ mod jsonata {
             .contains("InvalidOrder"));
         test_run()
             .run(order("ada", 4200, &["gone-1"]))
-            .await
+            .await?
             .assert_failed_with("OutOfStock");
+        Ok(())
     }
 
     #[tokio::test]
-    async fn large_orders_wait_and_the_choice_condition_is_jsonata() {
-        let run = test_run().run(order("ada", 250_000, &["a"])).await;
+    async fn large_orders_wait_and_the_choice_condition_is_jsonata() -> Result<(), TestError> {
+        let run = test_run().run(order("ada", 250_000, &["a"])).await?;
         assert!(run.path().contains(&"HoldForReview".to_string()));
         assert_eq!(run.output()["parcels"], 2);
+        Ok(())
     }
 }

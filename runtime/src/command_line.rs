@@ -1,0 +1,95 @@
+//! A workflow binary's command line outside Lambda (the `local` feature): `run`, with the flags, output and exit
+//! statuses of `stepfn run` (`stepfn_engine::run_command`, one clap definition for both), and `graph`,
+//! `definition`, `placeholders`, `steps` over the workflow built into the binary.
+
+use crate::local::step_resources;
+use crate::Workflow;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::process::ExitCode;
+use stepfn_engine::run_command::{usage_error, RunArgs};
+
+#[derive(Parser)]
+#[command(
+    after_help = "Inside AWS Lambda (AWS_LAMBDA_RUNTIME_API set) the binary serves the step named by the function's \
+                  handler setting instead."
+)]
+struct WorkflowCli {
+    #[command(subcommand)]
+    command: WorkflowCommand,
+}
+
+#[derive(Subcommand)]
+enum WorkflowCommand {
+    /// Run the workflow locally with its real steps; prints `{"status":...,"output"|"error","cause"}` per
+    /// execution (exit 0 succeeded, 1 failed, 2 bad usage or input).
+    Run(RunArgs),
+    /// Print a Mermaid flowchart of the workflow.
+    Graph,
+    /// Print the ASL definition (as written to target/stepfn/<Name>.asl.json); given KEY=ARN pairs, with each
+    /// ${KEY} placeholder replaced.
+    Definition {
+        #[arg(value_name = "KEY=ARN")]
+        values: Vec<String>,
+    },
+    /// List the ARN placeholders of the definition.
+    Placeholders,
+    /// List the steps (Lambda handlers) of the workflow: function name and state name.
+    Steps,
+}
+
+/// Parses the arguments and runs the command; clap's own errors exit 2, `--help` exits 0.
+pub(crate) fn main<W: Workflow>() -> ExitCode {
+    let command = WorkflowCli::command().name(W::NAME).about(format!(
+        "The {} workflow: run it locally, draw it, print what deploying it needs",
+        W::NAME
+    ));
+    let parsed = command
+        .try_get_matches()
+        .and_then(|matches| WorkflowCli::from_arg_matches(&matches));
+    match parsed {
+        Ok(cli) => execute::<W>(cli.command),
+        Err(error) => {
+            let _ = error.print();
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+        }
+    }
+}
+
+fn execute<W: Workflow>(command: WorkflowCommand) -> ExitCode {
+    match command {
+        WorkflowCommand::Run(args) => {
+            return match W::machine() {
+                Ok(machine) => args.run(&machine, step_resources(&W::handlers())),
+                Err(error) => usage_error(format!(
+                    "the definition of {} cannot run locally: {error}",
+                    W::NAME
+                )),
+            }
+        }
+        WorkflowCommand::Graph => match serde_json::from_str(W::DEFINITION) {
+            Ok(definition) => print!("{}", stepfn_asl::graph::mermaid(&definition)),
+            Err(error) => return usage_error(format!("the definition is not JSON: {error}")),
+        },
+        WorkflowCommand::Definition { values } if values.is_empty() => print!("{}", W::DEFINITION),
+        WorkflowCommand::Definition { values } => {
+            let mut pairs = Vec::new();
+            for value in &values {
+                match value.split_once('=') {
+                    Some(pair) => pairs.push(pair),
+                    None => return usage_error(format!("`{value}` is not KEY=ARN")),
+                }
+            }
+            match W::definition_with(pairs) {
+                Ok(text) => print!("{text}"),
+                Err(error) => return usage_error(error),
+            }
+        }
+        WorkflowCommand::Placeholders => W::placeholders().iter().for_each(|key| println!("{key}")),
+        WorkflowCommand::Steps => {
+            for handler in W::handlers() {
+                println!("{}\t{}", handler.fn_name, handler.state_name);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,86 @@
+//! What `cargo lambda build` puts in the binary that runs in Lambda: each workflow crate forwards stepfn's `local`
+//! feature as its default and tells cargo-lambda to build without default features, and without `local` nothing
+//! pulls in the local executor, JSONata, the ASL model or clap. (`lambda_emulator.rs` runs the binary cargo-lambda
+//! builds; `bench/size.sh` measures it.)
+
+use serde_json::Value;
+use std::process::Command;
+use stepfn_tests::repo_root;
+
+const WORKFLOW_CRATES: [&str; 2] = ["message-pipeline", "order-pipeline"];
+
+fn cargo(args: &[&str]) -> String {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("cargo prints UTF-8")
+}
+
+#[test]
+fn workflow_crates_tell_cargo_lambda_to_leave_local_out() {
+    let metadata: Value =
+        serde_json::from_str(&cargo(&["metadata", "--format-version", "1", "--no-deps"])).unwrap();
+    for name in WORKFLOW_CRATES {
+        let package = metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no package {name}"));
+        assert_eq!(
+            package["features"]["default"],
+            serde_json::json!(["local"]),
+            "{name}"
+        );
+        assert_eq!(
+            package["features"]["local"],
+            serde_json::json!(["stepfn/local"]),
+            "{name}"
+        );
+        assert_eq!(
+            package["metadata"]["lambda"]["build"]["no_default_features"], true,
+            "{name}: [package.metadata.lambda.build] no_default_features"
+        );
+    }
+}
+
+#[test]
+fn without_local_nothing_pulls_in_the_executor_jsonata_or_clap() {
+    for name in WORKFLOW_CRATES {
+        let tree = |features: &[&str]| {
+            let mut args = vec!["tree", "-p", name, "-e", "normal,no-proc-macro"];
+            args.extend(features);
+            args.extend(["--prefix", "none", "--format", "{p}"]);
+            cargo(&args)
+        };
+        let lean = tree(&["--no-default-features"]);
+        for heavy in [
+            "stepfn-engine",
+            "stepfn-jsonata",
+            "stepfn-asl",
+            "clap",
+            "fancy-regex",
+        ] {
+            assert!(
+                !lean
+                    .lines()
+                    .any(|line| line.starts_with(&format!("{heavy} "))),
+                "{name} without `local` depends on {heavy}:\n{lean}"
+            );
+        }
+        assert!(lean.lines().any(|line| line.starts_with("lambda_runtime ")));
+        let full = tree(&[]);
+        assert!(
+            full.lines().any(|line| line.starts_with("stepfn-engine ")),
+            "{name} with its default features runs locally:\n{full}"
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! `stepfn`: commands over any ASL definition file.
 //!
 //! - `stepfn validate FILE...` checks each file with the rules `workflow!` applies at compile time
-//!   (`stepfn_asl::validate_document`), plus duplicate JSON keys, and warns of what AWS accepts but fails at run
+//!   (`stepfn_asl::model::Definition`, the typed model `run` executes), plus duplicate JSON keys, and warns of what AWS accepts but fails at run
 //!   time (`stepfn_asl::lint_document`: variables read before every path assigns them). Exit status: 0 when every file is valid, 1 when
 //!   one is not (each problem listed with its JSON pointer), 2 when a file cannot be read or is not JSON.
 //! - `stepfn run DEF --input JSON|@file` runs the definition locally (`stepfn_engine`) and prints one line,
@@ -73,8 +73,8 @@ fn validate(files: &[PathBuf]) -> ExitCode {
                 continue;
             }
         };
-        problems.extend(stepfn_asl::validate_document(&document));
         let warnings = stepfn_asl::lint_document(&document);
+        problems.extend(model_problems(document));
         for warning in &warnings {
             let pointer = if warning.pointer.is_empty() {
                 "/"
@@ -121,7 +121,7 @@ fn graph(file: &std::path::Path) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    problems.extend(stepfn_asl::validate_document(&document));
+    problems.extend(model_problems(document.clone()));
     if !problems.is_empty() {
         eprintln!("{name}: {} problem(s)", problems.len());
         for problem in &problems {
@@ -136,4 +136,12 @@ fn graph(file: &std::path::Path) -> ExitCode {
     }
     print!("{}", stepfn_asl::graph::mermaid(&document));
     ExitCode::SUCCESS
+}
+
+/// The problems that keep `document` from becoming the typed model `stepfn run` executes (the validator's, and any
+/// the model itself finds), so `validate`, `graph` and `run` accept exactly the same definitions.
+fn model_problems(document: serde_json::Value) -> Vec<stepfn_asl::Problem> {
+    stepfn_asl::model::Definition::from_document(document)
+        .err()
+        .unwrap_or_default()
 }

@@ -118,7 +118,10 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
         .collect();
     let document = lowering.scope("", &header, &input.chains, input.name.span());
 
-    let mut problems = stepfn_asl::validate_document(&document);
+    // The same gate as `stepfn validate` and the executor: the document must become the typed model.
+    let mut problems = stepfn_asl::model::Definition::from_document(document.clone())
+        .err()
+        .unwrap_or_default();
     // What AWS accepts but would fail at run time (a variable read before it is assigned) is an error here too.
     if problems.is_empty() {
         problems = stepfn_asl::lint_document(&document);

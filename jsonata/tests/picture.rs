@@ -4,6 +4,9 @@
 //! interpreter (literals, those calls, `~>` into them, `($v := ...; ...)` blocks, `=` and top-level field names of the
 //! case's data, `*` of numbers). Other cases are skipped. Plus unit tests of edge cases from the F&O 3.1 spec.
 
+#[path = "../../tests/src/shared_data.rs"]
+mod shared_data;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -398,10 +401,6 @@ fn call(name: &str, args: &[Option<Value>]) -> Result<Outcome, Skip> {
 // ---------------------------------------------------------------------------------------------------------------
 // The suite
 
-fn suite_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/jsonata-test-suite")
-}
-
 fn expected(case: &Value) -> Option<Outcome> {
     if let Some(code) = case
         .get("code")
@@ -452,14 +451,9 @@ fn run_case(case: &Value, suite: &Path) -> Option<(String, Outcome, Outcome)> {
 
 #[test]
 fn reference_suite() {
-    let suite = suite_dir();
-    if !suite.join("groups").is_dir() {
-        eprintln!(
-            "NOTICE: {} is absent; the reference suite cases are skipped",
-            suite.display()
-        );
+    let Some(suite) = shared_data::shared_path("jsonata-test-suite") else {
         return;
-    }
+    };
     let mut failures = Vec::new();
     let mut skipped = Vec::new();
     let mut report = Vec::new();

@@ -2,6 +2,9 @@
 //! under `catch_unwind`, per-group pass counts, the failing cases listed. Asserts that nothing panics and that the
 //! pass count does not fall below `FLOOR`.
 
+#[path = "../../tests/src/shared_data.rs"]
+mod shared_data;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -12,10 +15,6 @@ use stepfn_jsonata::{Bindings, Expression};
 /// Ratchet: the number of cases passing when this floor was last raised. Raise it as the implementation
 /// improves; a drop below it is a regression.
 const FLOOR: usize = 1681;
-
-fn suite_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/jsonata-test-suite")
-}
 
 fn numbers_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
@@ -159,14 +158,9 @@ fn run_case(dir: &Path, case: &Value, datasets: &Path) -> Outcome {
 
 #[test]
 fn reference_suite() {
-    let root = suite_dir();
-    if !root.exists() {
-        println!(
-            "NOTICE: {} not found; reference suite skipped",
-            root.display()
-        );
+    let Some(root) = shared_data::shared_path("jsonata-test-suite") else {
         return;
-    }
+    };
     let datasets = root.join("datasets");
     let mut groups: Vec<PathBuf> = std::fs::read_dir(root.join("groups"))
         .expect("groups")
@@ -268,14 +262,9 @@ fn reference_suite() {
 /// cleanly, and evaluate without panicking. Evaluation is capped at 50 ms per prefix.
 #[test]
 fn truncated_expressions_never_panic() {
-    let root = suite_dir();
-    if !root.exists() {
-        println!(
-            "NOTICE: {} not found; truncation test skipped",
-            root.display()
-        );
+    let Some(root) = shared_data::shared_path("jsonata-test-suite") else {
         return;
-    }
+    };
     let mut exprs = vec![];
     for g in std::fs::read_dir(root.join("groups"))
         .expect("groups")

@@ -20,8 +20,11 @@ pub struct JsonataSeed {
 /// Everything the mutators start from.
 #[derive(Debug, Default)]
 pub struct Corpus {
-    /// Definitions as JSON text, with the recorded input each ran on.
+    /// Definitions as JSON text, with the recorded input each ran on; this crate's own seeds (with Task states)
+    /// come last.
     pub machines: Vec<(String, String)>,
+    /// How many of `machines` are this crate's own seeds.
+    pub own_machines: usize,
     /// Definitions and inputs as values, for splicing subtrees.
     pub values: Vec<Value>,
     /// Inputs and JSONata data as JSON text.
@@ -220,6 +223,7 @@ impl Corpus {
             corpus.recorded += 1;
         }
         corpus.load_jsonata_suite(&shared.join("jsonata-test-suite"))?;
+        corpus.own_machines = SEED_DEFINITIONS.len();
         for (definition, input) in SEED_DEFINITIONS {
             let value: Value = serde_json::from_str(definition)
                 .unwrap_or_else(|e| panic!("seed definition {definition}: {e}"));

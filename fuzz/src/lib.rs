@@ -3,6 +3,7 @@
 //! virtual time with mocks) and the mock file. Cases are mutations of the strings in `shared/conformance` and
 //! `shared/jsonata-test-suite`; see `stepfn-fuzz --help` and this crate's README.
 
+pub mod asl;
 pub mod corpus;
 pub mod mutate;
 pub mod report;

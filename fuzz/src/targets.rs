@@ -2,6 +2,7 @@
 //! file, ...); each target makes cases from the corpus and runs them through the code under test. Running a case
 //! must never panic, whatever the strings.
 
+use crate::asl::mutate_states;
 use crate::corpus::{mock_config_for, Corpus};
 use crate::mutate::{mutate_json, mutate_text};
 use crate::rng::Rng;
@@ -361,25 +362,43 @@ fn validator_seeds(corpus: &Corpus) -> Vec<Vec<String>> {
     seeds
 }
 
-/// A definition: mutated as a tree (mostly) or as text.
-fn mutated_definition(rng: &mut Rng, corpus: &Corpus) -> (String, Option<Value>) {
-    let (text, _) = rng.pick(&corpus.machines);
+/// A definition (mutated as a tree, with States Language mutations, or as text) and the input recorded with it.
+fn mutated_definition(rng: &mut Rng, corpus: &Corpus) -> (String, Option<Value>, String) {
+    // This crate's own seeds have the Task, Retry, Map and Parallel states the recorded cases lack.
+    let (text, input) = if rng.chance(1, 4) {
+        let own = &corpus.machines[corpus.machines.len() - corpus.own_machines..];
+        rng.pick(own)
+    } else {
+        rng.pick(&corpus.machines)
+    };
+    let input = input.clone();
     match rng.below(10) {
         0..=6 => {
             let mut value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-            mutate_json(rng, &mut value, corpus);
+            match rng.below(3) {
+                0 => mutate_json(rng, &mut value, corpus),
+                1 => {
+                    for _ in 0..rng.log_size(3) {
+                        mutate_states(rng, &mut value, corpus);
+                    }
+                }
+                _ => {
+                    mutate_states(rng, &mut value, corpus);
+                    mutate_json(rng, &mut value, corpus);
+                }
+            }
             let text = if rng.chance(1, 4) {
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             } else {
                 value.to_string()
             };
-            (text, Some(value))
+            (text, Some(value), input)
         }
         7 | 8 => {
             let value = serde_json::from_str(text).ok();
-            (mutate_text(rng, text, corpus), value)
+            (mutate_text(rng, text, corpus), value, input)
         }
-        _ => (text.clone(), serde_json::from_str(text).ok()),
+        _ => (text.clone(), serde_json::from_str(text).ok(), input),
     }
 }
 
@@ -419,18 +438,12 @@ fn machine_seeds(corpus: &Corpus) -> Vec<Vec<String>> {
 }
 
 fn machine_generate(rng: &mut Rng, corpus: &Corpus) -> Vec<String> {
-    let (definition, value) = mutated_definition(rng, corpus);
-    let input = match rng.below(3) {
+    let (definition, value, recorded) = mutated_definition(rng, corpus);
+    let input = match rng.below(6) {
         0 => pick_input(rng, corpus),
-        _ => {
-            // The input recorded with a definition of the same shape is the likeliest to get far.
-            let (_, input) = rng.pick(&corpus.machines);
-            if rng.chance(1, 3) {
-                mutate_json_text(rng, input, corpus)
-            } else {
-                input.clone()
-            }
-        }
+        1 | 2 => mutate_json_text(rng, &recorded, corpus),
+        // The input recorded with the definition is the likeliest to get far.
+        _ => recorded,
     };
     let mocks = mock_config_for(&value.unwrap_or(Value::Null), corpus, rng).to_string();
     let mocks = if rng.chance(1, 10) {

@@ -268,6 +268,9 @@ struct Finding {
     parts: Vec<String>,
     count: u64,
     file: PathBuf,
+    /// More repros of a crash or hang with the same key (which may have other causes: they are told apart only by
+    /// the call they happened in).
+    also: Vec<PathBuf>,
 }
 
 #[derive(Debug, Default)]
@@ -348,6 +351,9 @@ fn supervise(args: &Args, corpus: &Corpus) -> i32 {
             println!("    {label}: {}", show_part(part));
         }
         println!("    replay: stepfn-fuzz --replay {}", f.file.display());
+        for file in &f.also {
+            println!("    another: {}", file.display());
+        }
     }
     if args.json {
         let summary = json!({
@@ -692,13 +698,6 @@ fn record(line: &Value, t: &Target, dir: &Path, findings: &mut Vec<Finding>) {
     } else {
         key
     };
-    if let Some(existing) = findings
-        .iter_mut()
-        .find(|f| f.target == t.name && f.key == key)
-    {
-        existing.count += 1;
-        return;
-    }
     let parts: Vec<String> = line["parts"]
         .as_array()
         .map(|a| {
@@ -707,6 +706,22 @@ fn record(line: &Value, t: &Target, dir: &Path, findings: &mut Vec<Finding>) {
                 .collect()
         })
         .unwrap_or_default();
+    if let Some(existing) = findings
+        .iter_mut()
+        .find(|f| f.target == t.name && f.key == key)
+    {
+        existing.count += 1;
+        if existing.kind != "panic" && existing.also.len() < 5 {
+            let file = existing
+                .file
+                .with_extension(format!("also-{}.json", existing.also.len() + 1));
+            let body = json!({ "target": t.name, "kind": existing.kind, "parts": parts });
+            if std::fs::write(&file, body.to_string()).is_ok() {
+                existing.also.push(file);
+            }
+        }
+        return;
+    }
     let file = dir.join(format!(
         "{}-{}.json",
         t.name,
@@ -721,6 +736,7 @@ fn record(line: &Value, t: &Target, dir: &Path, findings: &mut Vec<Finding>) {
         parts,
         count: 1,
         file,
+        also: Vec::new(),
     };
     let body = json!({
         "target": finding.target,

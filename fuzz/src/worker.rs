@@ -29,20 +29,43 @@ pub struct Caught {
     pub message: String,
 }
 
+/// Whether a panic location is inside the standard library or a dependency (an overflow in `Duration`'s `+`, say)
+/// rather than in stepfn's own code.
+fn generic(location: &str) -> bool {
+    location.starts_with("/rustc/")
+        || location.contains("/.cargo/")
+        || location.contains("/library/")
+        || location == "unknown"
+}
+
 impl Caught {
-    /// What findings are deduplicated by: the location, and for a location inside the standard library or a
-    /// dependency (an overflow in `Duration`'s `+`, say) the message's shape too.
+    /// What findings are deduplicated by: the location, and for a generic location the message's shape too.
     pub fn key(&self) -> String {
-        let generic = self.location.starts_with("/rustc/")
-            || self.location.contains("/.cargo/")
-            || self.location.contains("/library/")
-            || self.location == "unknown";
-        if generic {
+        if generic(&self.location) {
             format!("{} ({})", self.location, shape(&self.message))
         } else {
             self.location.clone()
         }
     }
+}
+
+/// For a panic at a generic location, the first frame of stepfn's own code that led to it (`engine/src/errors.rs:49`),
+/// when the binary has line tables (debug builds; release builds are stripped).
+fn caller() -> Option<String> {
+    let trace = std::backtrace::Backtrace::force_capture().to_string();
+    trace.lines().find_map(|line| {
+        let at = line.trim().strip_prefix("at ")?;
+        [
+            "asl/src/",
+            "engine/src/",
+            "jsonata/src/",
+            "runtime/src/",
+            "macros/src/",
+            "cli/src/",
+        ]
+        .iter()
+        .find_map(|dir| at.find(dir).map(|i| at[i..].to_owned()))
+    })
 }
 
 /// The message with numbers blanked, shortened: `byte index N is out of bounds of ...`.
@@ -82,6 +105,10 @@ pub fn install_quiet_hook() {
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "(a panic without a message)".to_owned());
+        let location = match generic(&location).then(caller).flatten() {
+            Some(caller) => format!("{location}, called from {caller}"),
+            None => location,
+        };
         caught().push(Caught { location, message });
     }));
 }

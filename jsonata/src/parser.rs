@@ -101,6 +101,10 @@ pub fn parse_with_flags(src: &str) -> Result<(Node, bool), Error> {
 pub const INLINE_STACK_BUDGET: usize = 96 * 1024;
 /// Stack size of the dedicated thread for deep parses/evaluations.
 pub const BIG_STACK: usize = 256 * 1024 * 1024;
+/// The most levels a parsed tree may have (an upper bound counted while parsing). Nesting is limited by `depth`,
+/// but a chain of operators (`1+1+1...`) builds a tree as deep as it is long without nesting anything, and dropping
+/// or walking such a tree recursively overflows any stack.
+const MAX_HEIGHT: usize = 2000;
 
 fn parse_within(src: &str, budget: usize) -> Result<(Node, bool), Error> {
     let base = 0u8;
@@ -113,6 +117,7 @@ fn parse_within(src: &str, budget: usize) -> Result<(Node, bool), Error> {
             pos: 0,
         },
         depth: 0,
+        inner_height: 0,
         uses_parent: false,
         pending: None,
     };
@@ -135,6 +140,8 @@ struct Parser<'a> {
     lexer: Lexer<'a>,
     tok: Token,
     depth: usize,
+    /// The height bound of the tallest expression completed inside the one being parsed.
+    inner_height: usize,
     uses_parent: bool,
     pending: Option<Error>,
     stack_base: usize,
@@ -200,15 +207,26 @@ impl<'a> Parser<'a> {
                     .at(self.tok.pos),
             );
         }
+        let outer = std::mem::take(&mut self.inner_height);
         let t = self.tok.clone();
         self.advance(false)?;
         let mut left = self.nud(t)?;
+        // A bound on the height of `left`: a prefix form adds at most three levels to what it contains.
+        let mut height = self.inner_height + 3;
         while rbp < lbp(&self.tok.tok) {
             let t = self.tok.clone();
             self.advance(true)?;
+            let grows = grows_left(&t.tok, &left);
+            let pos = t.pos;
+            self.inner_height = 0;
             left = self.led(t, left)?;
+            height = (height + usize::from(grows)).max(self.inner_height + 3);
+            if height > MAX_HEIGHT {
+                return Err(Error::new("S0201", "Expression too deeply nested").at(pos));
+            }
         }
         self.depth -= 1;
+        self.inner_height = outer.max(height);
         Ok(left)
     }
 
@@ -611,6 +629,22 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Whether the infix operator `op` puts `left` one level deeper: every operator does, except those that extend a
+/// path (`.`, `@`, `#`, `^`, a predicate, a group) whose steps sit side by side.
+fn grows_left(op: &Tok, left: &Node) -> bool {
+    let plain_path = matches!(left.kind, Kind::Path(_)) && left.group.is_none();
+    match op {
+        Tok::Op("." | "@" | "#" | "^") => !plain_path,
+        // A predicate after a grouped step wraps the path in a block.
+        Tok::Op("[") => {
+            plain_path
+                && matches!(&left.kind, Kind::Path(steps) if steps.last().is_some_and(|l| l.group.is_some()))
+        }
+        Tok::Op("{") => false,
+        _ => true,
+    }
+}
+
 fn static_op(op: &str) -> &'static str {
     match op {
         ")" => ")",
@@ -674,5 +708,38 @@ impl<'a> Lexer<'a> {
         let mut l = Lexer::new(src);
         l.set_pos(pos);
         l
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    /// A long chain of operators parses into a tree as deep as the chain; dropping (or walking) such a tree
+    /// recursively overflowed the stack (found by stepfn-fuzz), so the tree's height is bounded like the nesting.
+    #[test]
+    fn long_operator_chains_are_bounded() {
+        let outcome = |text: String| {
+            std::thread::Builder::new()
+                .stack_size(1 << 20)
+                .spawn(move || parse(&text).map(|_| ()).map_err(|e| e.code))
+                .unwrap()
+                .join()
+                .expect("parsing and dropping do not overflow a 1 MiB stack")
+        };
+        let too_deep = Err("S0201".to_string());
+        assert_eq!(outcome(format!("1{}", "+1".repeat(200_000))), too_deep);
+        assert_eq!(outcome(format!("$a{}", " ~> $f".repeat(100_000))), too_deep);
+        assert_eq!(outcome(format!("a{}", " ? b : c".repeat(50_000))), too_deep);
+        assert_eq!(outcome(format!("f{}", "(1)".repeat(100_000))), too_deep);
+        assert_eq!(
+            outcome(format!("(a+b){}", ".c{'k': 1}".repeat(100_000))),
+            too_deep
+        );
+        let _ = outcome(format!("A{}", "/[a-z]+/i".repeat(100_000)));
+        // Paths and predicates sit side by side, so long ones still parse; so do chains of ordinary length.
+        assert_eq!(outcome(format!("x{}", "[0]".repeat(100_000))), Ok(()));
+        assert_eq!(outcome(format!("a{}", ".b".repeat(100_000))), Ok(()));
+        assert_eq!(outcome(format!("1{}", "+1".repeat(1000))), Ok(()));
     }
 }

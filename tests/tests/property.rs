@@ -1,24 +1,36 @@
-//! Property tests of `stepfn_asl::validate_document` against random state machines.
+//! Property tests of `stepfn_asl::validate_document` and of the executor against random state machines.
 //!
 //! The generator builds random *valid* Amazon States Language documents: every state type (Task with Retry/Catch,
 //! timeouts and payload templates, Pass, Wait, Choice with nested `And`/`Or`/`Not`, Succeed, Fail, Parallel and an
 //! inline Map), unique state names across all scopes, nesting at most two levels deep. Each scope is a chain in
 //! which every state moves to a later one (`Next`, choice rules, `Default`, catchers) and the last one ends, so
-//! every state is reachable from `StartAt` and can reach an end.
+//! every state is reachable from `StartAt` and can reach an end. Its wild dialect goes further: numbers at the
+//! edges (`Seconds`, `TimeoutSeconds`, `IntervalSeconds` up to `u64::MAX`, `BackoffRate` 1e300, `MaxAttempts`
+//! 99999999 and more), odd paths and filters (`$.a[1::9223372036854775807]`, `[?(@.x > 1)]`), and Parallel and
+//! Map nested four deep.
 //!
 //! 1. `validate_document` finds no problem in any generated document.
 //! 2. `asl-validator` (npm) accepts a fixed-seed batch of them (skipped when the tool is not installed).
 //! 3. Breaking a generated document in one known way makes `validate_document` report that problem.
+//! 4. What the generator builds compiles and runs (`Machine::from_json`, then an execution under virtual time on a
+//!    random input, every Task state mocked with some failures and then a result) without a panic, to a
+//!    well-formed outcome: succeeded with an output, failed (with an error name unless a `Fail` state left it out)
+//!    or timed out with `States.Timeout`. Valid documents must compile; wild ones may be rejected with a named
+//!    error. Panics being fixed for issue 9 are tolerated (`KNOWN_PANICS`) unless `STEPFN_PROPERTY_STRICT=1`.
 //!
-//! For longer exploratory runs: `STEPFN_PROPERTY_CASES` (default 256) sets the cases of properties 1 and 3, and
-//! `STEPFN_PROPERTY_DOCS` (default 40) and `STEPFN_PROPERTY_SEED` (default 7) the asl-validator batch.
+//! For longer exploratory runs: `STEPFN_PROPERTY_CASES` (default 256) sets the cases of properties 1 and 3,
+//! `STEPFN_PROPERTY_RUN_CASES` (default 64) those of each half of property 4, and `STEPFN_PROPERTY_DOCS` (default
+//! 40) and `STEPFN_PROPERTY_SEED` (default 7) the asl-validator batch.
 
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence, Index};
 use proptest::strategy::{Union, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Map, Value};
+use std::cell::RefCell;
 use std::process::Command;
+use std::time::Duration;
+use stepfn::local::{Machine, Mock, Options, Outcome, Response, Status};
 use stepfn_asl::{to_pretty_json, validate_document, Problem, Rule};
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -230,7 +242,104 @@ enum Dialect {
     /// settle it): `null` and `""` items in arrays of payload templates, and decimal literals (`3.5`) as
     /// intrinsic function arguments.
     AslValidator,
+    /// Beyond what AWS accepts, to run rather than to validate: numbers at the edges (`Seconds`,
+    /// `TimeoutSeconds`, `IntervalSeconds` near `i64::MAX` and `u64::MAX`, `BackoffRate` 1e300, huge
+    /// `MaxAttempts`), odd paths and filters (slices with huge steps, `[?(...)]`), Parallel and Map nested four
+    /// deep. Many of these documents are invalid; the executor must reject them with a named error or run them.
+    Wild,
 }
+
+/// JSON numbers at the edges, as `Seconds`, `TimeoutSeconds`, retrier fields and input values.
+const EXTREME_NUMBERS: &[&str] = &[
+    "0",
+    "-0.0",
+    "1",
+    "-1",
+    "0.5",
+    "10.0",
+    "1e300",
+    "-1e300",
+    "1e-300",
+    "1.7976931348623157e308",
+    "99999999",
+    "100000000",
+    "31536000",
+    "2147483647",
+    "4294967295",
+    "9223372036854775806",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "9223372036854775808",
+    "18446744073709551615",
+];
+
+fn extreme_number() -> BoxedStrategy<Value> {
+    select(EXTREME_NUMBERS.to_vec())
+        .prop_map(|n| serde_json::from_str(n).expect("a JSON number"))
+        .boxed()
+}
+
+/// Seconds at AWS's limits (`TimeoutSeconds`, `IntervalSeconds`, `MaxDelaySeconds`, ...); `extreme_number` goes
+/// past them.
+const EDGE_SECONDS: &[&str] = &["99999999", "31536000", "31622401", "1"];
+/// A Wait's `Seconds` at the limits and far past them (the virtual clock adds them up).
+const EDGE_WAIT_SECONDS: &[&str] = &[
+    "99999999",
+    "2147483647",
+    "4294967295",
+    "9223372036854775807",
+    "18446744073709551615",
+];
+/// `MaxAttempts` and `MaxConcurrency` at the limits.
+const EDGE_COUNTS: &[&str] = &["0", "1", "99999999"];
+/// `BackoffRate` at the edges.
+const EDGE_RATES: &[&str] = &["1.0", "1e300", "1.7976931348623157e308", "99999999"];
+
+/// A number field: `usual`, or in the wild dialect also a number at the field's edges (`edges`) or any extreme one.
+fn number_or_extreme(
+    d: Dialect,
+    usual: BoxedStrategy<Value>,
+    edges: &'static [&'static str],
+) -> BoxedStrategy<Value> {
+    match d {
+        Dialect::Wild => prop_oneof![
+            8 => usual,
+            4 => select(edges.to_vec()).prop_map(|n| serde_json::from_str(n).expect("a JSON number")),
+            1 => extreme_number(),
+        ]
+        .boxed(),
+        _ => usual,
+    }
+}
+
+/// Paths that select oddly: slices with huge or zero steps, filters, deep scans, unions, huge indexes.
+const ODD_PATHS: &[&str] = &[
+    "$.a[1::9223372036854775807]",
+    "$.a[-9223372036854775808:]",
+    "$.a[::-1]",
+    "$.a[0:2:0]",
+    "$.items[?(@.qty > 1)]",
+    "$.items[?(@.x > 1)]",
+    "$.items[?(!@.done || @.price < 1e300)]",
+    "$.items[?(@.sku == 'a' && @.qty >= -0.0)]",
+    "$..price",
+    "$..*",
+    "$['a','items']",
+    "$.a[0,-1,9223372036854775807]",
+    "$.a[9223372036854775807]",
+    "$.a[-9223372036854775808]",
+    "$.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p",
+];
+
+/// Reference paths that point oddly: huge and negative indexes, deep fields.
+const ODD_REFERENCE_PATHS: &[&str] = &[
+    "$.a[9223372036854775807]",
+    "$.a[-1]",
+    "$.a[-9223372036854775808]",
+    "$.items[0].qty",
+    "$['a'][0]['b']",
+    "$.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w",
+];
 
 fn strings(items: &[&'static str]) -> BoxedStrategy<String> {
     select(items.to_vec()).prop_map(String::from).boxed()
@@ -296,23 +405,37 @@ const MAP_PAYLOAD_PATHS: &[&str] = &[
     "$$.Map.Item.Value.id",
 ];
 
-fn reference_path() -> BoxedStrategy<Value> {
-    strings(REFERENCE_PATHS).prop_map(Value::String).boxed()
+fn reference_path(d: Dialect) -> BoxedStrategy<Value> {
+    let usual = strings(REFERENCE_PATHS);
+    match d {
+        Dialect::Wild => prop_oneof![3 => usual, 1 => strings(ODD_REFERENCE_PATHS)].boxed(),
+        _ => usual,
+    }
+    .prop_map(Value::String)
+    .boxed()
 }
 
 /// `ResultPath`: a reference path, or `null` to discard the result.
-fn result_path() -> BoxedStrategy<Value> {
-    prop_oneof![5 => reference_path(), 1 => Just(Value::Null)].boxed()
+fn result_path(d: Dialect) -> BoxedStrategy<Value> {
+    prop_oneof![5 => reference_path(d), 1 => Just(Value::Null)].boxed()
 }
 
-fn any_path_or_null() -> BoxedStrategy<Value> {
-    prop_oneof![5 => strings(PATHS).prop_map(Value::String), 1 => Just(Value::Null)].boxed()
+/// Any path, odd ones too in the wild dialect.
+fn any_path(d: Dialect, usual: &[&'static str]) -> BoxedStrategy<String> {
+    match d {
+        Dialect::Wild => prop_oneof![3 => strings(usual), 1 => strings(ODD_PATHS)].boxed(),
+        _ => strings(usual),
+    }
 }
 
-fn input_output() -> BoxedStrategy<Vec<(String, Value)>> {
+fn any_path_or_null(d: Dialect) -> BoxedStrategy<Value> {
+    prop_oneof![5 => any_path(d, PATHS).prop_map(Value::String), 1 => Just(Value::Null)].boxed()
+}
+
+fn input_output(d: Dialect) -> BoxedStrategy<Vec<(String, Value)>> {
     (
-        optional("InputPath", any_path_or_null()),
-        optional("OutputPath", any_path_or_null()),
+        optional("InputPath", any_path_or_null(d)),
+        optional("OutputPath", any_path_or_null(d)),
     )
         .prop_map(|(a, b)| a.into_iter().chain(b).collect())
         .boxed()
@@ -385,12 +508,16 @@ fn literal(d: Dialect) -> BoxedStrategy<Value> {
         "[a-zA-Z0-9 ,._-]{0,12}".prop_map(Value::String),
         Just(json!("Grüße, 世界")),
     ];
+    let leaf = match d {
+        Dialect::Wild => prop_oneof![3 => leaf, 1 => extreme_number()].boxed(),
+        _ => leaf.boxed(),
+    };
     leaf.prop_recursive(2, 12, 4, move |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(move |items| {
                 let items = items.into_iter();
                 match d {
-                    Dialect::Aws => items.collect(),
+                    Dialect::Aws | Dialect::Wild => items.collect(),
                     // asl-validator rejects `null` and `""` items of arrays in payload templates.
                     Dialect::AslValidator => items.filter(|v| !v.is_null() && *v != "").collect(),
                 }
@@ -415,6 +542,17 @@ fn any_argument(d: Dialect, depth: u32) -> BoxedStrategy<String> {
         strings(&["'text'", "'it\\'s'", "'a, b'", "''"]),
         match d {
             Dialect::Aws => strings(&["1", "-2", "42", "3.5", "true", "false", "null"]),
+            Dialect::Wild => strings(&[
+                "1",
+                "-2",
+                "3.5",
+                "null",
+                "9223372036854775807",
+                "-9223372036854775808",
+                "18446744073709551615",
+                "1e300",
+                "-0.0",
+            ]),
             // asl-validator's intrinsic grammar has integer literals only.
             Dialect::AslValidator => strings(&["1", "-2", "42", "true", "false", "null"]),
         },
@@ -479,6 +617,9 @@ fn template_at(d: Dialect, map_item: bool, depth: u32) -> BoxedStrategy<Value> {
     if map_item {
         paths.extend_from_slice(MAP_PAYLOAD_PATHS);
     }
+    if d == Dialect::Wild {
+        paths.extend_from_slice(ODD_PATHS);
+    }
     let dynamic = prop_oneof![
         2 => select(paths).prop_map(|p| (true, json!(p))),
         1 => intrinsic(d, 1).prop_map(|c| (true, json!(c))),
@@ -537,35 +678,36 @@ fn error_equals() -> BoxedStrategy<Value> {
         .boxed()
 }
 
-fn retrier() -> BoxedStrategy<Value> {
+fn retrier(d: Dialect) -> BoxedStrategy<Value> {
+    let number = |range: std::ops::RangeInclusive<u32>, edges| {
+        number_or_extreme(d, range.prop_map(|n| json!(n)).boxed(), edges)
+    };
     (
         error_equals(),
-        proptest::option::of(1u32..=30),
-        proptest::option::of(0u32..=5),
-        proptest::option::of(select(vec![
-            json!(1.0),
-            json!(1.5),
-            json!(2),
-            json!(2.0),
-            json!(3),
-        ])),
-        proptest::option::of(1u32..=600),
+        proptest::option::of(number(1..=30, EDGE_SECONDS)),
+        proptest::option::of(number(0..=5, EDGE_COUNTS)),
+        proptest::option::of(number_or_extreme(
+            d,
+            select(vec![json!(1.0), json!(1.5), json!(2), json!(2.0), json!(3)]).boxed(),
+            EDGE_RATES,
+        )),
+        proptest::option::of(number(1..=600, EDGE_SECONDS)),
         proptest::option::of(select(vec!["FULL", "NONE"])),
     )
         .prop_map(|(errors, interval, attempts, backoff, max_delay, jitter)| {
             let mut retrier = Map::new();
             retrier.insert("ErrorEquals".into(), errors);
             if let Some(v) = interval {
-                retrier.insert("IntervalSeconds".into(), json!(v));
+                retrier.insert("IntervalSeconds".into(), v);
             }
             if let Some(v) = attempts {
-                retrier.insert("MaxAttempts".into(), json!(v));
+                retrier.insert("MaxAttempts".into(), v);
             }
             if let Some(v) = backoff {
                 retrier.insert("BackoffRate".into(), v);
             }
             if let Some(v) = max_delay {
-                retrier.insert("MaxDelaySeconds".into(), json!(v));
+                retrier.insert("MaxDelaySeconds".into(), v);
             }
             if let Some(v) = jitter {
                 retrier.insert("JitterStrategy".into(), json!(v));
@@ -579,9 +721,9 @@ fn retrier() -> BoxedStrategy<Value> {
 type Handlers = (Vec<Value>, Vec<(Value, Index)>);
 
 /// Retriers and catchers: a few specific ones, then maybe a final `States.ALL` one.
-fn error_handling() -> BoxedStrategy<Handlers> {
+fn error_handling(d: Dialect) -> BoxedStrategy<Handlers> {
     let catcher = |errors: BoxedStrategy<Value>| {
-        (errors, proptest::option::of(result_path()), any::<Index>()).prop_map(
+        (errors, proptest::option::of(result_path(d)), any::<Index>()).prop_map(
             |(errors, path, pick)| {
                 let mut catcher = Map::new();
                 catcher.insert("ErrorEquals".into(), errors);
@@ -593,8 +735,8 @@ fn error_handling() -> BoxedStrategy<Handlers> {
         )
     };
     (
-        proptest::collection::vec(retrier(), 0..=2),
-        proptest::option::of(retrier()),
+        proptest::collection::vec(retrier(d), 0..=2),
+        proptest::option::of(retrier(d)),
         proptest::collection::vec(catcher(error_equals()), 0..=2),
         proptest::option::of(catcher(Just(json!(["States.ALL"])).boxed())),
     )
@@ -697,9 +839,10 @@ fn resource_and_parameters(d: Dialect) -> BoxedStrategy<Vec<(String, Value)>> {
     prop_oneof![4 => direct, 3 => invoke, 1 => callback, 1 => sqs, 1 => sns].boxed()
 }
 
-/// `TimeoutSeconds`/`HeartbeatSeconds` (heartbeat below timeout) or their path forms.
-fn timeouts() -> BoxedStrategy<Vec<(String, Value)>> {
-    prop_oneof![
+/// `TimeoutSeconds`/`HeartbeatSeconds` (heartbeat below timeout) or their path forms; extreme numbers too in the
+/// wild dialect.
+fn timeouts(d: Dialect) -> BoxedStrategy<Vec<(String, Value)>> {
+    let usual = prop_oneof![
         3 => Just(vec![]),
         2 => (2u32..=3600)
             .prop_flat_map(|t| (Just(t), 1..t))
@@ -713,8 +856,27 @@ fn timeouts() -> BoxedStrategy<Vec<(String, Value)>> {
             ("TimeoutSecondsPath".to_owned(), json!("$.timeout")),
             ("HeartbeatSecondsPath".to_owned(), json!("$.heartbeat")),
         ]),
-    ]
-    .boxed()
+    ];
+    match d {
+        Dialect::Wild => prop_oneof![
+            2 => usual,
+            1 => (
+                select(EDGE_SECONDS.to_vec()).prop_map(|n| serde_json::from_str(n).expect("a number")),
+                proptest::option::of(prop_oneof![
+                    3 => select(EDGE_SECONDS.to_vec())
+                        .prop_map(|n| serde_json::from_str(n).expect("a number")),
+                    1 => extreme_number(),
+                ]),
+            )
+                .prop_map(|(t, h)| {
+                let mut fields = vec![("TimeoutSeconds".to_owned(), t)];
+                fields.extend(h.map(|h| ("HeartbeatSeconds".to_owned(), h)));
+                fields
+            }),
+        ]
+        .boxed(),
+        _ => usual.boxed(),
+    }
 }
 
 fn task(d: Dialect) -> BoxedStrategy<StateSpec> {
@@ -722,11 +884,11 @@ fn task(d: Dialect) -> BoxedStrategy<StateSpec> {
         style(),
         comment(),
         resource_and_parameters(d),
-        timeouts(),
+        timeouts(d),
         optional("ResultSelector", template(d, false)),
-        optional("ResultPath", result_path()),
-        input_output(),
-        error_handling(),
+        optional("ResultPath", result_path(d)),
+        input_output(d),
+        error_handling(d),
     )
         .prop_map(
             |(style, comment, resource, timeouts, selector, path, io, (retry, catch))| {
@@ -751,8 +913,8 @@ fn pass(d: Dialect) -> BoxedStrategy<StateSpec> {
         style(),
         comment(),
         body,
-        optional("ResultPath", result_path()),
-        input_output(),
+        optional("ResultPath", result_path(d)),
+        input_output(d),
     )
         .prop_map(|(style, comment, body, path, io)| {
             StateSpec::new(
@@ -765,14 +927,28 @@ fn pass(d: Dialect) -> BoxedStrategy<StateSpec> {
         .boxed()
 }
 
-fn wait() -> BoxedStrategy<StateSpec> {
+fn wait(d: Dialect) -> BoxedStrategy<StateSpec> {
     let how = prop_oneof![
-        (0u32..=86_400).prop_map(|s| ("Seconds", json!(s))),
+        number_or_extreme(
+            d,
+            (0u32..=86_400).prop_map(|s| json!(s)).boxed(),
+            EDGE_WAIT_SECONDS
+        )
+        .prop_map(|s| ("Seconds", s)),
         timestamp().prop_map(|t| ("Timestamp", json!(t))),
-        reference_path().prop_map(|p| ("SecondsPath", p)),
-        reference_path().prop_map(|p| ("TimestampPath", p)),
+        match d {
+            // The input's numbers, extreme ones among them.
+            Dialect::Wild => prop_oneof![
+                reference_path(d),
+                strings(&["$.seconds", "$.x", "$.n"]).prop_map(Value::String)
+            ]
+            .boxed(),
+            _ => reference_path(d),
+        }
+        .prop_map(|p| ("SecondsPath", p)),
+        reference_path(d).prop_map(|p| ("TimestampPath", p)),
     ];
-    (style(), comment(), how, input_output())
+    (style(), comment(), how, input_output(d))
         .prop_map(|(style, comment, (key, value), io)| {
             let fields = [comment, vec![(key.to_owned(), value)], io].concat();
             StateSpec::new("Wait", style, fields, Shape::Flow)
@@ -780,8 +956,8 @@ fn wait() -> BoxedStrategy<StateSpec> {
         .boxed()
 }
 
-fn succeed() -> BoxedStrategy<StateSpec> {
-    (style(), comment(), input_output())
+fn succeed(d: Dialect) -> BoxedStrategy<StateSpec> {
+    (style(), comment(), input_output(d))
         .prop_map(|(style, comment, io)| {
             StateSpec::new("Succeed", style, [comment, io].concat(), Shape::Terminal)
         })
@@ -908,14 +1084,14 @@ fn choice_rule() -> BoxedStrategy<Value> {
         .boxed()
 }
 
-fn choice() -> BoxedStrategy<StateSpec> {
+fn choice(d: Dialect) -> BoxedStrategy<StateSpec> {
     (
         style(),
         comment(),
         proptest::collection::vec((choice_rule(), any::<Index>()), 1..=3),
         proptest::option::of(any::<Index>()),
         any::<Index>(),
-        input_output(),
+        input_output(d),
     )
         .prop_map(|(style, comment, rules, default, link, io)| {
             let shape = Shape::Choice {
@@ -929,16 +1105,20 @@ fn choice() -> BoxedStrategy<StateSpec> {
 }
 
 fn parallel(d: Dialect, depth: u32) -> BoxedStrategy<StateSpec> {
-    let branches = if depth == 0 { 1..=3 } else { 1..=2 };
+    let branches = match depth {
+        0 => 1..=3,
+        1 => 1..=2,
+        _ => 1..=1,
+    };
     (
         style(),
         comment(),
         proptest::collection::vec(scope(d, depth + 1), branches),
         optional("Parameters", template(d, false)),
         optional("ResultSelector", template(d, false)),
-        optional("ResultPath", result_path()),
-        input_output(),
-        error_handling(),
+        optional("ResultPath", result_path(d)),
+        input_output(d),
+        error_handling(d),
     )
         .prop_map(
             |(style, comment, branches, parameters, selector, path, io, (retry, catch))| {
@@ -959,8 +1139,9 @@ fn parallel(d: Dialect, depth: u32) -> BoxedStrategy<StateSpec> {
 
 fn map(d: Dialect, depth: u32) -> BoxedStrategy<StateSpec> {
     let concurrency = prop_oneof![
-        (0u32..=40).prop_map(|n| ("MaxConcurrency", json!(n))),
-        reference_path().prop_map(|p| ("MaxConcurrencyPath", p)),
+        number_or_extreme(d, (0u32..=40).prop_map(|n| json!(n)).boxed(), EDGE_COUNTS)
+            .prop_map(|n| ("MaxConcurrency", n)),
+        reference_path(d).prop_map(|p| ("MaxConcurrencyPath", p)),
     ];
     (
         style(),
@@ -969,16 +1150,16 @@ fn map(d: Dialect, depth: u32) -> BoxedStrategy<StateSpec> {
         any::<bool>(),
         optional(
             "ItemsPath",
-            strings(&["$", "$.items", "$.order.lines", "$['batch'][0]"])
+            any_path(d, &["$", "$.items", "$.order.lines", "$['batch'][0]"])
                 .prop_map(Value::String)
                 .boxed(),
         ),
         proptest::option::of(concurrency),
         optional("ItemSelector", template(d, true)),
         optional("ResultSelector", template(d, false)),
-        optional("ResultPath", result_path()),
-        input_output(),
-        error_handling(),
+        optional("ResultPath", result_path(d)),
+        input_output(d),
+        error_handling(d),
     )
         .prop_map(
             |(
@@ -1028,14 +1209,15 @@ fn map(d: Dialect, depth: u32) -> BoxedStrategy<StateSpec> {
 
 /// A scope at nesting `depth` (0: the top level): some states, then one that can end (never a Choice).
 fn scope(d: Dialect, depth: u32) -> BoxedStrategy<ScopeSpec> {
-    let containers = depth < 2;
+    // Parallel and Map nest two deep, four in the wild dialect.
+    let containers = depth < if d == Dialect::Wild { 4 } else { 2 };
     let mut middle: Vec<(u32, BoxedStrategy<StateSpec>)> =
-        vec![(4, task(d)), (2, pass(d)), (1, wait()), (2, choice())];
+        vec![(4, task(d)), (2, pass(d)), (1, wait(d)), (2, choice(d))];
     let mut last: Vec<(u32, BoxedStrategy<StateSpec>)> = vec![
         (4, task(d)),
         (2, pass(d)),
-        (1, wait()),
-        (1, succeed()),
+        (1, wait(d)),
+        (1, succeed(d)),
         (1, fail()),
     ];
     if containers {
@@ -1062,13 +1244,23 @@ fn scope(d: Dialect, depth: u32) -> BoxedStrategy<ScopeSpec> {
 }
 
 fn machine(d: Dialect) -> BoxedStrategy<Value> {
-    let top = (
-        comment(),
-        optional("Version", Just(json!("1.0")).boxed()),
-        optional(
+    let timeout = match d {
+        // Always a short execution timeout: a retrier with a huge `MaxAttempts` over a failure that repeats would
+        // otherwise run for minutes (AWS ends such an execution at 25,000 history events; the executor does not
+        // count retries against that limit, see fuzz/FINDINGS.md), while the virtual clock reaches the timeout
+        // within a few thousand attempts.
+        Dialect::Wild => (1u32..=600)
+            .prop_map(|t| vec![("TimeoutSeconds".to_owned(), json!(t))])
+            .boxed(),
+        _ => optional(
             "TimeoutSeconds",
             (1u32..=31_536_000).prop_map(|t| json!(t)).boxed(),
         ),
+    };
+    let top = (
+        comment(),
+        optional("Version", Just(json!("1.0")).boxed()),
+        timeout,
         optional("QueryLanguage", Just(json!("JSONPath")).boxed()),
     )
         .prop_map(|(a, b, c, d)| [a, b, c, d].concat());
@@ -1454,5 +1646,313 @@ proptest! {
             to_pretty_json(&document),
             show(&problems)
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Property 4: what the generator builds compiles and runs: under virtual time, on random inputs, with every Task
+// state mocked (a few failures, then a result), without a panic and to a well-formed outcome.
+
+/// An input with the fields the generated paths read, their values random and at the edges.
+fn input() -> BoxedStrategy<Value> {
+    let item = (
+        proptest::option::of(-5i64..5),
+        proptest::option::of(prop_oneof![Just(json!(1.5)), extreme_number()]),
+        proptest::option::of("[a-c]"),
+        proptest::option::of(any::<bool>()),
+    )
+        .prop_map(|(qty, price, sku, done)| {
+            let mut item = Map::new();
+            item.extend(qty.map(|q| ("qty".to_owned(), json!(q))));
+            item.extend(price.map(|p| ("price".to_owned(), p)));
+            item.extend(sku.map(|s| ("sku".to_owned(), json!(s))));
+            item.extend(done.map(|d| ("done".to_owned(), json!(d))));
+            Value::Object(item)
+        });
+    let fields = (
+        proptest::collection::vec(item, 0..4),
+        prop_oneof![Just(json!([1, 2, 3])), literal(Dialect::Wild)],
+        literal(Dialect::Wild),
+        extreme_number(),
+        prop_oneof![timestamp().prop_map(Value::String), literal(Dialect::Wild)],
+        "[a-z]{0,6}",
+        proptest::option::of(extreme_number()),
+    );
+    fields
+        .prop_map(|(items, a, detail, number, when, status, timeout)| {
+            let mut input = json!({
+                "items": items,
+                "a": a,
+                "detail": detail,
+                "x": number,
+                "n": number,
+                "count": number,
+                "seconds": number,
+                "when": when,
+                "status": status,
+                "order": { "id": 7, "total": number, "lines": [1, 2] },
+                "result": {},
+            });
+            if let Some(timeout) = timeout {
+                input["timeout"] = timeout.clone();
+                input["heartbeat"] = timeout;
+            }
+            input
+        })
+        .boxed()
+}
+
+/// How a mocked Task answers, attempt by attempt: some failures (the errors retriers and catchers name), then a
+/// result, which later attempts repeat.
+fn mock_plan() -> BoxedStrategy<Vec<Response>> {
+    (
+        proptest::collection::vec(select(ERROR_NAMES.to_vec()), 0..=3),
+        literal(Dialect::Wild),
+    )
+        .prop_map(|(errors, result)| {
+            errors
+                .into_iter()
+                .map(|error| Response::Throw {
+                    error: error.to_owned(),
+                    cause: "mocked".to_owned(),
+                })
+                .chain([Response::Return(result)])
+                .collect()
+        })
+        .boxed()
+}
+
+/// The names of the Task states, in every branch and item processor.
+fn task_states(scope: &Value, found: &mut Vec<String>) {
+    for (name, state) in scope
+        .get("States")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if state["Type"] == "Task" {
+            found.push(name.clone());
+        }
+        for branch in state["Branches"].as_array().into_iter().flatten() {
+            task_states(branch, found);
+        }
+        task_states(&state["ItemProcessor"], found);
+    }
+}
+
+/// Panics being fixed for issue 9 (in asl/ and engine/), as (location, message) pieces: tolerated, so the property
+/// holds everywhere else meanwhile; `STEPFN_PROPERTY_STRICT=1` fails on them too. Delete each when its fix lands.
+const KNOWN_PANICS: &[(&str, &str)] = &[
+    (
+        "library/core/src/time.rs",
+        "cannot convert float seconds to Duration",
+    ),
+    ("library/core/src/time.rs", "overflow when adding durations"),
+    ("engine/src/jsonpath.rs", "index out of bounds"),
+    ("engine/src/jsonpath.rs", "attempt to add with overflow"),
+];
+
+thread_local! {
+    /// The panics of this thread while a case runs (`None`: not running one; the panic goes to the usual hook).
+    static PANICS: RefCell<Option<Vec<(String, String)>>> = const { RefCell::new(None) };
+}
+
+/// Installs, once, a panic hook that records the panics of a thread running a case (message and location) and
+/// leaves every other panic to the hook it replaces.
+fn install_panic_recorder() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let location = info
+                .location()
+                .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+                .unwrap_or_default();
+            let payload = info.payload();
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let recorded = PANICS.with(|p| match p.borrow_mut().as_mut() {
+                Some(list) => {
+                    list.push((location.clone(), message.clone()));
+                    true
+                }
+                None => false,
+            });
+            if !recorded {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// What running a generated document came to.
+enum Ran {
+    /// `Machine::from_json` refused it, with this error.
+    Rejected(String),
+    Finished(Outcome),
+    /// A panic: its location and message.
+    Panicked(String, String),
+}
+
+/// Compiles and runs `document` on a thread of its own (a main thread's stack size), under virtual time, with the
+/// Task states mocked by `plans` in turn; `None` when it does not finish within `limit`.
+fn compile_and_run(
+    document: &Value,
+    input: Value,
+    plans: Vec<Vec<Response>>,
+    seed: u64,
+    history: bool,
+    limit: Duration,
+) -> Option<Ran> {
+    install_panic_recorder();
+    let text = document.to_string();
+    let mut tasks = Vec::new();
+    task_states(document, &mut tasks);
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            PANICS.with(|p| *p.borrow_mut() = Some(Vec::new()));
+            let ran = std::panic::catch_unwind(|| {
+                let machine = match Machine::from_json(&text) {
+                    Ok(machine) => machine,
+                    Err(error) => return Ran::Rejected(error.to_string()),
+                };
+                let mut options = Options {
+                    virtual_time: true,
+                    history,
+                    seed: Some(seed),
+                    ..Options::default()
+                };
+                for (task, plan) in tasks.iter().zip(plans.iter().cycle()) {
+                    Mock::sequence(plan.clone()).install(&mut options.resources, task.clone());
+                }
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime");
+                Ran::Finished(runtime.block_on(machine.run(input, &options)))
+            });
+            let panics = PANICS.with(|p| p.borrow_mut().take()).unwrap_or_default();
+            let ran = match (ran, panics.into_iter().next()) {
+                (_, Some((location, message))) => Ran::Panicked(location, message),
+                (Ok(ran), None) => ran,
+                (Err(_), None) => Ran::Panicked(String::new(), "a panic".into()),
+            };
+            let _ = send.send(ran);
+        })
+        .expect("a thread for the case");
+    receive.recv_timeout(limit).ok()
+}
+
+/// Why an outcome is not well formed, if it is not.
+fn malformed(outcome: &Outcome) -> Option<&'static str> {
+    match outcome.status {
+        Status::Succeeded if outcome.output.is_none() => Some("succeeded without an output"),
+        Status::Succeeded if outcome.error.is_some() => Some("succeeded with an error"),
+        Status::Failed | Status::TimedOut if outcome.output.is_some() => {
+            Some("failed with an output")
+        }
+        Status::TimedOut if outcome.error.as_deref() != Some("States.Timeout") => {
+            Some("timed out without States.Timeout")
+        }
+        // A `Fail` state may leave out `Error`; anything else names its error.
+        Status::Failed if outcome.error.as_deref() == Some("") => {
+            Some("failed with an empty error name")
+        }
+        _ if outcome
+            .cause
+            .as_deref()
+            .is_some_and(|c| c.contains("panicked")) =>
+        {
+            Some("a panic turned into an error")
+        }
+        _ => None,
+    }
+}
+
+/// Runs a generated case and checks the property; `Err` describes the failure.
+fn check_run(
+    document: &Value,
+    input: Value,
+    plans: Vec<Vec<Response>>,
+    seed: u64,
+    history: bool,
+    must_compile: bool,
+) -> Result<(), String> {
+    let shown = || format!("document:\n{}\ninput: {input}", to_pretty_json(document));
+    let input_copy = input.clone();
+    let Some(ran) = compile_and_run(
+        document,
+        input_copy,
+        plans,
+        seed,
+        history,
+        Duration::from_secs(60),
+    ) else {
+        return Err(format!(
+            "the execution did not end within 60 s\n{}",
+            shown()
+        ));
+    };
+    match ran {
+        Ran::Rejected(error) if must_compile => Err(format!(
+            "Machine::from_json rejected a valid document: {error}\n{}",
+            shown()
+        )),
+        Ran::Rejected(_) => Ok(()),
+        Ran::Finished(outcome) => match malformed(&outcome) {
+            Some(why) => Err(format!("{why}: {}\n{}", outcome.summary(), shown())),
+            None => Ok(()),
+        },
+        Ran::Panicked(location, message) => {
+            let strict = std::env::var("STEPFN_PROPERTY_STRICT").is_ok_and(|v| v == "1");
+            let known = KNOWN_PANICS
+                .iter()
+                .any(|(at, what)| location.contains(at) && message.contains(what));
+            if known && !strict {
+                Ok(())
+            } else {
+                Err(format!("panicked at {location}: {message}\n{}", shown()))
+            }
+        }
+    }
+}
+
+fn plans() -> impl Strategy<Value = Vec<Vec<Response>>> {
+    proptest::collection::vec(mock_plan(), 1..=4)
+}
+
+proptest! {
+    #![proptest_config(config(env_number("STEPFN_PROPERTY_RUN_CASES", 64) as u32))]
+
+    /// Valid documents compile and run to a well-formed outcome.
+    #[test]
+    fn generated_machines_run(
+        document in machine(Dialect::Aws),
+        input in input(),
+        plans in plans(),
+        seed in any::<u64>(),
+        history in any::<bool>(),
+    ) {
+        let result = check_run(&document, input, plans, seed, history, true);
+        prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+    }
+
+    /// Documents with numbers at the edges, odd paths and filters, and deep nesting are rejected with a named error
+    /// or run to a well-formed outcome.
+    #[test]
+    fn extreme_machines_are_rejected_or_run(
+        document in machine(Dialect::Wild),
+        input in input(),
+        plans in plans(),
+        seed in any::<u64>(),
+        history in any::<bool>(),
+    ) {
+        let result = check_run(&document, input, plans, seed, history, false);
+        prop_assert!(result.is_ok(), "{}", result.unwrap_err());
     }
 }

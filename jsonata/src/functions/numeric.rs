@@ -176,17 +176,46 @@ fn round(x: f64, precision: i32) -> f64 {
         let e = format!("{v:e}");
         let (m, ex) = e.split_once('e').unwrap_or((&e, "0"));
         let ex: i32 = ex.parse().unwrap_or(0);
-        format!("{m}e{}", ex + by).parse().unwrap_or(v)
+        format!("{m}e{}", ex.saturating_add(by))
+            .parse()
+            .unwrap_or(v)
     };
     let v = shift(x, precision);
+    if !v.is_finite() {
+        // More decimal places than a double has: nothing to round.
+        return x;
+    }
     let mut r = v.round();
     if (v - v.trunc()).abs() == 0.5 && r % 2.0 != 0.0 {
         r -= v.signum();
     }
-    let out = shift(r, -precision);
+    let out = shift(r, precision.saturating_neg());
     if out == 0.0 {
         0.0
     } else {
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Bindings, Expression};
+    use serde_json::json;
+
+    fn eval(expr: &str) -> Option<serde_json::Value> {
+        Expression::parse(expr)
+            .and_then(|e| e.evaluate(None, &Bindings::default()))
+            .unwrap()
+    }
+
+    /// A huge precision overflowed the exponent arithmetic (found by stepfn-fuzz).
+    #[test]
+    fn round_with_extreme_precisions() {
+        assert_eq!(eval("$round(10, 2854775807)"), Some(json!(10)));
+        assert_eq!(eval("$round(10.5, 1e300)"), Some(json!(10.5)));
+        assert_eq!(eval("$round(10, -2854775807)"), Some(json!(0)));
+        assert_eq!(eval("$round(10, -1e300)"), Some(json!(0)));
+        assert_eq!(eval("$round(1234.5678, 2)"), Some(json!(1234.57)));
+        assert_eq!(eval("$round(1250, -2)"), Some(json!(1200)));
     }
 }

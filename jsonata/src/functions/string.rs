@@ -162,8 +162,10 @@ pub fn call(ctx: &mut Ctx, name: &str, args: &[Value]) -> Result<Option<Value>, 
                         let mut out = vec![];
                         let mut last = 0;
                         for m in ms {
-                            out.push(Value::str(&text[last..m.start]));
-                            last = m.end;
+                            // A custom matcher's matches may overlap or run backwards.
+                            let start = m.start.max(last);
+                            out.push(Value::str(&text[last..start]));
+                            last = m.end.max(start);
                         }
                         out.push(Value::str(&text[last..]));
                         out
@@ -217,6 +219,10 @@ pub fn call(ctx: &mut Ctx, name: &str, args: &[Value]) -> Result<Option<Value>, 
                 let mut out = String::new();
                 let mut last = 0;
                 for m in ms {
+                    if m.start < last {
+                        // A custom matcher's matches may overlap or run backwards: skip those.
+                        continue;
+                    }
                     out.push_str(&text[last..m.start]);
                     match &args[2] {
                         Value::String(rep) => out.push_str(&expand(rep, &m, &text)),
@@ -337,7 +343,8 @@ fn matches_of(
                 .unwrap_or(text.len())
         };
         let start = to_byte(o.get("start").and_then(|v| v.as_f64()).unwrap_or(0.0));
-        let end = to_byte(o.get("end").and_then(|v| v.as_f64()).unwrap_or(0.0));
+        // The function's numbers are anything: a match never ends before it starts.
+        let end = to_byte(o.get("end").and_then(|v| v.as_f64()).unwrap_or(0.0)).max(start);
         out.push(Match {
             start,
             end,
@@ -371,7 +378,9 @@ fn expand(rep: &str, m: &Match, text: &str) -> String {
                 let mut num = 0usize;
                 let mut best: Option<(usize, usize)> = None;
                 while j < chars.len() && chars[j].is_ascii_digit() {
-                    num = num * 10 + chars[j].to_digit(10).unwrap_or(0) as usize;
+                    num = num
+                        .saturating_mul(10)
+                        .saturating_add(chars[j].to_digit(10).unwrap_or(0) as usize);
                     if num <= m.groups.len() || best.is_none() {
                         best = Some((num, j + 1));
                     }
@@ -505,4 +514,50 @@ fn decode_uri(text: &str) -> Result<String, Error> {
         }
     }
     String::from_utf8(out).map_err(|_| Error::new("D3140", "Malformed URL passed to decode"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Bindings, Expression};
+    use serde_json::json;
+
+    fn eval(expr: &str) -> Result<Option<serde_json::Value>, String> {
+        Expression::parse(expr)
+            .and_then(|e| e.evaluate(None, &Bindings::default()))
+            .map_err(|e| e.code)
+    }
+
+    /// A custom matcher's `start`/`end` are whatever the function returns: a match ending before it starts, or
+    /// matches running backwards, sliced the text out of order and panicked (found by stepfn-fuzz).
+    #[test]
+    fn custom_matchers_with_odd_offsets_do_not_panic() {
+        let backwards = "function($s){ {'match': 'ra', 'start': 2} }";
+        assert!(eval(&format!("$match('abracadabra', {backwards})")).is_ok());
+        let overlapping = "function($s){ {'match': 'b', 'start': 5, 'end': 6, \
+            'next': function(){ {'match': 'b', 'start': 1, 'end': 2} }} }";
+        assert_eq!(
+            eval(&format!("$split('abracadabra', {overlapping})")),
+            Ok(Some(json!(["abrac", "", "dabra"])))
+        );
+        assert_eq!(
+            eval(&format!("$replace('abracadabra', {overlapping}, '-')")),
+            Ok(Some(json!("abrac-dabra")))
+        );
+        assert!(eval("$split('abc', function($s){ {'start': -1e300, 'end': 1e300} })").is_ok());
+    }
+
+    /// `$999...` in a replacement names a group by its longest existing prefix; a long number overflowed.
+    #[test]
+    fn long_group_references_do_not_overflow() {
+        // `$9` (no such group: nothing), then the other 39 nines as they are.
+        let replacement = format!("${}", "9".repeat(40));
+        assert_eq!(
+            eval(&format!("$replace('abc', /(b)/, '{replacement}')")),
+            Ok(Some(json!(format!("a{}c", "9".repeat(39)))))
+        );
+        assert_eq!(
+            eval("$replace('abc', /(b)/, '$1$0$$')"),
+            Ok(Some(json!("abb$c")))
+        );
+    }
 }

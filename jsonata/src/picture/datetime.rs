@@ -183,6 +183,9 @@ fn default_presentation(component: char) -> &'static str {
     }
 }
 
+/// The largest width modifier, as `$pad`'s width is bounded.
+const MAX_WIDTH: usize = 10_000_000;
+
 fn parse_marker(body: &str) -> Result<Marker, Error> {
     let component = body.chars().next().unwrap_or(' ');
     if !"YMDdFWwXxHhPmsfZzCE".contains(component) {
@@ -197,6 +200,13 @@ fn parse_marker(body: &str) -> Result<Marker, Error> {
         None => (rest, None),
     };
     let (min_width, max_width) = width.map(parse_width).unwrap_or((None, None));
+    if let Some(n) = min_width.max(max_width).filter(|&n| n > MAX_WIDTH) {
+        // A width pads (or admits) that many digits: a huge one would exhaust memory.
+        return Err(Error::new(
+            "U1002",
+            format!("The width {n} in a date/time picture exceeds the limit of {MAX_WIDTH}"),
+        ));
+    }
     let (mut modifier, ordinal, traditional) = split_second_modifier(modifier);
     if modifier.is_empty() {
         modifier = default_presentation(component).to_string();
@@ -952,6 +962,20 @@ mod tests {
         );
         assert_eq!(to_millis("2017-13-30", None).unwrap_err().code, "D3110");
         assert!(from_millis(f64::NAN, None, None).is_err());
+    }
+
+    /// A huge width modifier allocated gigabytes and aborted (found by stepfn-fuzz).
+    #[test]
+    fn huge_widths_are_an_error() {
+        for picture in [
+            "[D,429496729]",
+            "[D,1-429496729]",
+            "[f,*-18446744073709551615]",
+        ] {
+            let error = from_millis(7.0, Some(picture), None).unwrap_err();
+            assert_eq!(error.code, "U1002", "{picture}");
+        }
+        assert_eq!(from_millis(7.0, Some("[D,2]"), None).unwrap(), "01");
     }
 
     #[test]

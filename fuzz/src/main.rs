@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use stepfn_fuzz::corpus::{default_shared_dir, Corpus};
-use stepfn_fuzz::report::{known, longest_repeat, show_part};
+use stepfn_fuzz::report::{longest_repeat, show_part};
 use stepfn_fuzz::targets::{target, Context, Target, STAGE_PREFIX, TARGETS};
 use stepfn_fuzz::worker::{self, read_case_file, WorkerArgs, CASE_STACK};
 
@@ -334,11 +334,8 @@ fn supervise(args: &Args, corpus: &Corpus) -> i32 {
     }
     for (i, f) in findings.iter().enumerate() {
         let t = target(&f.target).expect("a finding's target exists");
-        let tag = known(&f.target, &f.key, &f.message)
-            .map(|k| format!(" [known: {}]", k.what))
-            .unwrap_or_default();
         println!(
-            "\n[{}] {}: {} at {} (hit {} time{}){tag}",
+            "\n[{}] {}: {} at {} (hit {} time{})",
             i + 1,
             f.target,
             f.kind,
@@ -374,7 +371,6 @@ fn supervise(args: &Args, corpus: &Corpus) -> i32 {
                 "count": f.count,
                 "parts": f.parts,
                 "file": f.file,
-                "known": known(&f.target, &f.key, &f.message).map(|k| k.what),
             })).collect::<Vec<_>>(),
         });
         println!("{}", json!({ "summary": summary }));

@@ -1,4 +1,4 @@
-//! Showing repros (long repeats written as `"!" × 200000`) and telling known findings from new ones.
+//! Showing repros (long repeats written as `"!" × 200000`).
 
 /// A run of `unit` repeated `count` times.
 struct Run {
@@ -122,66 +122,6 @@ pub fn longest_repeat(parts: &[String]) -> Option<String> {
         .max_by_key(|(len, _)| *len)
         .filter(|(len, _)| *len >= 1000)
         .map(|(_, unit)| format!("{} repeated", serde_json::Value::String(unit)))
-}
-
-/// A panic already reported in issue 9 and being fixed in `asl/` and `engine/` (not by this crate's author). The
-/// short CI run tolerates these (printing them); `STEPFN_FUZZ_STRICT=1` fails on them too. Delete an entry when its
-/// fix lands.
-pub struct Known {
-    pub target: &'static str,
-    /// A piece of the finding's location (or `crash:` key).
-    pub location: &'static str,
-    /// A piece of its message.
-    pub message: &'static str,
-    pub what: &'static str,
-}
-
-pub const KNOWN: &[Known] = &[
-    Known {
-        target: "",
-        location: "asl/src/check/payload.rs",
-        message: "when slicing",
-        what: "issue 9: `{%}` in a JSONata field, the validator slices [2..1]",
-    },
-    Known {
-        target: "",
-        location: "library/core/src/time.rs",
-        message: "cannot convert float seconds to Duration",
-        what: "issue 9: a retrier's back-off (BackoffRate 1e300, ...) made into a Duration",
-    },
-    Known {
-        target: "",
-        location: "library/core/src/time.rs",
-        message: "overflow when adding durations",
-        what: "issue 9: the virtual clock and back-off add Durations without saturating",
-    },
-    Known {
-        target: "",
-        location: "engine/src/jsonpath.rs",
-        message: "index out of bounds",
-        what: "issue 9: a slice with a huge step (`$.a[1::9223372036854775807]`)",
-    },
-    Known {
-        target: "",
-        location: "engine/src/jsonpath.rs",
-        message: "attempt to add with overflow",
-        what: "issue 9: a slice with a huge step (`$.a[1::9223372036854775807]`; debug builds)",
-    },
-    Known {
-        target: "",
-        location: "crash: stack overflow in stepfn_engine::jsonpath::Query::parse",
-        message: "overflowed its stack",
-        what: "issue 9: the filter parser recurses without a limit (`[?(` + 200,000 `!`)",
-    },
-];
-
-/// What a finding is known as, if it is.
-pub fn known(target: &str, key: &str, message: &str) -> Option<&'static Known> {
-    KNOWN.iter().find(|k| {
-        (k.target.is_empty() || k.target == target)
-            && key.contains(k.location)
-            && message.contains(k.message)
-    })
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 //!    random input, every Task state mocked with some failures and then a result) without a panic, to a
 //!    well-formed outcome: succeeded with an output, failed (with an error name unless a `Fail` state left it out)
 //!    or timed out with `States.Timeout`. Valid documents must compile; wild ones may be rejected with a named
-//!    error. Panics being fixed for issue 9 are tolerated (`KNOWN_PANICS`) unless `STEPFN_PROPERTY_STRICT=1`.
+//!    error; any panic fails the property.
 //!
 //! For longer exploratory runs: `STEPFN_PROPERTY_CASES` (default 256) sets the cases of properties 1 and 3,
 //! `STEPFN_PROPERTY_RUN_CASES` (default 64) those of each half of property 4, and `STEPFN_PROPERTY_DOCS` (default
@@ -1740,18 +1740,6 @@ fn task_states(scope: &Value, found: &mut Vec<String>) {
     }
 }
 
-/// Panics being fixed for issue 9 (in asl/ and engine/), as (location, message) pieces: tolerated, so the property
-/// holds everywhere else meanwhile; `STEPFN_PROPERTY_STRICT=1` fails on them too. Delete each when its fix lands.
-const KNOWN_PANICS: &[(&str, &str)] = &[
-    (
-        "library/core/src/time.rs",
-        "cannot convert float seconds to Duration",
-    ),
-    ("library/core/src/time.rs", "overflow when adding durations"),
-    ("engine/src/jsonpath.rs", "index out of bounds"),
-    ("engine/src/jsonpath.rs", "attempt to add with overflow"),
-];
-
 thread_local! {
     /// The panics of this thread while a case runs (`None`: not running one; the panic goes to the usual hook).
     static PANICS: RefCell<Option<Vec<(String, String)>>> = const { RefCell::new(None) };
@@ -1909,15 +1897,7 @@ fn check_run(
             None => Ok(()),
         },
         Ran::Panicked(location, message) => {
-            let strict = std::env::var("STEPFN_PROPERTY_STRICT").is_ok_and(|v| v == "1");
-            let known = KNOWN_PANICS
-                .iter()
-                .any(|(at, what)| location.contains(at) && message.contains(what));
-            if known && !strict {
-                Ok(())
-            } else {
-                Err(format!("panicked at {location}: {message}\n{}", shown()))
-            }
+            Err(format!("panicked at {location}: {message}\n{}", shown()))
         }
     }
 }

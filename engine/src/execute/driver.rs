@@ -150,7 +150,15 @@ impl Execution<'_> {
                     )));
                 }
                 let state = &scope.states[current];
-                let (output, transition) = self.run_state(state, input, frame).await?;
+                // Each state's language picks its stage here, once: the stage is static below, so its steps inline
+                // into the attempt.
+                let (output, transition) = match &state.jsonata {
+                    Some(fields) => {
+                        self.run_state(&Jsonata(fields), state, input, frame)
+                            .await?
+                    }
+                    None => self.run_state(&JsonPath, state, input, frame).await?,
+                };
                 match transition {
                     Transition::Next(next) => {
                         current = next;
@@ -165,18 +173,11 @@ impl Execution<'_> {
     /// Runs one state with its retriers and catchers; returns its output and where to go.
     async fn run_state(
         &self,
+        stage: &impl Stage,
         state: &State,
         input: Value,
         frame: &mut Frame,
     ) -> Result<(Value, Transition), Failure> {
-        let jsonata;
-        let stage: &dyn Stage = match &state.jsonata {
-            Some(fields) => {
-                jsonata = Jsonata(fields);
-                &jsonata
-            }
-            None => &JsonPath,
-        };
         let kind_name = kind_name(&state.kind);
         let entered_event = self.event(frame, (kind_name, "StateEntered"), || {
             history::details(Some(&state.name), &[("input", &input)], &[])
@@ -188,13 +189,16 @@ impl Execution<'_> {
             retry_count: 0,
         };
         // A state without retriers or catchers never needs its input again: the attempt takes it, and ResultPath
-        // places the result into it without a copy.
+        // places the result into it without a copy. The stage hears of each failed attempt before Retry and Catch
+        // do (told here rather than inside the attempt, whose large future would otherwise be nested in another).
         let (result, kept_input) = if state.retry.is_empty() && state.catch.is_empty() {
-            (
-                self.attempt(stage, state, Cow::Owned(input), frame, &info)
-                    .await,
-                None,
-            )
+            let result = self
+                .attempt(stage, state, Cow::Owned(input), frame, &info)
+                .await;
+            if let Err(failure) = &result {
+                stage.failed(self, state, failure, frame);
+            }
+            (result, None)
         } else {
             let mut attempts = vec![0u32; state.retry.len()];
             let result = loop {
@@ -204,6 +208,7 @@ impl Execution<'_> {
                 {
                     Ok(done) => break Ok(done),
                     Err(failure) => {
+                        stage.failed(self, state, &failure, frame);
                         let Some(delay) =
                             retry_delay(&state.retry, &mut attempts, &failure, &self.entropy)
                         else {

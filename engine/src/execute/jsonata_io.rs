@@ -96,7 +96,7 @@ impl Stage for Jsonata<'_> {
         state: &State,
         choices: &[Branch],
         default: Option<usize>,
-        input: Input<'_>,
+        input: &mut Input<'_>,
     ) -> Result<(usize, Value, Map<String, Value>), Failure> {
         let preamble = cx.info.preamble();
         let scope = cx.scope(input.effective(), None, None, None);
@@ -125,7 +125,7 @@ impl Stage for Jsonata<'_> {
             .or(self.0.output.as_ref())
         {
             Some(output) => output.evaluate("Output", &scope, &preamble)?,
-            None => input.into_effective(),
+            None => input.take_effective(),
         };
         Ok((target, output, assigned))
     }
@@ -135,14 +135,14 @@ impl Stage for Jsonata<'_> {
         &self,
         cx: Cx<'_>,
         _: &State,
-        input: Input<'_>,
+        input: &mut Input<'_>,
         result: Option<Value>,
     ) -> Result<(Value, Assigned), Failure> {
         let scope = cx.scope(input.effective(), result.as_ref(), None, None);
         let assigned = assign(self.0.assign.as_ref(), &scope, cx.info)?;
         let output = match &self.0.output {
             Some(output) => output.evaluate("Output", &scope, &cx.info.preamble())?,
-            None => result.unwrap_or_else(|| input.into_effective()),
+            None => result.unwrap_or_else(|| input.take_effective()),
         };
         Ok((output, assigned))
     }

@@ -19,6 +19,7 @@ use stepfn_asl::path::Root;
 pub(super) struct JsonPath;
 
 impl Stage for JsonPath {
+    #[inline]
     fn input(&self, cx: Cx<'_>, state: &State, raw: &Value) -> Result<Option<Value>, Failure> {
         match (&state.kind, &state.input_path) {
             // A Fail state has no InputPath: its ErrorPath and CausePath read the raw input.
@@ -29,6 +30,7 @@ impl Stage for JsonPath {
     }
 
     /// `Parameters`, or the effective input.
+    #[inline]
     fn arguments(&self, cx: Cx<'_>, state: &State, effective: &Value) -> Result<Value, Failure> {
         let Some(template) = &state.parameters else {
             return Ok(effective.clone());
@@ -42,6 +44,7 @@ impl Stage for JsonPath {
     }
 
     /// `Result`, else the input through `Parameters` (evaluated beside a `Result` too, for its errors).
+    #[inline]
     fn pass(
         &self,
         cx: Cx<'_>,
@@ -106,7 +109,7 @@ impl Stage for JsonPath {
         state: &State,
         choices: &[Branch],
         default: Option<usize>,
-        input: Input<'_>,
+        input: &mut Input<'_>,
     ) -> Result<(usize, Value, Map<String, Value>), Failure> {
         let effective = input.effective();
         let (chosen, target) = decide(state, choices, default, |_, branch| match &branch.rule {
@@ -123,17 +126,18 @@ impl Stage for JsonPath {
         if let Some(assign) = chosen.and_then(|b| b.assign.as_ref()) {
             assigned.extend(cx.assign(assign, effective)?);
         }
-        let output = cx.output_path(&state.output_path, input.into_effective())?;
+        let output = cx.output_path(&state.output_path, input.take_effective())?;
         Ok((target, output, assigned))
     }
 
     /// `ResultSelector`, then `Assign` on the selected result (or, for states without one, on the effective
     /// input), then `ResultPath` placing the result into the raw input, then `OutputPath`.
+    #[inline]
     fn output(
         &self,
         cx: Cx<'_>,
         state: &State,
-        input: Input<'_>,
+        input: &mut Input<'_>,
         result: Option<Value>,
     ) -> Result<(Value, Assigned), Failure> {
         let assign = |from: &Value| match &state.assign {
@@ -149,7 +153,7 @@ impl Stage for JsonPath {
                 let assigned = assign(&result)?;
                 let raw = match state.result_path {
                     Io::Whole => Value::Null,
-                    _ => input.into_raw(),
+                    _ => input.take_raw(),
                 };
                 (
                     apply_result_path(&state.result_path, raw, result, &state.name)?,
@@ -158,7 +162,7 @@ impl Stage for JsonPath {
             }
             None => {
                 let assigned = assign(input.effective())?;
-                (input.into_effective(), assigned)
+                (input.take_effective(), assigned)
             }
         };
         Ok((cx.output_path(&state.output_path, output)?, assigned))

@@ -37,7 +37,7 @@ impl Execution<'_> {
     /// Runs a Map state on its effective input: the outputs of its iterations, in order.
     pub(super) async fn map(
         &self,
-        stage: &dyn Stage,
+        stage: &impl Stage,
         state: &State,
         map: &MapState,
         effective: &Value,

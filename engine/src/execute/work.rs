@@ -14,29 +14,14 @@ impl Execution<'_> {
     /// One attempt at a state: the stage's input, the work, the stage's output, up to the variables it assigns.
     pub(super) async fn attempt(
         &self,
-        stage: &dyn Stage,
-        state: &State,
-        raw: Cow<'_, Value>,
-        frame: &mut Frame,
-        info: &StateInfo<'_>,
-    ) -> Result<Done, Failure> {
-        let result = self.work(stage, state, raw, frame, info).await;
-        if let Err(failure) = &result {
-            stage.failed(self, state, failure, frame);
-        }
-        result
-    }
-
-    async fn work(
-        &self,
-        stage: &dyn Stage,
+        stage: &impl Stage,
         state: &State,
         raw: Cow<'_, Value>,
         frame: &mut Frame,
         info: &StateInfo<'_>,
     ) -> Result<Done, Failure> {
         let selected = stage.input(self.cx(frame, info), state, &raw)?;
-        let input = Input::new(raw, selected);
+        let mut input = Input::new(raw, selected);
         let effective = input.effective();
         let next = || match state.next {
             Some(next) => Transition::Next(next),
@@ -67,7 +52,7 @@ impl Execution<'_> {
             }
             Kind::Choice { choices, default } => {
                 let (target, output, assigned) =
-                    stage.choose(self.cx(frame, info), state, choices, *default, input)?;
+                    stage.choose(self.cx(frame, info), state, choices, *default, &mut input)?;
                 return Ok((output, Transition::Next(target), Some(assigned)));
             }
             Kind::Wait(wait) => {
@@ -84,7 +69,7 @@ impl Execution<'_> {
                 return Err(Failure { error, cause });
             }
         };
-        let (output, assigned) = stage.output(self.cx(frame, info), state, input, result)?;
+        let (output, assigned) = stage.output(self.cx(frame, info), state, &mut input, result)?;
         Ok((output, transition, assigned))
     }
 }

@@ -52,10 +52,25 @@ pub(crate) fn apply_result_path(
     Ok(document)
 }
 
-/// `States.DataLimitExceeded` when a payload's JSON text is over the limit.
+/// The deepest nesting of arrays and objects a payload may have (Jackson's default limit, the JSON library AWS's
+/// service is written with, is the same). Checked with the size, so no value deeper than this (plus what one state
+/// adds, at most a path's [`stepfn_asl::path::MAX_SEGMENTS`]) is ever walked recursively or dropped.
+pub const DEPTH_LIMIT: usize = 1000;
+
+/// `States.DataLimitExceeded` when a payload's JSON text is over the size limit or nests past [`DEPTH_LIMIT`].
 pub(crate) fn size_failure(value: &Value, what: impl FnOnce() -> String) -> Option<Failure> {
-    if size_bound(value, 0) <= PAYLOAD_LIMIT {
-        return None;
+    match size_bound(value, 0, 0) {
+        None => {
+            return Some(Failure::new(
+                names::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "{} nests arrays and objects deeper than {DEPTH_LIMIT} levels",
+                    capitalized(&what())
+                ),
+            ))
+        }
+        Some(bound) if bound <= PAYLOAD_LIMIT => return None,
+        Some(_) => {}
     }
     struct Counter(usize);
     impl std::io::Write for Counter {
@@ -84,20 +99,29 @@ pub(crate) fn size_failure(value: &Value, what: impl FnOnce() -> String) -> Opti
 
 /// An upper bound of the length of a value's JSON text, found without writing it (every string character counted as
 /// its longest escape, `\u0000`; every number as 24 bytes), so only payloads near the limit are serialized. Stops
-/// counting once past the limit.
-fn size_bound(value: &Value, so_far: usize) -> usize {
+/// counting once past the limit; `None` when the value nests deeper than [`DEPTH_LIMIT`].
+fn size_bound(value: &Value, so_far: usize, depth: usize) -> Option<usize> {
     if so_far > PAYLOAD_LIMIT {
-        return so_far;
+        return Some(so_far);
     }
-    match value {
+    Some(match value {
         Value::Null | Value::Bool(_) => so_far + 5,
         Value::Number(_) => so_far + 24,
         Value::String(text) => so_far + 2 + 6 * text.len(),
+        _ if depth >= DEPTH_LIMIT => return None,
         Value::Array(items) => items
             .iter()
-            .fold(so_far + 2, |n, item| size_bound(item, n + 1)),
-        Value::Object(map) => map.iter().fold(so_far + 2, |n, (key, item)| {
-            size_bound(item, n + 4 + 6 * key.len())
-        }),
-    }
+            .try_fold(so_far + 2, |n, item| size_bound(item, n + 1, depth + 1))?,
+        Value::Object(map) => map.iter().try_fold(so_far + 2, |n, (key, item)| {
+            size_bound(item, n + 4 + 6 * key.len(), depth + 1)
+        })?,
+    })
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

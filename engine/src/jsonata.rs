@@ -33,6 +33,11 @@ impl std::fmt::Debug for JValue {
     }
 }
 
+/// The longest one expression may evaluate: a recursion that never deepens (a tail call) or a huge loop ends with
+/// `States.QueryEvaluationError` (JSONata's U1001) instead of holding the execution forever. stepfn's bound; AWS
+/// documents none.
+pub(crate) const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// What the expressions of one state's evaluation see: `$states`, the variables and the added functions, bound once
 /// for all the expressions of a field.
 pub(crate) struct Scope {
@@ -45,6 +50,7 @@ impl Scope {
     pub fn new(states: Value, variables: &[(&str, &Value)], entropy: &Mutex<Entropy>) -> Scope {
         let entropy = entropy.lock().unwrap_or_else(|e| e.into_inner()).split();
         let mut bindings = Bindings::new();
+        bindings.time_limit = Some(TIME_LIMIT);
         for (name, value) in variables {
             bindings.variable(*name, (*value).clone());
         }

@@ -167,3 +167,61 @@ fn choice_rules_nest_to_a_limit_named_by_the_validator_and_the_model_alike() {
         ("/States/C/Choices/0", "nest deeper than 64"),
     );
 }
+
+#[tokio::test]
+async fn a_path_of_a_thousand_and_one_segments_is_refused_and_deep_data_is_a_named_failure() {
+    // A ResultPath of 300,000 fields built data too deep to walk or drop; paths are now bounded.
+    let long = format!("${}", ".a".repeat(1001));
+    invalid(
+        json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1, "ResultPath": long, "End": true}}}),
+        ("/States/P/ResultPath", "at most 1000 segments"),
+    );
+    // Data nesting past the limit, built a thousand levels per state by a loop, fails by name.
+    let deep = format!("${}", ".a".repeat(1000));
+    let definition = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "ResultPath": deep, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.done", "IsPresent": true, "Next": "Done"}], "Default": "P"},
+        "Done": {"Type": "Succeed"}}});
+    let outcome = run(definition, json!({}), Resources::default()).await;
+    assert_eq!(outcome.status, Status::Failed, "{}", outcome.summary());
+    assert_eq!(outcome.error.as_deref(), Some("States.DataLimitExceeded"));
+    assert!(outcome
+        .cause
+        .as_deref()
+        .unwrap_or_default()
+        .contains("deeper than 1000 levels"));
+}
+
+#[tokio::test]
+async fn endless_retries_stop_at_the_event_limit() {
+    // 99,999,999 attempts allowed; AWS ends the execution at 25,000 history events.
+    let definition = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 99_999_999, "MaxDelaySeconds": 1}], "End": true}}});
+    let mut resources = Resources::default();
+    Mock::sequence([Response::Throw {
+        error: "Busy".into(),
+        cause: "always".into(),
+    }])
+    .install(&mut resources, "T");
+    let outcome = run(definition, json!({}), resources).await;
+    assert_eq!(
+        outcome.error.as_deref(),
+        Some("States.Runtime"),
+        "{}",
+        outcome.summary()
+    );
+    assert!(outcome.history.len() <= 25_000);
+}
+
+#[tokio::test]
+async fn a_jsonata_expression_that_never_ends_is_stopped() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass",
+        "Output": "{% ($f := function($x){ $f($x) }; $f(1)) %}", "End": true}}});
+    let outcome = run(definition, json!({}), Resources::default()).await;
+    assert_eq!(
+        outcome.error.as_deref(),
+        Some("States.QueryEvaluationError"),
+        "{}",
+        outcome.summary()
+    );
+}

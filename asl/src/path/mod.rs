@@ -10,6 +10,11 @@ use std::fmt;
 mod filter;
 pub use filter::{Comparison, Filter, Operand, MAX_FILTER_DEPTH};
 
+/// The most segments a path may have. Placing a result at a path builds that many levels of objects, so an
+/// unbounded path would build data too deep to walk; a thousand is far past any real payload (stepfn's bound: AWS
+/// documents none, beyond the definition's size).
+pub const MAX_SEGMENTS: usize = 1000;
+
 /// What a path starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Root {
@@ -186,6 +191,9 @@ impl Parser<'_> {
                 }
             };
             segments.push(segment);
+            if segments.len() > MAX_SEGMENTS {
+                return Err(self.error(format!("a path has at most {MAX_SEGMENTS} segments")));
+            }
         }
         Ok(Path { root, segments })
     }

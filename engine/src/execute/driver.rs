@@ -209,6 +209,14 @@ impl Execution<'_> {
                     Ok(done) => break Ok(done),
                     Err(failure) => {
                         stage.failed(self, state, &failure, frame);
+                        // A retry loop never transitions, so the event limit is checked here too: AWS ends such an
+                        // execution at 25,000 events however many attempts remain.
+                        if self.history_full() {
+                            break Err(Failure::runtime(format!(
+                                "The execution reached the limit of {EVENT_LIMIT} history events while retrying state '{}'",
+                                state.name
+                            )));
+                        }
                         let Some(delay) =
                             retry_delay(&state.retry, &mut attempts, &failure, &self.entropy)
                         else {

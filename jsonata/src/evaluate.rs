@@ -210,7 +210,10 @@ impl<'a> Ctx<'a> {
                     } else {
                         match v {
                             Value::Undefined => {}
-                            Value::Array(a, _) => out.extend(a.iter().cloned()),
+                            Value::Array(a, _) => {
+                                within_item_limit(out.len() + a.len(), node.pos)?;
+                                out.extend(a.iter().cloned())
+                            }
                             v => out.push(v),
                         }
                     }
@@ -561,7 +564,10 @@ impl<'a> Ctx<'a> {
                 let mut next = Vec::with_capacity(results.len());
                 for r in results {
                     match r {
-                        Value::Array(a, _) if !cons => next.extend(a.iter().cloned()),
+                        Value::Array(a, _) if !cons => {
+                            within_item_limit(next.len() + a.len(), step.pos)?;
+                            next.extend(a.iter().cloned())
+                        }
                         v => next.push(v),
                     }
                 }
@@ -1119,6 +1125,13 @@ impl<'a> Ctx<'a> {
                 } else {
                     functions::to_string(&rv, false).map_err(|e| e.at(pos))?
                 };
+                if a.len() + b.len() > MAX_STRING_BYTES {
+                    return Err(Error::new(
+                        "U1002",
+                        format!("The string built by `&` is over {MAX_STRING_BYTES} bytes"),
+                    )
+                    .at(pos));
+                }
                 Ok(Value::str(&(a + &b)))
             }
             "in" => {
@@ -1379,4 +1392,21 @@ fn descendants(v: &Value, out: &mut Vec<Value>) {
         Value::Undefined => {}
         v => out.push(v.clone()),
     }
+}
+
+/// The most items one array or sequence may hold, and the longest string `&` may build: an expression that doubles
+/// a value on each recursive call (`$f([$s, $s], $n - 1)`) reaches gigabytes within the depth and time limits, so
+/// growth is bounded where values are built. Far past any Step Functions payload (256 KiB).
+pub(crate) const MAX_ITEMS: usize = 10_000_000;
+pub(crate) const MAX_STRING_BYTES: usize = 100_000_000;
+
+pub(crate) fn within_item_limit(items: usize, pos: usize) -> Result<(), Error> {
+    if items > MAX_ITEMS {
+        return Err(Error::new(
+            "U1002",
+            format!("The expression built a sequence of more than {MAX_ITEMS} items"),
+        )
+        .at(pos));
+    }
+    Ok(())
 }

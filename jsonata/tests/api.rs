@@ -154,3 +154,20 @@ fn invalid_host_signature_is_reported() {
     let e = Expression::parse("1").expect("parse");
     assert_eq!(e.evaluate(None, &b).expect_err("signature").code, "S0401");
 }
+
+#[test]
+fn doubling_a_value_on_each_call_is_an_error_not_an_out_of_memory_abort() {
+    // Found by stepfn-fuzz: 40 doublings reach 2^40 items within the depth and time limits.
+    let bindings = Bindings::default();
+    for text in [
+        "($f := function($s, $x){ $x > 0 ? $f([$s, $s], $x - 1) : $s }; $count($f('a', 40)))",
+        "($f := function($s, $x){ $x > 0 ? $f($append($s, $s), $x - 1) : $s }; $count($f(['a'], 40)))",
+        "($f := function($s, $x){ $x > 0 ? $f($s & $s, $x - 1) : $s }; $length($f('a', 40)))",
+    ] {
+        let error = Expression::parse(text)
+            .unwrap()
+            .evaluate(None, &bindings)
+            .unwrap_err();
+        assert_eq!(error.code, "U1002", "{text}: {error:?}");
+    }
+}

@@ -46,7 +46,9 @@ pub fn call(
             (a, Value::Undefined) => a,
             (a, b) => {
                 let mut out = a.members();
-                out.extend(b.members());
+                let more = b.members();
+                crate::evaluate::within_item_limit(out.len() + more.len(), 0)?;
+                out.extend(more);
                 Value::array(out)
             }
         },

@@ -31,8 +31,8 @@ impl Execution<'_> {
             })?,
             Text::Intrinsic(expr) => template::evaluate_intrinsic(expr, resolver)?,
             Text::Jsonata(value) => {
-                let scope = self.jscope(resolver.input, None, None, resolver.frame, info, None);
-                return match value.evaluate(field, &scope, &info.preamble())? {
+                let cx = self.cx(resolver.frame, info);
+                return match cx.jsonata(value, field, resolver.input, None)? {
                     Value::String(s) => Ok(Some(s)),
                     other => Err(Failure::new(
                         names::QUERY_EVALUATION_ERROR,
@@ -63,8 +63,7 @@ impl Execution<'_> {
             Seconds::None => Ok(None),
             Seconds::Fixed(n) => Ok(Some(*n)),
             Seconds::Jsonata(value) => {
-                let scope = self.jscope(input, None, None, frame, info, None);
-                let value = value.evaluate(field, &scope, &info.preamble())?;
+                let value = self.cx(frame, info).jsonata(value, field, input, None)?;
                 // Timeouts are positive; counts such as MaxConcurrency may be 0.
                 let least = u64::from(field.ends_with("Seconds"));
                 value

@@ -25,10 +25,7 @@ impl Stage for Jsonata<'_> {
     /// `Arguments`, or the input.
     fn arguments(&self, cx: Cx<'_>, _: &State, input: &Value) -> Result<Value, Failure> {
         match &self.0.arguments {
-            Some(arguments) => {
-                let scope = cx.scope(input, None, None, None);
-                arguments.evaluate("Arguments", &scope, &cx.info.preamble())
-            }
+            Some(arguments) => cx.jsonata(arguments, "Arguments", input, None),
             None => Ok(input.clone()),
         }
     }
@@ -52,10 +49,7 @@ impl Stage for Jsonata<'_> {
         input: &'v Value,
     ) -> Result<Option<Cow<'v, Value>>, Failure> {
         let items = match &map.items_jsonata {
-            Some(items) => {
-                let scope = cx.scope(input, None, None, None);
-                Cow::Owned(items.evaluate("Items", &scope, &cx.info.preamble())?)
-            }
+            Some(items) => Cow::Owned(cx.jsonata(items, "Items", input, None)?),
             None => Cow::Borrowed(input),
         };
         if !items.is_array() {
@@ -80,10 +74,7 @@ impl Stage for Jsonata<'_> {
         item: &Value,
     ) -> Result<Value, Failure> {
         match &map.item_selector_jsonata {
-            Some(selector) => {
-                let scope = cx.scope(input, None, None, Some((index, item)));
-                selector.evaluate("ItemSelector", &scope, &cx.info.preamble())
-            }
+            Some(selector) => cx.jsonata(selector, "ItemSelector", input, Some((index, item))),
             None => Ok(item.clone()),
         }
     }
@@ -180,7 +171,9 @@ impl Stage for Jsonata<'_> {
 }
 
 impl Cx<'_> {
-    /// What JSONata expressions of the state see: `$states` and the variables in scope.
+    /// What JSONata expressions of the state see: `$states` (input, result, errorOutput, context, with
+    /// `context.Map.Item` for a Map's item) and the variables in scope. Each scope draws its own randomness from
+    /// the execution's generator.
     fn scope(
         &self,
         input: &Value,
@@ -188,24 +181,10 @@ impl Cx<'_> {
         error_output: Option<&Value>,
         item: Option<(usize, &Value)>,
     ) -> Scope {
-        self.ex
-            .jscope(input, result, error_output, self.frame, self.info, item)
-    }
-}
-
-impl Execution<'_> {
-    /// What JSONata expressions of the state see: `$states` (input, result, errorOutput, context) and the variables
-    /// in scope. Each scope draws its own randomness from the execution's generator.
-    pub(super) fn jscope(
-        &self,
-        input: &Value,
-        result: Option<&Value>,
-        error_output: Option<&Value>,
-        frame: &Frame,
-        info: &StateInfo<'_>,
-        item: Option<(usize, &Value)>,
-    ) -> Scope {
-        let context = self.resolver(input, frame, info, item).context();
+        let context = self
+            .ex
+            .resolver(input, self.frame, self.info, item)
+            .context();
         let mut states = Map::new();
         states.insert("input".into(), input.clone());
         if let Some(result) = result {
@@ -215,7 +194,23 @@ impl Execution<'_> {
             states.insert("errorOutput".into(), error_output.clone());
         }
         states.insert("context".into(), context);
-        Scope::new(Value::Object(states), &frame.variables.all(), &self.entropy)
+        Scope::new(
+            Value::Object(states),
+            &self.frame.variables.all(),
+            &self.ex.entropy,
+        )
+    }
+
+    /// One JSONata field (`field` names it in errors) over `$states.input`, in a scope of its own.
+    pub(super) fn jsonata(
+        &self,
+        value: &JValue,
+        field: &str,
+        input: &Value,
+        item: Option<(usize, &Value)>,
+    ) -> Result<Value, Failure> {
+        let scope = self.scope(input, None, None, item);
+        value.evaluate(field, &scope, &self.info.preamble())
     }
 }
 

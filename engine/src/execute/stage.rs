@@ -15,8 +15,8 @@ pub(super) type Assigned = Option<Map<String, Value>>;
 
 /// A state's input on its way through the stage: the raw input as the state received it and, when the language
 /// selected a part of it (JSONPath's `InputPath`), that part. Without a selection the raw input is the effective
-/// input, so it is never copied just to be read. The output step takes what it hands on out of it; it is lent, not
-/// moved, as moving its 144 bytes costs a copy per state.
+/// input, so it is never copied just to be read. The output step takes what it hands on out of it: it is lent, not
+/// moved, as moving two JSON values' worth of bytes costs a `memcpy` per state.
 pub(super) struct Input<'r> {
     raw: Cow<'r, Value>,
     selected: Option<Value>,
@@ -51,7 +51,6 @@ impl<'r> Input<'r> {
 }
 
 /// One query language's processing of a state's input and output.
-///
 pub(super) trait Stage: Sync {
     /// The part of the raw input the work reads, or `None` for all of it.
     fn input(&self, cx: Cx<'_>, state: &State, raw: &Value) -> Result<Option<Value>, Failure>;

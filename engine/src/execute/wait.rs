@@ -28,8 +28,7 @@ impl Execution<'_> {
         match wait {
             Wait::Jsonata(value, timestamp) => {
                 let field = if *timestamp { "Timestamp" } else { "Seconds" };
-                let scope = self.jscope(input, None, None, frame, info, None);
-                let value = value.evaluate(field, &scope, &info.preamble())?;
+                let value = self.cx(frame, info).jsonata(value, field, input, None)?;
                 let invalid = |what: &str| {
                     Failure::new(
                         names::QUERY_EVALUATION_ERROR,

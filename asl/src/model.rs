@@ -161,7 +161,10 @@ pub struct MapState {
 pub struct Batcher {
     pub max_items: Seconds,
     pub max_bytes: Seconds,
+    /// `BatchInput` of a JSONPath Map.
     pub batch_input: Option<Template>,
+    /// `BatchInput` of a JSONata Map.
+    pub batch_input_jsonata: Option<JsonataValue>,
 }
 
 /// A retrier with AWS's defaults applied ("Handling errors in Step Functions workflows": `IntervalSeconds` 1,
@@ -555,6 +558,12 @@ impl Builder {
                         "BatchInput",
                         jsonata,
                     )?,
+                    batch_input_jsonata: match (jsonata, batcher.get("BatchInput")) {
+                        (true, Some(value)) => {
+                            Some(self.jsonata(&format!("{batcher_at}/BatchInput"), value)?)
+                        }
+                        _ => None,
+                    },
                 })
             }
             None => None,

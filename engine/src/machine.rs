@@ -196,6 +196,8 @@ pub(crate) struct Batcher {
     pub max_items: Seconds,
     pub max_bytes: Seconds,
     pub batch_input: Option<Template>,
+    /// `BatchInput` of a JSONata Map.
+    pub batch_input_jsonata: Option<JValue>,
 }
 
 #[derive(Debug)]
@@ -365,6 +367,7 @@ fn map_state(map: model::MapState) -> Result<MapState, CompileError> {
                 max_items: seconds(batcher.max_items)?,
                 max_bytes: seconds(batcher.max_bytes)?,
                 batch_input: template(batcher.batch_input)?,
+                batch_input_jsonata: batcher.batch_input_jsonata.map(JValue::from_model),
             }),
             None => None,
         },

@@ -163,3 +163,23 @@ async fn unseeded_random_moves_on_between_states() {
         "the same seed repeats the run"
     );
 }
+
+#[tokio::test]
+async fn a_jsonata_item_batcher_evaluates_its_batch_input() {
+    // AWS's ItemBatcher in JSONata: `BatchInput` is a JSONata value over the state's input (it was dropped before).
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map",
+        "Items": "{% $states.input.items %}",
+        "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"run": "{% $states.input.run %}"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "StartAt": "P",
+            "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}});
+    let outcome = run(definition, json!({"items": [1, 2, 3], "run": "r1"})).await;
+    assert_eq!(
+        outcome.output,
+        Some(
+            json!([{"BatchInput": {"run": "r1"}, "Items": [1, 2]}, {"BatchInput": {"run": "r1"}, "Items": [3]}])
+        ),
+        "{}",
+        outcome.summary()
+    );
+}

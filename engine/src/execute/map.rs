@@ -244,11 +244,17 @@ impl Execution<'_> {
             frame,
             info,
         )?;
-        let batch_input = match &batcher.batch_input {
-            Some(template) => {
+        let batch_input = match (&batcher.batch_input, &batcher.batch_input_jsonata) {
+            (Some(template), _) => {
                 Some(template.evaluate(&self.resolver(effective, frame, info, None))?)
             }
-            None => None,
+            (None, Some(value)) => Some(self.cx(frame, info).jsonata(
+                value,
+                "ItemBatcher.BatchInput",
+                effective,
+                None,
+            )?),
+            (None, None) => None,
         };
         let mut batches: Vec<Vec<Value>> = Vec::new();
         let mut bytes = 0u64;

@@ -19,6 +19,17 @@ async fn run(definition: Value, input: Value, resources: Resources) -> Outcome {
     machine.run(input, &options).await
 }
 
+/// Resources where the Task state `state` fails with `Busy` on every attempt.
+fn always_busy(state: &str) -> Resources {
+    let mut resources = Resources::default();
+    Mock::sequence([Response::Throw {
+        error: "Busy".into(),
+        cause: "always".into(),
+    }])
+    .install(&mut resources, state);
+    resources
+}
+
 fn invalid(definition: Value, pointer_and_words: (&str, &str)) {
     match compile(definition) {
         Err(CompileError::Invalid(problems)) => {
@@ -78,12 +89,7 @@ async fn seventy_doublings_of_back_off_saturate_instead_of_panicking() {
     let definition = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
         "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 99_999_999, "BackoffRate": 2, "MaxAttempts": 70}],
         "End": true}}});
-    let mut resources = Resources::default();
-    Mock::sequence([Response::Throw {
-        error: "Busy".into(),
-        cause: "always".into(),
-    }])
-    .install(&mut resources, "T");
+    let resources = always_busy("T");
     let outcome = run(definition, json!({}), resources).await;
     assert_eq!(outcome.status, Status::Failed, "{}", outcome.summary());
     assert_eq!(outcome.error.as_deref(), Some("Busy"));
@@ -139,12 +145,7 @@ async fn a_whole_number_written_with_a_fraction_means_the_same_everywhere() {
     // `"MaxAttempts": 5.0` is 5 for the validator and the executor alike (it was 3, the default, in the executor).
     let definition = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
         "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 5.0, "IntervalSeconds": 1.0}], "End": true}}});
-    let mut resources = Resources::default();
-    Mock::sequence([Response::Throw {
-        error: "Busy".into(),
-        cause: "always".into(),
-    }])
-    .install(&mut resources, "T");
+    let resources = always_busy("T");
     let outcome = run(definition, json!({}), resources).await;
     let attempts = outcome
         .history
@@ -197,12 +198,7 @@ async fn endless_retries_stop_at_the_event_limit() {
     // 99,999,999 attempts allowed; AWS ends the execution at 25,000 history events.
     let definition = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
         "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 99_999_999, "MaxDelaySeconds": 1}], "End": true}}});
-    let mut resources = Resources::default();
-    Mock::sequence([Response::Throw {
-        error: "Busy".into(),
-        cause: "always".into(),
-    }])
-    .install(&mut resources, "T");
+    let resources = always_busy("T");
     let outcome = run(definition, json!({}), resources).await;
     assert_eq!(
         outcome.error.as_deref(),

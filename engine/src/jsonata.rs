@@ -9,29 +9,10 @@ use crate::intrinsics::Entropy;
 use crate::Failure;
 use serde_json::{json, Map, Value};
 use std::sync::{Arc, Mutex};
-use stepfn_jsonata::{Bindings, Expression, NativeFunction};
+use stepfn_jsonata::{Bindings, NativeFunction};
 
-/// A field value of a JSONata state.
-pub(crate) enum JValue {
-    Literal(Value),
-    Expr { text: String, expr: Box<Expression> },
-    Object(Vec<(String, JValue)>),
-    Array(Vec<JValue>),
-}
-
-impl std::fmt::Debug for JValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            JValue::Literal(v) => write!(f, "{v}"),
-            JValue::Expr { text, .. } => write!(f, "{{% {text} %}}"),
-            JValue::Object(fields) => f
-                .debug_map()
-                .entries(fields.iter().map(|(k, v)| (k, v)))
-                .finish(),
-            JValue::Array(items) => f.debug_list().entries(items).finish(),
-        }
-    }
-}
+/// A field value of a JSONata state, as the typed model parsed it.
+pub(crate) use stepfn_asl::model::JsonataValue as JValue;
 
 /// The longest one expression may evaluate: a recursion that never deepens (a tail call) or a huge loop ends with
 /// `States.QueryEvaluationError` (JSONata's U1001) instead of holding the execution forever. stepfn's bound; AWS
@@ -60,28 +41,15 @@ impl Scope {
     }
 }
 
-impl JValue {
-    /// The field value as the typed model parsed it.
-    pub fn from_model(value: stepfn_asl::model::JsonataValue) -> JValue {
-        use stepfn_asl::model::JsonataValue as Parsed;
-        match value {
-            Parsed::Literal(value) => JValue::Literal(value),
-            Parsed::Expr { text, expr } => JValue::Expr { text, expr },
-            Parsed::Object(fields) => JValue::Object(
-                fields
-                    .into_iter()
-                    .map(|(key, value)| (key, JValue::from_model(value)))
-                    .collect(),
-            ),
-            Parsed::Array(items) => {
-                JValue::Array(items.into_iter().map(JValue::from_model).collect())
-            }
-        }
-    }
-
+/// Evaluation of the model's JSONata values (a trait: the values are `stepfn-asl`'s type).
+pub(crate) trait Evaluate {
     /// Evaluates the value; `field` is its place (`Output`, `Assign/total`) for error messages, and `preamble`
     /// AWS's "An error occurred while executing the state ..." prefix.
-    pub fn evaluate(&self, field: &str, scope: &Scope, preamble: &str) -> Result<Value, Failure> {
+    fn evaluate(&self, field: &str, scope: &Scope, preamble: &str) -> Result<Value, Failure>;
+}
+
+impl Evaluate for JValue {
+    fn evaluate(&self, field: &str, scope: &Scope, preamble: &str) -> Result<Value, Failure> {
         match self {
             JValue::Literal(value) => Ok(value.clone()),
             JValue::Object(fields) => {

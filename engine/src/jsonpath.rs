@@ -2,33 +2,23 @@
 //! by fields and indexes (a *definite* path) selects that node or nothing; any other path (wildcards, `..`, slices,
 //! unions, filters) selects a list, which AWS hands on as a JSON array, in document order.
 //!
-//! Paths and their filters (`[?(@.price < 10)]`) are parsed by `stepfn_asl::path` and compiled here once, so evaluating a
+//! Paths and their filters (`[?(@.price < 10)]`) are parsed by `stepfn_asl::path` once and evaluated here, so evaluating a
 //! path per execution does no parsing. Written here because no JSONPath crate follows Jayway's rules for these
 //! cases (negative indexes, filters on objects, deep-scan order) over `serde_json` values.
 
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
-use stepfn_asl::path::{self, Comparison, Path, Root, Segment, Selector};
+use stepfn_asl::path::{Comparison, Filter, Operand, Path, Root, Segment, Selector};
 
-/// A path compiled for evaluation.
+/// A path ready for evaluation: the parsed path of the typed model (its filters parsed too), its text for messages,
+/// and whether it is definite, decided once.
 #[derive(Debug, Clone)]
 pub struct Query {
     /// The path as written, for error messages.
     pub text: String,
     pub root: Root,
-    steps: Vec<Step>,
+    segments: Vec<Segment>,
     definite: bool,
-}
-
-#[derive(Debug, Clone)]
-enum Step {
-    Field(String),
-    Index(i64),
-    Wildcard,
-    Descendants(Option<String>),
-    Slice(Option<i64>, Option<i64>, Option<i64>),
-    Union(Vec<Selector>),
-    Filter(Filter),
 }
 
 /// What a query found.
@@ -54,32 +44,17 @@ impl Query {
     /// Parses and compiles a path.
     pub fn parse(text: &str) -> Result<Query, String> {
         let path = Path::parse(text).map_err(|e| e.message)?;
-        Query::compile(text, &path)
+        Ok(Query::compile(text, &path))
     }
 
-    /// Compiles a parsed path.
-    pub fn compile(text: &str, path: &Path) -> Result<Query, String> {
-        let steps = path
-            .segments
-            .iter()
-            .map(|segment| {
-                Ok(match segment {
-                    Segment::Field(name) => Step::Field(name.clone()),
-                    Segment::Index(i) => Step::Index(*i),
-                    Segment::Wildcard => Step::Wildcard,
-                    Segment::Descendants(name) => Step::Descendants(name.clone()),
-                    Segment::Slice(a, b, c) => Step::Slice(*a, *b, *c),
-                    Segment::Union(selectors) => Step::Union(selectors.clone()),
-                    Segment::Filter(filter) => Step::Filter(Filter::compile(filter)?),
-                })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        Ok(Query {
+    /// A parsed path, ready to evaluate.
+    pub fn compile(text: &str, path: &Path) -> Query {
+        Query {
             text: text.to_string(),
             root: path.root.clone(),
             definite: path.is_definite(),
-            steps,
-        })
+            segments: path.segments.clone(),
+        }
     }
 
     /// Whether the path names at most one node.
@@ -90,29 +65,11 @@ impl Query {
     /// Evaluates the path against `root` (the node its root names: input, context object or variable).
     pub fn select<'v>(&self, root: &'v Value) -> Selection<'v> {
         if self.definite {
-            let mut node = root;
-            for step in &self.steps {
-                let next = match step {
-                    Step::Field(name) => node.as_object().and_then(|o| o.get(name)),
-                    Step::Index(i) => node.as_array().and_then(|a| index(a, *i)),
-                    _ => unreachable!("definite paths hold fields and indexes only"),
-                };
-                match next {
-                    Some(next) => node = next,
-                    None => return Selection::One(None),
-                }
+            if let Some(node) = walk(&self.segments, root) {
+                return Selection::One(node);
             }
-            return Selection::One(Some(node));
         }
-        let mut nodes = vec![root];
-        for step in &self.steps {
-            let mut next = Vec::new();
-            for node in nodes {
-                apply(step, node, root, &mut next);
-            }
-            nodes = next;
-        }
-        Selection::Many(nodes)
+        Selection::Many(select_all(&self.segments, root))
     }
 }
 
@@ -123,15 +80,15 @@ impl Query {
     #[must_use]
     pub fn place(&self, document: &mut Value, value: Value) -> bool {
         let mut node = document;
-        for step in &self.steps {
-            let next = match (step, node) {
-                (Step::Field(name), Value::Object(map)) => {
+        for segment in &self.segments {
+            let next = match (segment, node) {
+                (Segment::Field(name), Value::Object(map)) => {
                     if !map.contains_key(name.as_str()) {
                         map.insert(name.clone(), Value::Object(Map::new()));
                     }
                     map.get_mut(name.as_str())
                 }
-                (Step::Index(i), Value::Array(items)) => {
+                (Segment::Index(i), Value::Array(items)) => {
                     let at = if *i < 0 { items.len() as i64 + i } else { *i };
                     usize::try_from(at).ok().and_then(|at| items.get_mut(at))
                 }
@@ -151,8 +108,13 @@ impl Query {
 /// `Some(None)` when the document has no such node. Choice variables and intrinsic arguments are nearly always
 /// definite, and this keeps them free of allocation.
 pub fn walk_definite<'v>(path: &Path, root: &'v Value) -> Option<Option<&'v Value>> {
+    walk(&path.segments, root)
+}
+
+/// [`walk_definite`] over segments.
+fn walk<'v>(segments: &[Segment], root: &'v Value) -> Option<Option<&'v Value>> {
     let mut node = root;
-    for segment in &path.segments {
+    for segment in segments {
         let next = match segment {
             Segment::Field(name) => node.as_object().and_then(|o| o.get(name)),
             Segment::Index(i) => node.as_array().and_then(|a| index(a, *i)),
@@ -171,18 +133,31 @@ fn index(array: &[Value], i: i64) -> Option<&Value> {
     usize::try_from(at).ok().and_then(|at| array.get(at))
 }
 
-fn apply<'v>(step: &Step, node: &'v Value, root: &'v Value, out: &mut Vec<&'v Value>) {
-    match step {
-        Step::Field(name) => out.extend(node.as_object().and_then(|o| o.get(name))),
-        Step::Index(i) => out.extend(node.as_array().and_then(|a| index(a, *i))),
-        Step::Wildcard => children(node, out),
-        Step::Descendants(name) => descendants(node, name.as_deref(), out),
-        Step::Slice(start, end, step) => {
+/// Every node an indefinite path selects, in document order.
+fn select_all<'v>(segments: &[Segment], root: &'v Value) -> Vec<&'v Value> {
+    let mut nodes = vec![root];
+    for segment in segments {
+        let mut next = Vec::new();
+        for node in nodes {
+            apply(segment, node, root, &mut next);
+        }
+        nodes = next;
+    }
+    nodes
+}
+
+fn apply<'v>(segment: &Segment, node: &'v Value, root: &'v Value, out: &mut Vec<&'v Value>) {
+    match segment {
+        Segment::Field(name) => out.extend(node.as_object().and_then(|o| o.get(name))),
+        Segment::Index(i) => out.extend(node.as_array().and_then(|a| index(a, *i))),
+        Segment::Wildcard => children(node, out),
+        Segment::Descendants(name) => descendants(node, name.as_deref(), out),
+        Segment::Slice(start, end, step) => {
             if let Some(array) = node.as_array() {
                 slice(array, *start, *end, step.unwrap_or(1), out);
             }
         }
-        Step::Union(selectors) => {
+        Segment::Union(selectors) => {
             for selector in selectors {
                 match selector {
                     Selector::Field(name) => out.extend(node.as_object().and_then(|o| o.get(name))),
@@ -190,12 +165,12 @@ fn apply<'v>(step: &Step, node: &'v Value, root: &'v Value, out: &mut Vec<&'v Va
                 }
             }
         }
-        Step::Filter(filter) => match node {
+        Segment::Filter(filter) => match node {
             Value::Array(items) => {
-                out.extend(items.iter().filter(|item| filter.matches(item, root)))
+                out.extend(items.iter().filter(|item| matches(filter, item, root)))
             }
             other => {
-                if filter.matches(other, root) {
+                if matches(filter, other, root) {
                     out.push(other)
                 }
             }
@@ -247,83 +222,36 @@ fn slice<'v>(
     );
 }
 
-/// A filter compiled for evaluation: the parsed filter of `stepfn_asl::path` with its operand paths compiled.
-#[derive(Debug, Clone)]
-enum Filter {
-    Or(Box<Filter>, Box<Filter>),
-    And(Box<Filter>, Box<Filter>),
-    Not(Box<Filter>),
-    Exists(Operand),
-    Compare(Operand, Comparison, Operand),
-}
-
-#[derive(Debug, Clone)]
-enum Operand {
-    /// `@...` (relative to the item) or `$...` (relative to the document root).
-    Path {
-        current: bool,
-        query: Box<Query>,
-    },
-    Literal(Value),
-}
-
-impl Filter {
-    fn compile(filter: &path::Filter) -> Result<Filter, String> {
-        let pair = |a: &path::Filter, b: &path::Filter| -> Result<_, String> {
-            Ok((Box::new(Filter::compile(a)?), Box::new(Filter::compile(b)?)))
-        };
-        Ok(match filter {
-            path::Filter::Or(a, b) => pair(a, b).map(|(a, b)| Filter::Or(a, b))?,
-            path::Filter::And(a, b) => pair(a, b).map(|(a, b)| Filter::And(a, b))?,
-            path::Filter::Not(a) => Filter::Not(Box::new(Filter::compile(a)?)),
-            path::Filter::Exists(operand) => Filter::Exists(Operand::compile(operand)?),
-            path::Filter::Compare(a, comparison, b) => {
-                Filter::Compare(Operand::compile(a)?, *comparison, Operand::compile(b)?)
-            }
-        })
-    }
-
-    fn matches(&self, item: &Value, root: &Value) -> bool {
-        match self {
-            Filter::Or(a, b) => a.matches(item, root) || b.matches(item, root),
-            Filter::And(a, b) => a.matches(item, root) && b.matches(item, root),
-            Filter::Not(a) => !a.matches(item, root),
-            Filter::Exists(operand) => operand.value(item, root).is_some(),
-            Filter::Compare(left, comparison, right) => {
-                match (left.value(item, root), right.value(item, root)) {
-                    (Some(a), Some(b)) => compare(&a, *comparison, &b),
-                    _ => false,
-                }
+/// Whether `item` passes a filter; `@` paths read the item, `$` paths the document.
+fn matches(filter: &Filter, item: &Value, root: &Value) -> bool {
+    match filter {
+        Filter::Or(a, b) => matches(a, item, root) || matches(b, item, root),
+        Filter::And(a, b) => matches(a, item, root) && matches(b, item, root),
+        Filter::Not(a) => !matches(a, item, root),
+        Filter::Exists(operand) => operand_value(operand, item, root).is_some(),
+        Filter::Compare(left, comparison, right) => {
+            match (
+                operand_value(left, item, root),
+                operand_value(right, item, root),
+            ) {
+                (Some(a), Some(b)) => compare(&a, *comparison, &b),
+                _ => false,
             }
         }
     }
 }
 
-impl Operand {
-    fn compile(operand: &path::Operand) -> Result<Operand, String> {
-        Ok(match operand {
-            path::Operand::Literal(value) => Operand::Literal(value.clone()),
-            path::Operand::Path {
-                current,
-                text,
-                path,
-            } => Operand::Path {
-                current: *current,
-                query: Box::new(Query::compile(text, path)?),
-            },
-        })
-    }
-
-    fn value(&self, item: &Value, root: &Value) -> Option<Value> {
-        match self {
-            Operand::Literal(value) => Some(value.clone()),
-            Operand::Path { current, query } => {
-                let base = if *current { item } else { root };
-                match query.select(base) {
-                    Selection::One(node) => node.cloned(),
-                    Selection::Many(nodes) if nodes.is_empty() => None,
-                    many => many.into_value(),
-                }
+fn operand_value(operand: &Operand, item: &Value, root: &Value) -> Option<Value> {
+    match operand {
+        Operand::Literal(value) => Some(value.clone()),
+        Operand::Path { current, path, .. } => {
+            let base = if *current { item } else { root };
+            if let Some(node) = walk(&path.segments, base) {
+                return node.cloned();
+            }
+            match select_all(&path.segments, base) {
+                nodes if nodes.is_empty() => None,
+                nodes => Some(Value::Array(nodes.into_iter().cloned().collect())),
             }
         }
     }

@@ -74,23 +74,8 @@ pub(crate) struct State {
     pub jsonata: Option<JsonataFields>,
 }
 
-/// `Arguments`, `Output` and `Assign` of a JSONata state (or of a Choice rule or catcher).
-#[derive(Debug, Default)]
-pub(crate) struct JsonataFields {
-    pub arguments: Option<JValue>,
-    pub output: Option<JValue>,
-    pub assign: Option<JValue>,
-}
-
-impl JsonataFields {
-    fn compile(fields: model::JsonataFields) -> JsonataFields {
-        JsonataFields {
-            arguments: fields.arguments.map(JValue::from_model),
-            output: fields.output.map(JValue::from_model),
-            assign: fields.assign.map(JValue::from_model),
-        }
-    }
-}
+/// `Arguments`, `Output` and `Assign` of a JSONata state (or of a Choice rule or catcher), as the model parsed them.
+pub(crate) use model::JsonataFields;
 
 /// `InputPath`, `OutputPath` or `ResultPath`: absent (`$`), `null`, or a path.
 #[derive(Debug)]
@@ -279,27 +264,25 @@ fn state(state: model::State) -> Result<State, CompileError> {
     let kind = match state.kind {
         model::Kind::Task(task) => Kind::Task(Task {
             resource: task.resource,
-            timeout: seconds(task.timeout)?,
-            heartbeat: seconds(task.heartbeat)?,
+            timeout: seconds(task.timeout),
+            heartbeat: seconds(task.heartbeat),
         }),
         model::Kind::Pass { result } => Kind::Pass { result },
         model::Kind::Choice { choices, default } => Kind::Choice {
-            choices: choices.into_iter().map(branch).collect::<Result<_, _>>()?,
+            choices: choices.into_iter().map(branch).collect(),
             default,
         },
         model::Kind::Wait(wait) => Kind::Wait(match wait {
             model::Wait::Seconds(seconds) => Wait::Seconds(seconds),
-            model::Wait::SecondsPath(path) => Wait::SecondsPath(query(path)?),
+            model::Wait::SecondsPath(path) => Wait::SecondsPath(query(path)),
             model::Wait::Timestamp(text) => Wait::Timestamp(text),
-            model::Wait::TimestampPath(path) => Wait::TimestampPath(query(path)?),
-            model::Wait::Jsonata(value, timestamp) => {
-                Wait::Jsonata(JValue::from_model(value), timestamp)
-            }
+            model::Wait::TimestampPath(path) => Wait::TimestampPath(query(path)),
+            model::Wait::Jsonata(value, timestamp) => Wait::Jsonata(value, timestamp),
         }),
         model::Kind::Succeed => Kind::Succeed,
         model::Kind::Fail { error, cause } => Kind::Fail {
-            error: text(error)?,
-            cause: text(cause)?,
+            error: text(error),
+            cause: text(cause),
         },
         model::Kind::Parallel { branches } => Kind::Parallel {
             branches: branches.into_iter().map(scope).collect::<Result<_, _>>()?,
@@ -309,42 +292,40 @@ fn state(state: model::State) -> Result<State, CompileError> {
     Ok(State {
         name: state.name,
         kind,
-        input_path: io(state.input_path)?,
-        output_path: io(state.output_path)?,
-        result_path: io(state.result_path)?,
-        parameters: template(state.parameters)?,
-        result_selector: template(state.result_selector)?,
-        assign: template(state.assign)?,
+        input_path: io(state.input_path),
+        output_path: io(state.output_path),
+        result_path: io(state.result_path),
+        parameters: state.parameters.map(Template::from_model),
+        result_selector: state.result_selector.map(Template::from_model),
+        assign: state.assign.map(Template::from_model),
         next: state.next,
         retry: state.retry.into_iter().map(retrier).collect(),
         catch: state
             .catch
             .into_iter()
-            .map(|catcher| {
-                Ok(Catcher {
-                    errors: catcher.errors,
-                    next: catcher.next,
-                    result_path: io(catcher.result_path)?,
-                    assign: template(catcher.assign)?,
-                    jsonata: catcher.jsonata.map(JsonataFields::compile),
-                })
+            .map(|catcher| Catcher {
+                errors: catcher.errors,
+                next: catcher.next,
+                result_path: io(catcher.result_path),
+                assign: catcher.assign.map(Template::from_model),
+                jsonata: catcher.jsonata,
             })
-            .collect::<Result<_, CompileError>>()?,
-        jsonata: state.jsonata.map(JsonataFields::compile),
+            .collect(),
+        jsonata: state.jsonata,
     })
 }
 
 /// One Choice rule: its test, target, and what it assigns (and, in JSONata, outputs).
-fn branch(branch: model::ChoiceBranch) -> Result<Branch, CompileError> {
-    Ok(Branch {
+fn branch(branch: model::ChoiceBranch) -> Branch {
+    Branch {
         rule: match branch.condition {
-            model::Condition::Jsonata(value) => Condition::Jsonata(JValue::from_model(value)),
+            model::Condition::Jsonata(value) => Condition::Jsonata(value),
             model::Condition::Rule(rule) => Condition::Rule(choice::Rule::from_model(rule)),
         },
         next: branch.next,
-        assign: template(branch.assign)?,
-        jsonata: branch.jsonata.map(JsonataFields::compile),
-    })
+        assign: branch.assign.map(Template::from_model),
+        jsonata: branch.jsonata,
+    }
 }
 
 fn map_state(map: model::MapState) -> Result<MapState, CompileError> {
@@ -354,64 +335,54 @@ fn map_state(map: model::MapState) -> Result<MapState, CompileError> {
         ));
     }
     Ok(MapState {
-        items_path: io(map.items_path)?,
-        item_selector: template(map.item_selector)?,
+        items_path: io(map.items_path),
+        item_selector: map.item_selector.map(Template::from_model),
         processor: scope(map.processor)?,
         distributed: map.distributed,
-        max_concurrency: seconds(map.max_concurrency)?,
-        tolerated_count: seconds(map.tolerated_count)?,
+        max_concurrency: seconds(map.max_concurrency),
+        tolerated_count: seconds(map.tolerated_count),
         tolerated_percentage: map.tolerated_percentage,
-        tolerated_percentage_path: map.tolerated_percentage_path.map(query).transpose()?,
-        batcher: match map.batcher {
-            Some(batcher) => Some(Batcher {
-                max_items: seconds(batcher.max_items)?,
-                max_bytes: seconds(batcher.max_bytes)?,
-                batch_input: template(batcher.batch_input)?,
-                batch_input_jsonata: batcher.batch_input_jsonata.map(JValue::from_model),
-            }),
-            None => None,
-        },
-        items_jsonata: map.items_jsonata.map(JValue::from_model),
-        item_selector_jsonata: map.item_selector_jsonata.map(JValue::from_model),
+        tolerated_percentage_path: map.tolerated_percentage_path.map(query),
+        batcher: map.batcher.map(|batcher| Batcher {
+            max_items: seconds(batcher.max_items),
+            max_bytes: seconds(batcher.max_bytes),
+            batch_input: batcher.batch_input.map(Template::from_model),
+            batch_input_jsonata: batcher.batch_input_jsonata,
+        }),
+        items_jsonata: map.items_jsonata,
+        item_selector_jsonata: map.item_selector_jsonata,
     })
 }
 
-fn query(path: model::PathText) -> Result<Query, CompileError> {
-    Query::compile(&path.text, &path.path).map_err(unsupported)
+fn query(path: model::PathText) -> Query {
+    Query::compile(&path.text, &path.path)
 }
 
-fn io(io: model::Io) -> Result<Io, CompileError> {
-    Ok(match io {
+fn io(io: model::Io) -> Io {
+    match io {
         model::Io::Whole => Io::Whole,
         model::Io::Null => Io::Null,
-        model::Io::Path(path) => Io::Path(query(path)?),
-    })
+        model::Io::Path(path) => Io::Path(query(path)),
+    }
 }
 
-fn seconds(seconds: model::Seconds) -> Result<Seconds, CompileError> {
-    Ok(match seconds {
+fn seconds(seconds: model::Seconds) -> Seconds {
+    match seconds {
         model::Seconds::None => Seconds::None,
         model::Seconds::Fixed(n) => Seconds::Fixed(n),
-        model::Seconds::Path(path) => Seconds::Path(query(path)?),
-        model::Seconds::Jsonata(value) => Seconds::Jsonata(JValue::from_model(value)),
-    })
+        model::Seconds::Path(path) => Seconds::Path(query(path)),
+        model::Seconds::Jsonata(value) => Seconds::Jsonata(value),
+    }
 }
 
-fn text(text: model::Text) -> Result<Text, CompileError> {
-    Ok(match text {
+fn text(text: model::Text) -> Text {
+    match text {
         model::Text::None => Text::None,
         model::Text::Literal(text) => Text::Literal(text),
-        model::Text::Path(path) => Text::Path(query(path)?),
+        model::Text::Path(path) => Text::Path(query(path)),
         model::Text::Intrinsic(expr) => Text::Intrinsic(expr),
-        model::Text::Jsonata(value) => Text::Jsonata(JValue::from_model(value)),
-    })
-}
-
-fn template(template: Option<model::Template>) -> Result<Option<Template>, CompileError> {
-    template
-        .map(Template::from_model)
-        .transpose()
-        .map_err(unsupported)
+        model::Text::Jsonata(value) => Text::Jsonata(value),
+    }
 }
 
 fn retrier(retrier: model::Retrier) -> Retrier {

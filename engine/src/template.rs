@@ -34,7 +34,7 @@ pub trait Resolver {
     fn select(&self, query: &Query) -> Option<Value>;
     /// The value a parsed (not compiled) path selects; definite paths are walked without compiling.
     fn select_path(&self, path: &Path) -> Option<Value> {
-        self.select(&Query::compile("", path).ok()?)
+        self.select(&Query::compile("", path))
     }
     /// The JSON text of the document `query` reads, for error messages.
     fn describe(&self, query: &Query) -> String;
@@ -44,28 +44,25 @@ pub trait Resolver {
 
 impl Template {
     /// Compiles a template of the typed model: its paths compiled for evaluation.
-    pub fn from_model(template: stepfn_asl::model::Template) -> Result<Template, String> {
+    pub fn from_model(template: stepfn_asl::model::Template) -> Template {
         use stepfn_asl::model::Template as Parsed;
-        Ok(match template {
+        match template {
             Parsed::Literal(value) => Template::Literal(value),
             Parsed::Object(fields) => Template::Object(
                 fields
                     .into_iter()
-                    .map(|(key, value)| Ok((key, Template::from_model(value)?)))
-                    .collect::<Result<_, String>>()?,
+                    .map(|(key, value)| (key, Template::from_model(value)))
+                    .collect(),
             ),
-            Parsed::Array(items) => Template::Array(
-                items
-                    .into_iter()
-                    .map(Template::from_model)
-                    .collect::<Result<_, _>>()?,
-            ),
+            Parsed::Array(items) => {
+                Template::Array(items.into_iter().map(Template::from_model).collect())
+            }
             Parsed::Path { key, path } => Template::Path {
                 key,
-                query: Query::compile(&path.text, &path.path)?,
+                query: Query::compile(&path.text, &path.path),
             },
             Parsed::Intrinsic { text, expr } => Template::Intrinsic { text, expr },
-        })
+        }
     }
 
     /// Evaluates the template.
@@ -99,8 +96,7 @@ impl Template {
 pub fn evaluate_intrinsic(expr: &Expr, resolver: &dyn Resolver) -> Result<Value, Failure> {
     let mut resolve = |path: &Path| {
         resolver.select_path(path).ok_or_else(|| {
-            let query = Query::compile("", path)
-                .unwrap_or_else(|_| Query::parse("$").expect("`$` is a path"));
+            let query = Query::compile("", path);
             Failure::runtime(format!(
                 "The JsonPath argument for the field '{}' could not be found in the input '{}'",
                 display_path(path),

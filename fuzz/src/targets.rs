@@ -251,7 +251,7 @@ fn intrinsic_execute(parts: &[String], _: &mut Context) {
     };
     let input = parse_json(&parts[1]).unwrap_or(Value::Null);
     let mut resolve = |path: &Path| -> Result<Value, Failure> {
-        let query = Query::compile("", path).map_err(Failure::runtime)?;
+        let query = Query::compile("", path);
         query
             .select(&input)
             .into_value()

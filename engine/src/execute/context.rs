@@ -96,7 +96,7 @@ impl Resolver for StateResolver<'_> {
         let root = self.root_of(&path.root, &mut context)?;
         match crate::jsonpath::walk_definite(path, root) {
             Some(node) => node.cloned(),
-            None => Query::compile("", path).ok()?.select(root).into_value(),
+            None => Query::compile("", path).select(root).into_value(),
         }
     }
 

@@ -8,7 +8,7 @@ use super::work::decide;
 use super::{Cx, Execution, Frame, StateInfo};
 use crate::errors::{error_output, failure_details};
 use crate::failure::names;
-use crate::jsonata::{JValue, Scope};
+use crate::jsonata::{Evaluate, JValue, Scope};
 use crate::machine::{Branch, Catcher, Condition, JsonataFields, MapState, State};
 use crate::Failure;
 use serde_json::{json, Map, Value};

@@ -13,6 +13,14 @@
 /// `IntervalSeconds` (and the largest `MaxAttempts`).
 pub const MAX_SECONDS: u64 = 99_999_999;
 
+/// The longest a Standard execution runs: one year ("Step Functions service quotas": an execution past it fails
+/// with `States.Timeout`), also when the definition gives no `TimeoutSeconds`.
+pub const MAX_EXECUTION_SECONDS: u64 = 365 * 24 * 60 * 60;
+
+/// The deepest nesting of arrays and objects in any JSON stepfn reads or builds: a definition, an input, a mock file,
+/// a payload between states. Jackson's default limit, the JSON library AWS's service is written with, is the same.
+pub const MAX_JSON_DEPTH: usize = 1000;
+
 /// The largest `MaxDelaySeconds` of a retrier.
 pub const MAX_DELAY_SECONDS: u64 = 31_622_400;
 

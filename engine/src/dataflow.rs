@@ -52,10 +52,10 @@ pub(crate) fn apply_result_path(
     Ok(document)
 }
 
-/// The deepest nesting of arrays and objects a payload may have (Jackson's default limit, the JSON library AWS's
-/// service is written with, is the same). Checked with the size, so no value deeper than this (plus what one state
-/// adds, at most a path's [`stepfn_asl::path::MAX_SEGMENTS`]) is ever walked recursively or dropped.
-pub const DEPTH_LIMIT: usize = 1000;
+/// The deepest nesting of arrays and objects a payload may have ([`stepfn_asl::limits::MAX_JSON_DEPTH`]). Checked
+/// with the size, so no value deeper than this (plus what one state adds, at most a path's
+/// [`stepfn_asl::path::MAX_SEGMENTS`]) is ever walked recursively or dropped.
+pub const DEPTH_LIMIT: usize = stepfn_asl::limits::MAX_JSON_DEPTH;
 
 /// `States.DataLimitExceeded` when a payload's JSON text is over the size limit or nests past [`DEPTH_LIMIT`].
 pub(crate) fn size_failure(value: &Value, what: impl FnOnce() -> String) -> Option<Failure> {

@@ -114,21 +114,23 @@ impl Execution<'_> {
         outcome
     }
 
-    /// The machine's states under its `TimeoutSeconds`, on the wall clock or the virtual one.
+    /// The machine's states under its `TimeoutSeconds`, or AWS's one-year maximum when it gives none, on the wall
+    /// clock or the virtual one.
     async fn run_timed(&self, frame: &mut Frame) -> Result<Value, Failure> {
         let run = self.run_scope(&self.machine.root, self.input.clone(), frame);
-        let limit = self.machine.timeout_seconds.map(Duration::from_secs);
-        let result = match (limit, self.options.virtual_time) {
-            (Some(limit), false) => tokio::time::timeout(limit, run).await.ok(),
-            (Some(limit), true) => {
-                let deadline = self.clock.sleep(limit);
-                match self.clock.drive(future::select(run, deadline)).await {
-                    Either::Left((result, _)) => Some(result),
-                    Either::Right(_) => None,
-                }
+        let limit = Duration::from_secs(
+            self.machine
+                .timeout_seconds
+                .unwrap_or(stepfn_asl::limits::MAX_EXECUTION_SECONDS),
+        );
+        let result = if self.options.virtual_time {
+            let deadline = self.clock.sleep(limit);
+            match self.clock.drive(future::select(run, deadline)).await {
+                Either::Left((result, _)) => Some(result),
+                Either::Right(_) => None,
             }
-            (None, false) => Some(run.await),
-            (None, true) => Some(self.clock.drive(run).await),
+        } else {
+            tokio::time::timeout(limit, run).await.ok()
         };
         result.unwrap_or_else(|| Err(Failure::new(names::TIMEOUT, EXECUTION_TIMEOUT)))
     }

@@ -12,6 +12,7 @@ pub mod choice_rule;
 mod emit;
 pub mod graph;
 pub mod intrinsic;
+pub mod json_text;
 pub mod jsonata_text;
 pub mod limits;
 pub mod model;

@@ -18,8 +18,10 @@ pub const MAX_SECONDS: u64 = 99_999_999;
 pub const MAX_EXECUTION_SECONDS: u64 = 365 * 24 * 60 * 60;
 
 /// The deepest nesting of arrays and objects in any JSON stepfn reads or builds: a definition, an input, a mock file,
-/// a payload between states. Jackson's default limit, the JSON library AWS's service is written with, is the same.
-pub const MAX_JSON_DEPTH: usize = 1000;
+/// a payload between states. serde_json's own limit, the depth its recursive parser, serializer and `Drop` stay
+/// within on a thread's smallest stack; AWS's (Jackson's default, 1,000) is higher, and no real payload or
+/// definition comes near either (32 Parallel states nested in each other take 128 levels).
+pub const MAX_JSON_DEPTH: usize = 128;
 
 /// The largest `MaxDelaySeconds` of a retrier.
 pub const MAX_DELAY_SECONDS: u64 = 31_622_400;

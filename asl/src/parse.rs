@@ -1,21 +1,24 @@
 //! Reading an ASL document from text. `serde_json` keeps the last of two equal keys without a word; AWS rejects
 //! such a document, so this parser reports every duplicate key with its pointer while building the value.
 
+use crate::json_text::JsonTextError;
 use crate::problem::{Problem, Rule};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
 
 /// The document, and a problem for every key that appears twice in one object.
-pub fn parse_document(text: &str) -> Result<(Value, Vec<Problem>), serde_json::Error> {
+/// Nesting past [`crate::limits::MAX_JSON_DEPTH`] levels is an error too.
+pub fn parse_document(text: &str) -> Result<(Value, Vec<Problem>), JsonTextError> {
     let mut problems = Vec::new();
-    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut deserializer = crate::json_text::deserializer(text)?;
     let value = Node {
         pointer: String::new(),
         problems: &mut problems,
     }
-    .deserialize(&mut deserializer)?;
-    deserializer.end()?;
+    .deserialize(&mut deserializer)
+    .map_err(JsonTextError::Syntax)?;
+    deserializer.end().map_err(JsonTextError::Syntax)?;
     Ok((value, problems))
 }
 

@@ -316,7 +316,7 @@ fn string_to_json([text]: [Value; 1]) -> Result<Value, Failure> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
-    let mut value: Value = serde_json::from_str(&text)
+    let mut value: Value = stepfn_asl::json_text::from_str(&text)
         .map_err(|e| fail(NAME, format!("the string is not valid JSON: {e}")))?;
     integer_zero(&mut value);
     Ok(value)

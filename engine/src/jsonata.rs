@@ -163,7 +163,7 @@ fn range(args: &[Value]) -> Result<Value, stepfn_jsonata::Error> {
 /// `$parse(text)`: the JSON value a string holds.
 fn parse(args: &[Value]) -> Result<Value, stepfn_jsonata::Error> {
     let text = args.first().and_then(Value::as_str).unwrap_or_default();
-    serde_json::from_str(text).map_err(|e| aws_error(format!("$parse: not JSON: {e}")))
+    stepfn_asl::json_text::from_str(text).map_err(|e| aws_error(format!("$parse: not JSON: {e}")))
 }
 
 /// `$hash(value, algorithm)`: as `States.Hash`.

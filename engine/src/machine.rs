@@ -207,7 +207,7 @@ pub(crate) struct Catcher {
 impl Machine {
     /// Parses, validates and compiles a definition.
     pub fn from_json(text: &str) -> Result<Machine, CompileError> {
-        if let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        if let Err(error) = stepfn_asl::json_text::from_str::<serde::de::IgnoredAny>(text) {
             return Err(CompileError::Json(error.to_string()));
         }
         let definition = model::Definition::parse(text).map_err(|problems| {

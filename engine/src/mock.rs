@@ -120,6 +120,10 @@ pub enum MockConfigError {
     BackwardsRange { response: String, key: String },
     /// An attempt has both `Return` and `Throw`, or neither.
     NotOneOutcome { response: String, key: String },
+    /// A response defines nothing for attempt 0, the first call of the state.
+    NoFirstAttempt { response: String },
+    /// A key appears twice in one object of the file (JSON parsers keep one silently).
+    DuplicateKey { pointer: String },
     /// A mocked state is not a Task state of the definition (a misspelling would otherwise never apply).
     NotATaskState { state: String, tasks: Vec<String> },
 }
@@ -196,6 +200,14 @@ impl fmt::Display for MockConfigError {
                 f,
                 "mocked response `{response}` attempt `{key}` needs exactly one of Return or Throw"
             ),
+            MockConfigError::NoFirstAttempt { response } => write!(
+                f,
+                "mocked response `{response}` has no response for attempt `0`, the state's first call (attempts count from 0)"
+            ),
+            MockConfigError::DuplicateKey { pointer } => write!(
+                f,
+                "`{pointer}` appears twice in the file: JSON parsers keep one silently; keep one"
+            ),
             MockConfigError::NotATaskState { state, tasks } => {
                 let list = format!("; its Task states are: {}", tasks.join(", "));
                 write!(
@@ -249,7 +261,14 @@ pub struct MockConfig {
 impl MockConfig {
     /// Parses the file's text.
     pub fn parse(text: &str) -> Result<MockConfig, MockConfigError> {
-        serde_json::from_str(text)
+        let (value, duplicates) = stepfn_asl::parse_document(text)
+            .map_err(|e| MockConfigError::NotAMockConfig(e.to_string()))?;
+        if let Some(duplicate) = duplicates.into_iter().next() {
+            return Err(MockConfigError::DuplicateKey {
+                pointer: duplicate.pointer,
+            });
+        }
+        serde_json::from_value(value)
             .map(|file| MockConfig { file })
             .map_err(|e| MockConfigError::NotAMockConfig(e.to_string()))
     }
@@ -375,6 +394,11 @@ fn mock_from(
         ranges.push((first, last, response));
     }
     ranges.sort_by_key(|(first, _, _)| *first);
+    if !matches!(ranges.first(), Some((0, _, _))) {
+        return Err(MockConfigError::NoFirstAttempt {
+            response: name.to_string(),
+        });
+    }
     Ok(Mock { ranges })
 }
 
@@ -547,6 +571,28 @@ mod tests {
         assert!(
             matches!(&other, MockConfigError::NotATaskState { state, .. } if state == "Nope"),
             "{other:?}"
+        );
+    }
+
+    #[test]
+    fn a_response_without_attempt_zero_and_duplicate_keys_are_file_errors() {
+        let no_first = r#"{"StateMachines": {"M": {"TestCases": {"T": {"S": "R"}}}},
+            "MockedResponses": {"R": {"1": {"Return": 1}}}}"#;
+        let error = MockConfig::parse(no_first)
+            .unwrap()
+            .test_case(None, None)
+            .err()
+            .unwrap();
+        assert!(
+            matches!(&error, MockConfigError::NoFirstAttempt { response } if response == "R"),
+            "{error:?}"
+        );
+        let twice = r#"{"StateMachines": {"M": {"TestCases": {"T": {"S": "R"}}}},
+            "MockedResponses": {"R": {"0": {"Return": 1}, "0": {"Return": 2}}}}"#;
+        let error = MockConfig::parse(twice).err().unwrap();
+        assert!(
+            matches!(&error, MockConfigError::DuplicateKey { pointer } if pointer == "/MockedResponses/R/0"),
+            "{error:?}"
         );
     }
 }

@@ -130,8 +130,9 @@ impl Resources {
             }
         }
         let message = format!(
-            "Task state '{}' calls '{}', which is not a step of this workflow and has no mock; \
-             give it a mock (stepfn::testing, or `--mock FILE` on `run` of the workflow binary or of `stepfn run`)",
+            "Task state '{}' calls '{}', which nothing runs here: it has no mock and is no step of a workflow \
+             binary; give it a mock (`--mock FILE --test-case NAME` on `stepfn run` or a workflow binary's `run`, \
+             or stepfn::testing)",
             call.state, call.resource
         );
         Box::pin(async move { Err(Failure::runtime(message)) })

@@ -162,7 +162,7 @@ impl RunArgs {
             Some(file) if file.starts_with('@') => read(Path::new(&file[1..]), "input file")?,
             Some(text) => text.to_string(),
         };
-        serde_json::from_str(&text).map_err(|e| format!("the input is not JSON: {e}"))
+        stepfn_asl::json_text::from_str(&text).map_err(|e| format!("the input is not JSON: {e}"))
     }
 
     /// Runs every line of a JSON Lines file; the exit status, or why the file cannot be read.
@@ -181,7 +181,7 @@ impl RunArgs {
             if line.trim().is_empty() {
                 continue;
             }
-            match serde_json::from_str::<Value>(&line) {
+            match stepfn_asl::json_text::from_str::<Value>(&line) {
                 Ok(input) => failed += usize::from(!run(input, out)),
                 Err(e) => {
                     bad_lines += 1;

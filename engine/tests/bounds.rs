@@ -51,7 +51,10 @@ fn an_unclosed_jsonata_delimiter_is_a_named_problem() {
     invalid(
         json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
             "A": {"Type": "Pass", "Output": "{%}", "End": true}}}),
-        ("/States/A/Output", "starts with `{%` and ends with `%}`"),
+        (
+            "/States/A/Output",
+            "opens a JSONata expression with `{%` but does not close it",
+        ),
     );
 }
 
@@ -171,15 +174,15 @@ fn choice_rules_nest_to_a_limit_named_by_the_validator_and_the_model_alike() {
 }
 
 #[tokio::test]
-async fn a_path_of_a_thousand_and_one_segments_is_refused_and_deep_data_is_a_named_failure() {
+async fn a_path_past_the_nesting_limit_is_refused_and_deep_data_is_a_named_failure() {
     // A ResultPath of 300,000 fields built data too deep to walk or drop; paths are now bounded.
-    let long = format!("${}", ".a".repeat(1001));
+    let long = format!("${}", ".a".repeat(129));
     invalid(
         json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1, "ResultPath": long, "End": true}}}),
-        ("/States/P/ResultPath", "at most 1000 segments"),
+        ("/States/P/ResultPath", "at most 128 segments"),
     );
-    // Data nesting past the limit, built a thousand levels per state by a loop, fails by name.
-    let deep = format!("${}", ".a".repeat(1000));
+    // Data nesting past the limit, built 100 levels per state by a loop, fails by name.
+    let deep = format!("${}", ".a".repeat(100));
     let definition = json!({"StartAt": "P", "States": {
         "P": {"Type": "Pass", "ResultPath": deep, "Next": "C"},
         "C": {"Type": "Choice", "Choices": [{"Variable": "$.done", "IsPresent": true, "Next": "Done"}], "Default": "P"},
@@ -191,7 +194,7 @@ async fn a_path_of_a_thousand_and_one_segments_is_refused_and_deep_data_is_a_nam
         .cause
         .as_deref()
         .unwrap_or_default()
-        .contains("deeper than 1000 levels"));
+        .contains("deeper than 128 levels"));
 }
 
 #[tokio::test]

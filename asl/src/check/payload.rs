@@ -163,7 +163,7 @@ impl Checker {
                 None if crate::jsonata_text::opens_expression(text) => self.report(
                     Rule::Jsonata,
                     at.to_owned(),
-                    "a JSONata expression starts with `{%` and ends with `%}`".into(),
+                    "this string opens a JSONata expression with `{%` but does not close it: write `{% expression %}`, with a `%}` of its own at the end".into(),
                 ),
                 None => {}
                 Some(body) if body.trim().is_empty() => self.report(

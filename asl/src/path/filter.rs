@@ -53,11 +53,10 @@ impl Filter {
     pub(super) fn parse(text: &str, depth: usize) -> Result<Filter, String> {
         if depth >= MAX_FILTER_DEPTH {
             return Err(format!(
-                "the filter `{text}` nests deeper than {MAX_FILTER_DEPTH} levels"
+                "the filter nests deeper than {MAX_FILTER_DEPTH} levels"
             ));
         }
         let mut parser = FilterParser {
-            text,
             chars: text.chars().collect(),
             at: 0,
             depth,
@@ -65,20 +64,19 @@ impl Filter {
         let filter = parser.or()?;
         parser.spaces();
         if let Some(c) = parser.chars.get(parser.at) {
-            return Err(format!("unexpected `{c}` in the filter `{text}`"));
+            return Err(format!("unexpected `{c}` in the filter"));
         }
         Ok(filter)
     }
 }
 
-struct FilterParser<'a> {
-    text: &'a str,
+struct FilterParser {
     chars: Vec<char>,
     at: usize,
     depth: usize,
 }
 
-impl FilterParser<'_> {
+impl FilterParser {
     fn spaces(&mut self) {
         while self.chars.get(self.at).is_some_and(|c| c.is_whitespace()) {
             self.at += 1;
@@ -101,8 +99,7 @@ impl FilterParser<'_> {
         self.depth += 1;
         if self.depth > MAX_FILTER_DEPTH {
             return Err(format!(
-                "the filter `{}` nests deeper than {MAX_FILTER_DEPTH} levels",
-                self.text
+                "the filter nests deeper than {MAX_FILTER_DEPTH} levels"
             ));
         }
         Ok(())
@@ -136,7 +133,7 @@ impl FilterParser<'_> {
             let inner = self.or()?;
             self.depth -= 1;
             if !self.eat(")") {
-                return Err(format!("a `(` is not closed in the filter `{}`", self.text));
+                return Err("a `(` is not closed in the filter".to_string());
             }
             return Ok(inner);
         }
@@ -199,12 +196,7 @@ impl FilterParser<'_> {
                 let mut text = String::new();
                 loop {
                     match self.chars.get(self.at) {
-                        None => {
-                            return Err(format!(
-                                "a string is not closed in the filter `{}`",
-                                self.text
-                            ))
-                        }
+                        None => return Err("a string is not closed in the filter".to_string()),
                         Some('\\') => {
                             text.extend(self.chars.get(self.at + 1));
                             self.at += 2;
@@ -235,8 +227,8 @@ impl FilterParser<'_> {
                     .map(Operand::Literal)
                     .ok_or_else(|| {
                         format!(
-                            "expected a path, a string, a number, true, false or null in the filter `{}`",
-                            self.text
+                            "expected a path, a string, a number, true, false or null in the filter, not `{}`",
+                            super::shorten(&word)
                         )
                     })
             }

@@ -10,10 +10,10 @@ use std::fmt;
 mod filter;
 pub use filter::{Comparison, Filter, Operand, MAX_FILTER_DEPTH};
 
-/// The most segments a path may have. Placing a result at a path builds that many levels of objects, so an
-/// unbounded path would build data too deep to walk; a thousand is far past any real payload (stepfn's bound: AWS
-/// documents none, beyond the definition's size).
-pub const MAX_SEGMENTS: usize = 1000;
+/// The most segments a path may have: as many as a payload may nest ([`crate::limits::MAX_JSON_DEPTH`]), since a
+/// longer path can select nothing and placing a result at it would build data too deep to hand on (stepfn's bound:
+/// AWS documents none, beyond the definition's size).
+pub const MAX_SEGMENTS: usize = crate::limits::MAX_JSON_DEPTH;
 
 /// What a path starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +119,7 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn error(&self, what: impl fmt::Display) -> PathError {
         PathError {
-            message: format!("`{}` is not a valid JSONPath: {what}", self.text),
+            message: format!("`{}` is not a valid JSONPath: {what}", shorten(self.text)),
         }
     }
 
@@ -369,6 +369,16 @@ impl Parser<'_> {
             [Selector::Index(i)] => Segment::Index(*i),
             _ => Segment::Union(indexes),
         })
+    }
+}
+
+/// `text` as a message quotes it: whole when short, else its start and how long it is (a path of 200,000 `!` would
+/// otherwise make a message of as many).
+pub(crate) fn shorten(text: &str) -> String {
+    const SHOWN: usize = 80;
+    match text.char_indices().nth(SHOWN) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}… ({} characters)", &text[..end], text.chars().count()),
     }
 }
 

@@ -253,3 +253,56 @@ mod jsonata {
         Ok(())
     }
 }
+
+/// The README's "Testing workflows" example, as written there.
+#[tokio::test]
+async fn a_slow_gateway_is_retried() -> Result<(), TestError> {
+    let order = json!({"id": "o-1", "customer": "ada", "total": 4200,
+                       "lines": [{"sku": "a", "quantity": 12}, {"sku": "b", "quantity": 12}]});
+    let run = TestRun::<OrderPipeline>::new()
+        .mock_result("RecordShipment", json!({})) // the DynamoDB task
+        .mock_responses(
+            "ChargeCard",
+            [
+                Response::Throw {
+                    error: "PaymentGatewayTimeout".into(),
+                    cause: "slow".into(),
+                },
+                Response::Return(json!({"payment_id": "p-1", "amount": 4200})),
+            ],
+        )
+        .run(order)
+        .await?;
+    run.assert_path(&[
+        "ValidateOrder",
+        "CheckAmount",
+        "Fulfil",
+        "ReserveStock",
+        "ChargeCard",
+        "PackLines",
+        "PackItem",
+        "PackItem",
+        "ShipOrder",
+        "RecordShipment",
+        "Summarise",
+        "Done",
+    ]);
+    assert_eq!(run.attempts("ChargeCard"), 2);
+    assert_eq!(run.output()["parcels"], 4);
+    Ok(())
+}
+
+/// The README's `stepfn run` example: every Task state mocked by the `AllMocked` test case of `mocks.json`.
+#[tokio::test]
+async fn the_all_mocked_test_case_runs_the_whole_workflow() -> Result<(), TestError> {
+    let order: Value = serde_json::from_str(include_str!("../order.json")).unwrap();
+    let run = TestRun::<OrderPipeline>::new()
+        .mock_config(include_str!("../mocks.json"), None, "AllMocked")
+        .run(order)
+        .await?;
+    assert_eq!(
+        run.output(),
+        &json!({"orderId": "o-1", "trackingNumber": "TRK-MOCKED", "parcels": 1})
+    );
+    Ok(())
+}

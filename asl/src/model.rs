@@ -351,7 +351,10 @@ impl Builder {
         };
         let kind = match string("Type").unwrap_or_default() {
             "Task" => Kind::Task(Task {
-                resource: string("Resource").unwrap_or_default().to_string(),
+                resource: match string("Resource") {
+                    Some(resource) => resource.to_string(),
+                    None => return self.problem(at, "a Task state needs a `Resource` string"),
+                },
                 timeout: self.seconds(at, fields, "TimeoutSeconds", jsonata)?,
                 heartbeat: self.seconds(at, fields, "HeartbeatSeconds", jsonata)?,
             }),

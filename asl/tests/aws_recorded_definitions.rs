@@ -1,5 +1,6 @@
 //! Every definition in `../shared/conformance/aws-recorded.jsonl` ran on AWS Step Functions, so the validator must
-//! accept each one. (Skipped, with a notice, when the shared folder is not beside the repository.)
+//! accept each one and the typed model must hold it. (Skipped, with a notice, when the shared folder is not beside
+//! the repository; a failure under `STEPFN_REQUIRE_TOOLS=1`.)
 
 #[path = "../../tests/src/shared_data.rs"]
 mod shared_data;
@@ -13,7 +14,11 @@ fn every_definition_aws_ran_is_valid() {
     let mut failures = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let case: serde_json::Value = serde_json::from_str(line).unwrap();
-        let problems = stepfn_asl::validate_document(&case["definition"]);
+        let definition = case["definition"].clone();
+        let problems = match stepfn_asl::model::Definition::from_document(definition) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems,
+        };
         checked += 1;
         if !problems.is_empty() {
             failures.push(format!(

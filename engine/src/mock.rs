@@ -209,7 +209,10 @@ impl fmt::Display for MockConfigError {
                 "`{pointer}` appears twice in the file: JSON parsers keep one silently; keep one"
             ),
             MockConfigError::NotATaskState { state, tasks } => {
-                let list = format!("; its Task states are: {}", tasks.join(", "));
+                let list = match tasks.is_empty() {
+                    true => "; it has no Task states".to_string(),
+                    false => format!("; its Task states are: {}", tasks.join(", ")),
+                };
                 write!(
                     f,
                     "the definition has no Task state named `{state}` to mock{}",

@@ -13,7 +13,15 @@ pub(crate) fn fill_placeholders<'a>(
     values: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<String, SubstitutionError> {
     let placeholders = placeholders_in(definition);
-    let values: BTreeMap<&str, &str> = values.into_iter().collect();
+    let mut values_by_key: BTreeMap<&str, &str> = BTreeMap::new();
+    for (key, value) in values {
+        if values_by_key.insert(key, value).is_some() {
+            return Err(SubstitutionError::Twice {
+                key: key.to_string(),
+            });
+        }
+    }
+    let values = values_by_key;
     if let Some(unknown) = values
         .keys()
         .find(|k| !placeholders.iter().any(|p| p == *k))
@@ -63,6 +71,8 @@ pub enum SubstitutionError {
     Missing { key: String },
     /// A value names no placeholder of the definition.
     Unknown { key: String, hint: String },
+    /// A placeholder was given two values.
+    Twice { key: String },
 }
 
 impl fmt::Display for SubstitutionError {
@@ -76,6 +86,9 @@ impl fmt::Display for SubstitutionError {
             }
             SubstitutionError::Unknown { key, hint } => {
                 write!(f, "`{key}` is not a placeholder of this definition{hint}")
+            }
+            SubstitutionError::Twice { key } => {
+                write!(f, "`{key}` is given two values: give it one")
             }
         }
     }
@@ -91,5 +104,25 @@ mod tests {
     fn finds_every_placeholder_once() {
         let definition = r#"{"A": "${StepFunctionArn}", "B": "${QueueArn}", "C": "${StepFunctionArn}", "D": "$.x"}"#;
         assert_eq!(placeholders_in(definition), ["QueueArn", "StepFunctionArn"]);
+    }
+
+    #[test]
+    fn a_placeholder_given_twice_is_refused() {
+        let definition = r#"{"A": "${StepFunctionArn}"}"#;
+        let error = fill_placeholders(
+            definition,
+            [("StepFunctionArn", "a"), ("StepFunctionArn", "b")],
+        )
+        .unwrap_err();
+        assert_eq!(
+            error,
+            SubstitutionError::Twice {
+                key: "StepFunctionArn".into()
+            }
+        );
+        assert_eq!(
+            fill_placeholders(definition, [("StepFunctionArn", "arn:x")]).unwrap(),
+            r#"{"A": "arn:x"}"#
+        );
     }
 }

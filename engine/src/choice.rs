@@ -23,16 +23,9 @@ use stepfn_asl::timestamp;
 #[derive(Debug, Clone)]
 pub struct Rule(ChoiceRule);
 
-/// Reads one rule from its JSON (the typed model does this for a whole definition: [`Rule::from_model`]).
+/// Reads one rule from its JSON (the typed model does this for a whole definition).
 pub fn compile(rule: &Value) -> Result<Rule, String> {
     ChoiceRule::parse(rule).map(Rule)
-}
-
-impl Rule {
-    /// The rule the typed model parsed.
-    pub fn from_model(rule: ChoiceRule) -> Rule {
-        Rule(rule)
-    }
 }
 
 /// Whether `text` matches the parts of a pattern (literal parts with `*` between them).
@@ -66,7 +59,8 @@ impl Rule {
     }
 }
 
-fn evaluate(
+/// Whether `rule` matches; `resolve` returns the value a path selects, `None` when it selects nothing.
+pub(crate) fn evaluate(
     rule: &ChoiceRule,
     resolve: &mut dyn FnMut(&Path) -> Option<Value>,
 ) -> Result<bool, Failure> {

@@ -2,6 +2,7 @@
 //! messages.
 
 use crate::failure::names;
+use crate::jsonpath::Select;
 use crate::machine::Io;
 use crate::Failure;
 use serde_json::Value;

@@ -8,18 +8,11 @@
 
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
-use stepfn_asl::path::{Comparison, Filter, Operand, Path, Root, Segment, Selector};
+use stepfn_asl::path::{Comparison, Filter, Operand, Path, Segment, Selector};
 
-/// A path ready for evaluation: the parsed path of the typed model (its filters parsed too), its text for messages,
-/// and whether it is definite, decided once.
-#[derive(Debug, Clone)]
-pub struct Query {
-    /// The path as written, for error messages.
-    pub text: String,
-    pub root: Root,
-    segments: Vec<Segment>,
-    definite: bool,
-}
+/// A path as the typed model holds it: parsed (filters too), with its text for messages. Evaluated through
+/// [`Select`].
+pub type Query = stepfn_asl::path::PathText;
 
 /// What a query found.
 #[derive(Debug)]
@@ -40,47 +33,44 @@ impl<'v> Selection<'v> {
     }
 }
 
-impl Query {
-    /// Parses and compiles a path.
-    pub fn parse(text: &str) -> Result<Query, String> {
-        let path = Path::parse(text).map_err(|e| e.message)?;
-        Ok(Query::compile(text, &path))
-    }
+/// Parses a path for evaluation.
+pub fn parse(text: &str) -> Result<Query, String> {
+    let path = Path::parse(text).map_err(|e| e.message)?;
+    Ok(query(text, &path))
+}
 
-    /// A parsed path, ready to evaluate.
-    pub fn compile(text: &str, path: &Path) -> Query {
-        Query {
-            text: text.to_string(),
-            root: path.root.clone(),
-            definite: path.is_definite(),
-            segments: path.segments.clone(),
-        }
-    }
-
-    /// Whether the path names at most one node.
-    pub fn is_definite(&self) -> bool {
-        self.definite
-    }
-
-    /// Evaluates the path against `root` (the node its root names: input, context object or variable).
-    pub fn select<'v>(&self, root: &'v Value) -> Selection<'v> {
-        if self.definite {
-            if let Some(node) = walk(&self.segments, root) {
-                return Selection::One(node);
-            }
-        }
-        Selection::Many(select_all(&self.segments, root))
+/// A parsed path with the text to name it by in messages.
+pub fn query(text: &str, path: &Path) -> Query {
+    Query {
+        text: text.to_string(),
+        path: path.clone(),
     }
 }
 
-impl Query {
+/// Evaluating a path: selecting what it names, and placing a value at a reference path.
+pub trait Select {
+    /// Evaluates the path against `root` (the node its root names: input, context object or variable).
+    fn select<'v>(&self, root: &'v Value) -> Selection<'v>;
     /// Puts `value` at this reference path in `document`, creating missing objects on the way (`ResultPath`);
     /// `false` (and `document` unchanged at the failing step) when the way passes through something that is not an
     /// object (or an array with that index).
     #[must_use]
-    pub fn place(&self, document: &mut Value, value: Value) -> bool {
+    fn place(&self, document: &mut Value, value: Value) -> bool;
+}
+
+impl Select for Query {
+    fn select<'v>(&self, root: &'v Value) -> Selection<'v> {
+        if self.path.is_definite() {
+            if let Some(node) = walk(&self.path.segments, root) {
+                return Selection::One(node);
+            }
+        }
+        Selection::Many(select_all(&self.path.segments, root))
+    }
+
+    fn place(&self, document: &mut Value, value: Value) -> bool {
         let mut node = document;
-        for segment in &self.segments {
+        for segment in &self.path.segments {
             let next = match (segment, node) {
                 (Segment::Field(name), Value::Object(map)) => {
                     if !map.contains_key(name.as_str()) {

@@ -1,5 +1,5 @@
 //! Payload templates of JSONPath states (`Parameters`, `ResultSelector`, `ItemSelector`, `Assign`): a JSON value whose
-//! object keys ending in `.$` take their value from a path or an intrinsic call. Compiled once; evaluating one walks
+//! object keys ending in `.$` take their value from a path or an intrinsic call. Parsed once by the typed model; evaluating one walks
 //! the template and asks a [`Resolver`] for each path.
 
 use crate::intrinsics::{self, Entropy};
@@ -9,24 +9,8 @@ use serde_json::{Map, Value};
 use stepfn_asl::intrinsic::Expr;
 use stepfn_asl::path::Path;
 
-/// A compiled template.
-#[derive(Debug)]
-pub enum Template {
-    /// A value without any `.$` key inside: used as written.
-    Literal(Value),
-    Object(Vec<(String, Template)>),
-    Array(Vec<Template>),
-    /// `"key.$": "$.path"`; the key (with `.$`) is kept for error messages.
-    Path {
-        key: String,
-        query: Query,
-    },
-    /// `"key.$": "States.Format(...)"`.
-    Intrinsic {
-        text: String,
-        expr: Expr,
-    },
-}
+/// A template as the typed model parsed it, evaluated through [`Fill`].
+pub use stepfn_asl::model::Template;
 
 /// Where a template's paths read from: the state's input, the context object and the variables in scope.
 pub trait Resolver {
@@ -34,7 +18,7 @@ pub trait Resolver {
     fn select(&self, query: &Query) -> Option<Value>;
     /// The value a parsed (not compiled) path selects; definite paths are walked without compiling.
     fn select_path(&self, path: &Path) -> Option<Value> {
-        self.select(&Query::compile("", path))
+        self.select(&crate::jsonpath::query("", path))
     }
     /// The JSON text of the document `query` reads, for error messages.
     fn describe(&self, query: &Query) -> String;
@@ -42,31 +26,14 @@ pub trait Resolver {
     fn entropy(&self) -> std::sync::MutexGuard<'_, Entropy>;
 }
 
-impl Template {
-    /// Compiles a template of the typed model: its paths compiled for evaluation.
-    pub fn from_model(template: stepfn_asl::model::Template) -> Template {
-        use stepfn_asl::model::Template as Parsed;
-        match template {
-            Parsed::Literal(value) => Template::Literal(value),
-            Parsed::Object(fields) => Template::Object(
-                fields
-                    .into_iter()
-                    .map(|(key, value)| (key, Template::from_model(value)))
-                    .collect(),
-            ),
-            Parsed::Array(items) => {
-                Template::Array(items.into_iter().map(Template::from_model).collect())
-            }
-            Parsed::Path { key, path } => Template::Path {
-                key,
-                query: Query::compile(&path.text, &path.path),
-            },
-            Parsed::Intrinsic { text, expr } => Template::Intrinsic { text, expr },
-        }
-    }
+/// Evaluating a template: a trait, as templates are `stepfn-asl`'s type.
+pub trait Fill {
+    /// The value the template makes, reading its paths and intrinsic calls through `resolver`.
+    fn evaluate(&self, resolver: &dyn Resolver) -> Result<Value, Failure>;
+}
 
-    /// Evaluates the template.
-    pub fn evaluate(&self, resolver: &dyn Resolver) -> Result<Value, Failure> {
+impl Fill for Template {
+    fn evaluate(&self, resolver: &dyn Resolver) -> Result<Value, Failure> {
         Ok(match self {
             Template::Literal(value) => value.clone(),
             Template::Object(fields) => {
@@ -79,11 +46,11 @@ impl Template {
             Template::Array(items) => {
                 Value::Array(items.iter().map(|t| t.evaluate(resolver)).collect::<Result<_, _>>()?)
             }
-            Template::Path { key, query } => resolver.select(query).ok_or_else(|| {
+            Template::Path { key, path } => resolver.select(path).ok_or_else(|| {
                 Failure::runtime(format!(
                     "The JSONPath '{}' specified for the field '{key}' could not be found in the input '{}'",
-                    query.text,
-                    resolver.describe(query)
+                    path.text,
+                    resolver.describe(path)
                 ))
             })?,
             Template::Intrinsic { text, expr } => evaluate_intrinsic(expr, resolver)
@@ -96,7 +63,7 @@ impl Template {
 pub fn evaluate_intrinsic(expr: &Expr, resolver: &dyn Resolver) -> Result<Value, Failure> {
     let mut resolve = |path: &Path| {
         resolver.select_path(path).ok_or_else(|| {
-            let query = Query::compile("", path);
+            let query = crate::jsonpath::query("", path);
             Failure::runtime(format!(
                 "The JsonPath argument for the field '{}' could not be found in the input '{}'",
                 display_path(path),

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use stepfn_asl::path::Path;
 use stepfn_engine::intrinsics::Entropy;
-use stepfn_engine::jsonpath::Query;
+use stepfn_engine::jsonpath::{self, Select};
 use stepfn_engine::{Failure, Machine, MockConfig, Options, Status, TaskCall};
 use stepfn_jsonata::{Bindings, Expression};
 
@@ -68,7 +68,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "jsonpath",
         parts: &["path", "input"],
-        about: "stepfn_asl::path::Path::parse and the engine's Query::parse (filters), then select/place on an input",
+        about: "stepfn_asl::path::Path::parse and the engine's jsonpath::parse, then select/place on an input",
         seeds: jsonpath_seeds,
         generate: jsonpath_generate,
         execute: jsonpath_execute,
@@ -196,8 +196,8 @@ fn jsonpath_execute(parts: &[String], _: &mut Context) {
         }
         stage("dropping the Path");
     }
-    stage("stepfn_engine::jsonpath::Query::parse");
-    if let Ok(query) = Query::parse(&parts[0]) {
+    stage("stepfn_engine::jsonpath::parse");
+    if let Ok(query) = jsonpath::parse(&parts[0]) {
         if let Some(input) = input {
             stage("Query::select");
             let _ = query.select(&input).into_value();
@@ -251,7 +251,7 @@ fn intrinsic_execute(parts: &[String], _: &mut Context) {
     };
     let input = parse_json(&parts[1]).unwrap_or(Value::Null);
     let mut resolve = |path: &Path| -> Result<Value, Failure> {
-        let query = Query::compile("", path);
+        let query = jsonpath::query("", path);
         query
             .select(&input)
             .into_value()

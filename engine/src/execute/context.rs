@@ -3,7 +3,7 @@
 
 use super::{Cx, Execution, Frame, StateInfo, ACCOUNT, REGION};
 use crate::intrinsics::Entropy;
-use crate::jsonpath::Query;
+use crate::jsonpath::{Query, Select};
 use crate::template::Resolver;
 use serde_json::{json, Value};
 use std::sync::MutexGuard;
@@ -96,12 +96,12 @@ impl Resolver for StateResolver<'_> {
         let root = self.root_of(&path.root, &mut context)?;
         match crate::jsonpath::walk_definite(path, root) {
             Some(node) => node.cloned(),
-            None => Query::compile("", path).select(root).into_value(),
+            None => crate::jsonpath::query("", path).select(root).into_value(),
         }
     }
 
     fn select(&self, query: &Query) -> Option<Value> {
-        match &query.root {
+        match &query.path.root {
             Root::Input => query.select(self.input).into_value(),
             Root::Context => query.select(&self.context()).into_value(),
             Root::Variable(name) => self
@@ -113,7 +113,7 @@ impl Resolver for StateResolver<'_> {
     }
 
     fn describe(&self, query: &Query) -> String {
-        match &query.root {
+        match &query.path.root {
             Root::Input => self.input.to_string(),
             Root::Context => self.context().to_string(),
             Root::Variable(name) => self

@@ -91,9 +91,10 @@ impl Stage for Jsonata<'_> {
     ) -> Result<(usize, Value, Map<String, Value>), Failure> {
         let preamble = cx.info.preamble();
         let scope = cx.scope(input.effective(), None, None, None);
-        let (chosen, target) = decide(state, choices, default, |i, branch| match &branch.rule {
-            Condition::Jsonata(condition) => {
-                match condition.evaluate(&format!("Choices[{i}].Condition"), &scope, &preamble)? {
+        let (chosen, target) = decide(state, choices, default, |i, branch| {
+            match &branch.condition {
+                Condition::Jsonata(condition) => {
+                    match condition.evaluate(&format!("Choices[{i}].Condition"), &scope, &preamble)? {
                     Value::Bool(matched) => Ok(matched),
                     other => Err(Failure::new(
                         names::QUERY_EVALUATION_ERROR,
@@ -102,8 +103,9 @@ impl Stage for Jsonata<'_> {
                         ),
                     )),
                 }
+                }
+                Condition::Rule(_) => Ok(false),
             }
-            Condition::Rule(_) => Ok(false),
         })?;
         let rule = chosen.and_then(|b| b.jsonata.as_ref());
         let mut assigned = assign(self.0.assign.as_ref(), &scope, cx.info)?.unwrap_or_default();

@@ -7,8 +7,9 @@ use super::work::decide;
 use super::{Cx, Execution, Frame};
 use crate::dataflow::{apply_result_path, bracketed, size_failure};
 use crate::errors::error_output;
-use crate::jsonpath::{Query, Selection};
+use crate::jsonpath::{Query, Select, Selection};
 use crate::machine::{Branch, Catcher, Condition, Io, Kind, MapState, State};
+use crate::template::Fill;
 use crate::template::{Resolver, Template};
 use crate::Failure;
 use serde_json::{json, Map, Value};
@@ -73,7 +74,7 @@ impl Stage for JsonPath {
         Ok(match &map.items_path {
             Io::Whole => Some(Cow::Borrowed(effective)),
             Io::Null => None,
-            Io::Path(query) if query.root == Root::Input => match query.select(effective) {
+            Io::Path(query) if query.path.root == Root::Input => match query.select(effective) {
                 Selection::One(node) => node.map(Cow::Borrowed),
                 many => many.into_value().map(Cow::Owned),
             },
@@ -112,12 +113,14 @@ impl Stage for JsonPath {
         input: &mut Input<'_>,
     ) -> Result<(usize, Value, Map<String, Value>), Failure> {
         let effective = input.effective();
-        let (chosen, target) = decide(state, choices, default, |_, branch| match &branch.rule {
-            Condition::Rule(rule) => {
-                let resolver = cx.resolver(effective);
-                rule.evaluate(&mut |path| resolver.select_path(path))
+        let (chosen, target) = decide(state, choices, default, |_, branch| {
+            match &branch.condition {
+                Condition::Rule(rule) => {
+                    let resolver = cx.resolver(effective);
+                    crate::choice::evaluate(rule, &mut |path| resolver.select_path(path))
+                }
+                Condition::Jsonata(_) => Ok(false),
             }
-            Condition::Jsonata(_) => Ok(false),
         })?;
         let mut assigned = match &state.assign {
             Some(assign) => cx.assign(assign, effective)?,

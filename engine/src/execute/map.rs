@@ -7,6 +7,7 @@ use super::{Execution, Frame, StateInfo, Variables};
 use crate::errors::{error_output, failure_details};
 use crate::failure::names;
 use crate::machine::{Batcher, MapState, State};
+use crate::template::Fill;
 use crate::template::Resolver;
 use crate::Failure;
 use futures_util::stream::{self, StreamExt};

@@ -171,3 +171,16 @@ fn doubling_a_value_on_each_call_is_an_error_not_an_out_of_memory_abort() {
         assert_eq!(error.code, "U1002", "{text}: {error:?}");
     }
 }
+
+#[test]
+fn a_range_between_huge_equal_numbers_ends() {
+    // Found by stepfn-fuzz: adding 1.0 to 18446744073709551615 gives the same number, so the range never ended.
+    let expr = Expression::parse("$..$").unwrap();
+    let result = expr
+        .evaluate(Some(&json!(18446744073709551615_u64)), &Bindings::default())
+        .unwrap();
+    assert_eq!(result, Some(json!([18446744073709551615_u64 as f64])));
+    let expr = Expression::parse("[9007199254740992..9007199254740996]").unwrap();
+    let items = expr.evaluate(None, &Bindings::default()).unwrap().unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 5);
+}

@@ -31,6 +31,12 @@ pub(crate) fn retry_delay(
     failure: &Failure,
     entropy: &Mutex<Entropy>,
 ) -> Option<Duration> {
+    // "A States.Runtime error is not retriable, and will always cause the execution to fail" (AWS, "Handling
+    // errors in Step Functions workflows"), even when a retrier names it (found by stepfn-fuzz: such a retrier
+    // with 99,999,999 attempts retried a failing Parameters for a virtual year).
+    if failure.error_name() == names::RUNTIME {
+        return None;
+    }
     let index = retriers.iter().position(|r| matches(&r.errors, failure))?;
     let retrier = &retriers[index];
     let attempt = attempts[index];

@@ -234,3 +234,18 @@ async fn an_execution_ends_after_a_year_without_a_timeout_of_its_own() {
     assert_eq!(outcome.status, Status::TimedOut, "{}", outcome.summary());
     assert_eq!(outcome.error.as_deref(), Some("States.Timeout"));
 }
+
+#[tokio::test]
+async fn a_runtime_error_is_not_retried_even_when_a_retrier_names_it() {
+    // AWS: "A States.Runtime error is not retriable, and will always cause the execution to fail".
+    let definition = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Parameters": {"x.$": "$.missing"},
+        "Retry": [{"ErrorEquals": ["States.Runtime"], "MaxAttempts": 99_999_999, "BackoffRate": 1}], "End": true}}});
+    let outcome = run(definition, json!({}), always_busy("T")).await;
+    assert_eq!(
+        outcome.error.as_deref(),
+        Some("States.Runtime"),
+        "{}",
+        outcome.summary()
+    );
+}

@@ -33,7 +33,8 @@ pub use failure::Failure;
 pub use history::Event;
 pub use machine::{CompileError, Machine};
 pub use mock::{
-    check_mocked_states, load_test_case, Mock, MockConfig, MockConfigError, MockItem, Response,
+    check_mocked_states, load_test_case, task_states, Mock, MockConfig, MockConfigError, MockItem,
+    Response,
 };
 pub use resources::{Resources, TaskCall, TaskFuture, TaskHandler};
 

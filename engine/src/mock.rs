@@ -424,6 +424,13 @@ pub fn check_mocked_states<'a>(
     Ok(())
 }
 
+/// The names of every Task state of a definition (or scope), in any branch or item processor.
+pub fn task_states(definition: &Value) -> Vec<String> {
+    let mut tasks = Vec::new();
+    collect_tasks(definition, &mut tasks);
+    tasks
+}
+
 fn collect_tasks(scope: &Value, tasks: &mut Vec<String>) {
     let Some(states) = scope.get("States").and_then(Value::as_object) else {
         return;

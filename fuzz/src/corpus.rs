@@ -430,35 +430,7 @@ fn collect_errors(value: &Value, errors: &mut BTreeSet<String>) {
     }
 }
 
-/// The names of every Task state of a definition, in any branch or item processor.
-pub fn task_states(definition: &Value) -> Vec<String> {
-    let mut found = Vec::new();
-    fn scope(value: &Value, found: &mut Vec<String>) {
-        let Some(states) = value.get("States").and_then(Value::as_object) else {
-            return;
-        };
-        for (name, state) in states {
-            if state.get("Type").and_then(Value::as_str) == Some("Task") {
-                found.push(name.clone());
-            }
-            for branch in state
-                .get("Branches")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                scope(branch, found);
-            }
-            for key in ["ItemProcessor", "Iterator"] {
-                if let Some(processor) = state.get(key) {
-                    scope(processor, found);
-                }
-            }
-        }
-    }
-    scope(definition, &mut found);
-    found
-}
+pub use stepfn_engine::task_states;
 
 /// A mock configuration file for `definition`: one state machine `M`, one test case `T`, a response set for each
 /// Task state (returns and throws, over attempt ranges).

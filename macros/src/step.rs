@@ -5,7 +5,7 @@
 
 use heck::ToUpperCamelCase;
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, ItemFn, LitStr, PathArguments, ReturnType, Type, Visibility};
 
@@ -274,28 +274,38 @@ fn generate(function: &ItemFn, args: &StepArgs, shape: &StepFn<'_>) -> TokenStre
 }
 
 /// The resolver macro of a step, named like the function in the macro namespace, with the given rules.
+///
+/// A `macro_rules!` macro leaves its crate only through `#[macro_export]`, which puts it at the crate root, so a
+/// `pub` step's resolver is exported under a name made unique by a hash of the function and its place, and
+/// re-exported beside the function by that name in textual scope (a path starting at `crate::` to a macro-expanded
+/// export is refused by rustc). A workflow in another crate then names the step by its path, like the function.
 fn resolver(function: &ItemFn, rules: TokenStream) -> TokenStream {
     let ident = &function.sig.ident;
     let name = ident.to_string();
-    let macro_name = format_ident!(
-        "__stepfn_resolve_{}",
-        name.strip_prefix("r#").unwrap_or(&name)
-    );
-    let vis = macro_visibility(&function.vis);
+    let name = name.strip_prefix("r#").unwrap_or(&name);
+    let vis = &function.vis;
+    if let Visibility::Public(_) = vis {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&function.to_token_stream().to_string(), &mut hasher);
+        std::hash::Hash::hash(&format!("{:?}", ident.span()), &mut hasher);
+        let unique = std::hash::Hasher::finish(&hasher);
+        let macro_name = format_ident!("__stepfn_resolve_{}_{:016x}", name, unique);
+        return quote! {
+            #[doc(hidden)]
+            #[macro_export]
+            macro_rules! #macro_name { #rules }
+            #[doc(hidden)]
+            #[allow(unused_imports)]
+            pub use #macro_name as #ident;
+        };
+    }
+    let macro_name = format_ident!("__stepfn_resolve_{}", name);
     quote! {
         #[doc(hidden)]
         macro_rules! #macro_name { #rules }
         #[doc(hidden)]
         #[allow(unused_imports)]
         #vis use #macro_name as #ident;
-    }
-}
-
-/// A `macro_rules!` macro can be re-exported at most crate-wide, so a `pub` step's resolver is `pub(crate)`.
-fn macro_visibility(vis: &Visibility) -> TokenStream {
-    match vis {
-        Visibility::Public(_) => quote!(pub(crate)),
-        other => quote!(#other),
     }
 }
 

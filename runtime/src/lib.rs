@@ -50,6 +50,7 @@
 //!   Lambda entry point and `lambda_runtime`, nothing more (see the README, "Deploying").
 
 mod accepts;
+mod caught;
 #[cfg(feature = "local")]
 mod command_line;
 mod error;
@@ -66,7 +67,8 @@ mod step;
 pub mod testing;
 mod workflow;
 
-pub use accepts::Accepts;
+pub use accepts::{Accepts, MapItems};
+pub use caught::Caught;
 pub use error::{names as error_names, ErrorPayload, StepError};
 pub use invoke::{invoke, Invocation, StepInput};
 pub use main_entry::main;

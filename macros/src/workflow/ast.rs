@@ -15,7 +15,6 @@
 use super::value::{Fields, Value};
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
-use syn::spanned::Spanned;
 use syn::{braced, parenthesized, Attribute, Ident, LitStr, Path, Token, Visibility};
 
 pub struct WorkflowInput {
@@ -214,18 +213,6 @@ impl Parse for Decl {
             arg,
             fields,
         })
-    }
-}
-
-impl Node {
-    /// The span to point at for this node.
-    pub fn span(&self) -> Span {
-        match self {
-            Node::Step { path, .. } => path.span(),
-            Node::Decl(decl) => decl.name.span,
-            Node::Ref(name) => name.span,
-            Node::End(span) => *span,
-        }
     }
 }
 

@@ -4,8 +4,8 @@
 use super::artifact;
 use super::ast::WorkflowInput;
 use super::lower::{lower, Edge, ExpectedError, StepInfo};
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
 use syn::{LitStr, Path};
 
 pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result<TokenStream> {
@@ -37,17 +37,11 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
         &step_paths,
         quote!(::stepfn::__private::std::include_str!(#file)),
     );
-    let probes = lowered
-        .edges
-        .iter()
-        .enumerate()
-        .map(|(i, edge)| edge_probe(i, edge, name.span()));
+    let probes = lowered.edges.iter().map(edge_probe);
     let error_checks = lowered.expected_errors.iter().map(expected_error_check);
     Ok(quote! {
         #item
-        #[doc(hidden)]
-        #[allow(non_snake_case, dead_code)]
-        const _: () = { #(#probes)* };
+        #(#probes)*
         #(#error_checks)*
     })
 }
@@ -83,43 +77,44 @@ fn workflow_item(input: &WorkflowInput, steps: &[&Path], definition: TokenStream
     }
 }
 
-/// A function that compiles only if the next step's input accepts the previous step's output.
+/// A probe that compiles only if the step's input type accepts a type that reaches it (see `dataflow`).
 ///
-/// The probe trait is local, so its message can name both steps. It has three impls told apart by a marker type:
-/// the types are the same; the user declared `Accepts`; and one that never holds. With two impls that could
-/// apply, rustc weighs them all and reports the probe trait's own message when none holds, instead of descending
-/// into `Accepts` and reporting that without the step names.
-fn edge_probe(index: usize, edge: &Edge, anchor: Span) -> TokenStream {
+/// The probe trait is local, so its message can name the step and where the value comes from; each probe sits in
+/// its own `const _` block, so the trait's name (which rustc repeats in a `help:` line) reads as a sentence rather
+/// than a numbered internal. It has three impls told apart by a marker type: the types are the same; the user
+/// declared `Accepts`; and one that never holds. With two impls that could apply, rustc weighs them all and reports
+/// the probe trait's own message when none holds, instead of descending into `Accepts` and reporting that without
+/// the step names. Every token is spanned on the transition, so no note points anywhere else.
+fn edge_probe(edge: &Edge) -> TokenStream {
     let Edge {
         from,
         to,
-        from_state,
         to_state,
         span,
     } = edge;
-    let trait_name = format_ident!("NextStepTakesThisOutput{}", index);
+    let span = *span;
+    let what = from.describe();
     let message =
-        format!("step `{to_state}` cannot take the output of step `{from_state}`: `{{Next}}` does not accept `{{Self}}`");
-    let label = format!("`{from_state}` returns `{{Self}}`, but `{to_state}` takes `{{Next}}`");
+        format!("step `{to_state}` cannot take {what}: `{{Self}}` does not accept `{{Prev}}`");
+    let label = format!("{what} has type `{{Prev}}`, but `{to_state}` takes `{{Self}}`");
     let note =
-        "make the two types the same, or, if `{Next}` deserializes from the JSON of `{Self}`, \
-                write `impl stepfn::Accepts<{Self}> for {Next} {}`";
-    let check = quote_spanned! {*span=>
-        __check::<<#from as ::stepfn::Step>::Output, <#to as ::stepfn::Step>::Input, _>()
-    };
-    quote_spanned! {anchor=>
-        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-        trait #trait_name<Next, Marker> {}
-        impl<T> #trait_name<T, ::stepfn::__private::Same> for T {}
-        impl<Prev, Next: ::stepfn::Accepts<Prev>> #trait_name<Next, ::stepfn::__private::Declared> for Prev {}
-        impl<Prev, Next> #trait_name<Next, ::stepfn::__private::Never> for Prev
-        where
-            (Prev, Next): ::stepfn::__private::Impossible
-        {}
-        fn #trait_name() {
-            fn __check<Prev: #trait_name<Next, Marker>, Next, Marker>() {}
-            #check;
-        }
+        "make the two types the same, or, if `{Self}` deserializes from the JSON of `{Prev}`, \
+                write `impl stepfn::Accepts<{Prev}> for {Self} {}`";
+    let from_ty = from.ty(span);
+    let trait_name = syn::Ident::new("AcceptsAsInput", span);
+    quote_spanned! {span=>
+        const _: () = {
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            trait #trait_name<Prev, Marker> {}
+            impl<T> #trait_name<T, ::stepfn::__private::Same> for T {}
+            impl<Prev, Next: ::stepfn::Accepts<Prev>> #trait_name<Prev, ::stepfn::__private::Declared> for Next {}
+            impl<Prev, Next> #trait_name<Prev, ::stepfn::__private::Never> for Next
+            where
+                (Prev, Next): ::stepfn::__private::Impossible
+            {}
+            fn check<Next: #trait_name<Prev, Marker>, Prev, Marker>() {}
+            let _: fn() = check::<<#to as ::stepfn::Step>::Input, #from_ty, _>;
+        };
     }
 }
 

@@ -19,14 +19,7 @@ pub struct StepInfo {
     pub resource_key: String,
 }
 
-/// A Task-to-Task edge between two steps: the next step's input must accept the previous step's output.
-pub struct Edge {
-    pub from: Path,
-    pub to: Path,
-    pub from_state: String,
-    pub to_state: String,
-    pub span: Span,
-}
+pub use super::dataflow::Edge;
 
 /// An error name that a `Retry` or `Catch` on a step expects the step to raise.
 pub struct ExpectedError {
@@ -77,7 +70,8 @@ struct Lowering<'a> {
     /// Names whose declaration was rejected: references to them are not reported again.
     rejected: BTreeSet<String>,
     graph_incomplete: bool,
-    edges: Vec<Edge>,
+    /// The Task states that run a step, by state name (unique across the machine).
+    step_states: HashMap<String, Path>,
     expected_errors: Vec<ExpectedError>,
 }
 
@@ -94,7 +88,7 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
         rejected: BTreeSet::new(),
         scopes_without_start: BTreeSet::new(),
         graph_incomplete: false,
-        edges: Vec::new(),
+        step_states: HashMap::new(),
         expected_errors: Vec::new(),
     };
     for field in &input.fields.entries {
@@ -167,16 +161,23 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
         lowering.errors.push(syn::Error::new(span, message));
     }
 
-    match lowering.errors.into_iter().reduce(|mut all, next| {
-        all.combine(next);
-        all
-    }) {
+    match std::mem::take(&mut lowering.errors)
+        .into_iter()
+        .reduce(|mut all, next| {
+            all.combine(next);
+            all
+        }) {
         Some(errors) => Err(errors),
-        None => Ok(Lowered {
-            document,
-            edges: lowering.edges,
-            expected_errors: lowering.expected_errors,
-        }),
+        None => {
+            let edges = super::dataflow::edges(&document, &lowering.step_states, |pointer| {
+                lowering.span_of(pointer, Rule::UnknownState)
+            });
+            Ok(Lowered {
+                document,
+                edges,
+                expected_errors: lowering.expected_errors,
+            })
+        }
     }
 }
 
@@ -219,10 +220,9 @@ impl<'a> Lowering<'a> {
                     .collect()
             })
             .collect();
-        for (chain, targets) in chains.iter().zip(&targets) {
-            self.link(at, chain, targets, &mut states);
+        for targets in &targets {
+            self.link(at, targets, &mut states);
         }
-        self.edges_through_pass_throughs(at, &states);
         self.check_references(chains, &states, !at.is_empty());
         match targets.first().and_then(|t| t.first()).cloned().flatten() {
             Some(Target::State(start, span)) => {
@@ -241,6 +241,9 @@ impl<'a> Lowering<'a> {
         let mut built = Map::new();
         for (name, building) in states {
             self.collect_expected_errors(&building);
+            if let Some(step) = building.step {
+                self.step_states.insert(name.clone(), step.clone());
+            }
             built.insert(name, serde_json::Value::Object(building.object));
         }
         object.insert("States".into(), serde_json::Value::Object(built));
@@ -462,11 +465,10 @@ impl<'a> Lowering<'a> {
     fn link(
         &mut self,
         at: &str,
-        chain: &'a Chain,
         targets: &[Option<Target>],
         states: &mut stepfn_asl::IndexMap<String, Building<'a>>,
     ) {
-        for (i, pair) in targets.windows(2).enumerate() {
+        for pair in targets.windows(2) {
             let (Some(Target::State(from, _)), Some(to)) = (&pair[0], &pair[1]) else {
                 if let Some(Target::End(span)) = &pair[0] {
                     self.graph_error(
@@ -522,91 +524,6 @@ impl<'a> Lowering<'a> {
                     state.object.insert("End".into(), json!(true));
                     self.record(format!("{pointer}/End"), to_span, to_span);
                 }
-            }
-            let from_step = state
-                .step
-                .filter(|_| !reshapes(state.fields, RESHAPES_OUTPUT));
-            if let (Some(to_name), Some(from_path)) = (to_name, from_step) {
-                let to_step = states
-                    .get(&to_name)
-                    .and_then(|s| s.step.filter(|_| !reshapes(s.fields, RESHAPES_INPUT)));
-                if let Some(to_path) = to_step {
-                    self.edges.push(Edge {
-                        from: from_path.clone(),
-                        to: to_path.clone(),
-                        from_state: from.clone(),
-                        to_state: to_name,
-                        span: chain.nodes[i + 1].span(),
-                    });
-                }
-            }
-        }
-    }
-
-    /// Step-to-step edges that pass through Pass and Wait states which leave the data as it is (arrows straight
-    /// from one step to the next are recorded by `link`).
-    fn edges_through_pass_throughs(
-        &mut self,
-        at: &str,
-        states: &stepfn_asl::IndexMap<String, Building<'a>>,
-    ) {
-        let next_of = |building: &Building| {
-            building
-                .object
-                .get("Next")
-                .and_then(|n| n.as_str())
-                .map(str::to_owned)
-        };
-        for (from_state, building) in states {
-            let Some(from) = building
-                .step
-                .filter(|_| !reshapes(building.fields, RESHAPES_OUTPUT))
-            else {
-                continue;
-            };
-            let mut next = next_of(building);
-            let mut hops = 0;
-            while let Some(name) = next {
-                let Some(state) = states.get(&name) else {
-                    break;
-                };
-                if let Some(to) = state.step {
-                    if hops > 0 && !reshapes(state.fields, RESHAPES_INPUT) {
-                        let pointer = format!("{at}{}", state_pointer(&name));
-                        let span = self
-                            .spans
-                            .get(&pointer)
-                            .map_or_else(Span::call_site, |t| t.value);
-                        self.edges.push(Edge {
-                            from: from.clone(),
-                            to: to.clone(),
-                            from_state: from_state.clone(),
-                            to_state: name,
-                            span,
-                        });
-                    }
-                    break;
-                }
-                let keeps_data = match state.kind.as_str() {
-                    "Pass" => !reshapes(
-                        state.fields,
-                        &[
-                            "Result",
-                            "Parameters",
-                            "InputPath",
-                            "OutputPath",
-                            "ResultPath",
-                            "Output",
-                        ],
-                    ),
-                    "Wait" => !reshapes(state.fields, &["InputPath", "OutputPath", "Output"]),
-                    _ => false,
-                };
-                hops += 1;
-                if !keeps_data || hops > states.len() {
-                    break;
-                }
-                next = next_of(state);
             }
         }
     }
@@ -708,15 +625,6 @@ impl<'a> Lowering<'a> {
             }
         }
     }
-}
-
-/// Fields of a step's state that change what it passes on, and what it reads.
-const RESHAPES_OUTPUT: &[&str] = &["ResultSelector", "ResultPath", "OutputPath", "Output"];
-const RESHAPES_INPUT: &[&str] = &["InputPath", "Parameters", "Arguments"];
-
-/// Whether a state's fields change the data between it and its neighbour, so their types need not match.
-fn reshapes(fields: Option<&Fields>, keys: &[&str]) -> bool {
-    fields.is_some_and(|f| f.entries.iter().any(|f| keys.contains(&f.key.as_str())))
 }
 
 fn placeholder(info: &StepInfo) -> String {

@@ -6,6 +6,7 @@
 
 mod artifact;
 mod ast;
+mod dataflow;
 mod expand;
 mod lower;
 mod value;

@@ -1,0 +1,519 @@
+//! Data types through the graph: which Rust type reaches each step's input, wherever the workflow's fields leave
+//! it known at compile time.
+//!
+//! A step's output flows on unchanged along `Next`, through every target of a Choice, through Pass, Wait and
+//! Succeed states without paths or results of their own; a Map's items reach the first state of its item
+//! processor, and the Map passes on a `Vec` of what its processor ends with; a Parallel passes on a tuple of its
+//! branches' outputs, in order (serde writes both as JSON arrays); a Catch passes `stepfn::Caught`. A field that
+//! reshapes the data with a path or a template (`InputPath`, `Parameters`, `ResultSelector`, a `ResultPath` into
+//! the input, `Output`, ...) makes the type unknown from there on, so nothing past it is checked: the analysis
+//! only ever adds checks that must hold at run time.
+//!
+//! Each type that reaches a step becomes an [`Edge`], which `expand` turns into a probe that rustc checks, spanned
+//! on the transition (the arrow, `Next`, `Default` or `StartAt`) that brings it there.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote_spanned;
+use serde_json::Value;
+use std::collections::HashMap;
+use stepfn_asl::model::{Definition, Io, Kind, Scope, State};
+use stepfn_asl::{pointer_segment, QueryLanguage};
+use syn::Path;
+
+/// How many different types may reach one state before the analysis stops adding more (loops through a Parallel
+/// could otherwise nest tuples without end).
+const MAX_SHAPES_PER_STATE: usize = 8;
+/// How deeply a type may nest (`Vec<(Vec<T>, U)>` is 3).
+const MAX_SHAPE_DEPTH: usize = 4;
+/// Rounds of propagation; each round moves every known type one state on, so loops settle well within this.
+const MAX_ROUNDS: usize = 256;
+
+/// A Rust type known to describe a JSON value at some point of the workflow.
+#[derive(Clone)]
+pub enum Shape {
+    /// What a step returns.
+    Output { step: Path, state: String },
+    /// One item of the array a Map iterates.
+    Item { of: Box<Shape>, map: String },
+    /// A Map's results: its item processor's output, for every item.
+    Results { of: Box<Shape>, map: String },
+    /// A Parallel's results: its branches' outputs, in order.
+    Branches { of: Vec<Shape>, parallel: String },
+    /// The error output a Catch passes on: `{"Error": ..., "Cause": ...}`.
+    Caught { state: String },
+}
+
+impl Shape {
+    /// The Rust type, as tokens valid in the user's crate.
+    pub fn ty(&self, span: Span) -> TokenStream {
+        match self {
+            Shape::Output { step, .. } => quote_spanned!(span=> <#step as ::stepfn::Step>::Output),
+            Shape::Item { of, .. } => {
+                let of = of.ty(span);
+                quote_spanned!(span=> <#of as ::stepfn::MapItems>::Item)
+            }
+            Shape::Results { of, .. } => {
+                let of = of.ty(span);
+                quote_spanned!(span=> ::stepfn::__private::std::vec::Vec<#of>)
+            }
+            Shape::Branches { of, .. } => {
+                let of = of.iter().map(|shape| shape.ty(span));
+                quote_spanned!(span=> (#(#of,)*))
+            }
+            Shape::Caught { .. } => quote_spanned!(span=> ::stepfn::Caught),
+        }
+    }
+
+    /// What the value is, for messages: "the output of step `Charge`".
+    pub fn describe(&self) -> String {
+        match self {
+            Shape::Output { state, .. } => format!("the output of step `{state}`"),
+            Shape::Item { of, map } => {
+                format!("an item of {} (Map `{map}` iterates it)", of.describe())
+            }
+            Shape::Results { map, .. } => format!("the results of Map `{map}`"),
+            Shape::Branches { parallel, .. } => format!("the results of Parallel `{parallel}`"),
+            Shape::Caught { state } => format!("the error caught from `{state}`"),
+        }
+    }
+
+    /// Identity for de-duplication: two shapes with the same key are the same type.
+    fn key(&self) -> String {
+        match self {
+            Shape::Output { state, .. } => format!("out({state})"),
+            Shape::Item { of, .. } => format!("item({})", of.key()),
+            Shape::Results { of, map } => format!("results({map},{})", of.key()),
+            Shape::Branches { of, .. } => {
+                let of: Vec<String> = of.iter().map(Shape::key).collect();
+                format!("({})", of.join(","))
+            }
+            Shape::Caught { .. } => "caught".into(),
+        }
+    }
+
+    fn depth(&self) -> usize {
+        match self {
+            Shape::Output { .. } | Shape::Caught { .. } => 0,
+            Shape::Item { of, .. } | Shape::Results { of, .. } => 1 + of.depth(),
+            Shape::Branches { of, .. } => 1 + of.iter().map(Shape::depth).max().unwrap_or(0),
+        }
+    }
+}
+
+/// A type that reaches a step's input, and the pointer of the transition that brings it.
+pub struct Edge {
+    pub from: Shape,
+    pub to: Path,
+    pub to_state: String,
+    pub span: Span,
+}
+
+/// One state of the machine, with where it is.
+struct Node<'a> {
+    state: &'a State,
+    object: &'a Value,
+    pointer: String,
+    scope: usize,
+}
+
+struct ScopeInfo {
+    pointer: String,
+    start: usize,
+    nodes: Vec<usize>,
+}
+
+/// A type arriving at a state, with the pointer of the transition it came along.
+#[derive(Clone)]
+struct Arrival {
+    shape: Shape,
+    via: String,
+}
+
+struct Flow<'a> {
+    nodes: Vec<Node<'a>>,
+    scopes: Vec<ScopeInfo>,
+    /// For each scope and index into its `Scope::states`, the node.
+    index: Vec<Vec<usize>>,
+    /// For each node, the scopes it holds: a Parallel's branches in order, a Map's item processor.
+    children: Vec<Vec<usize>>,
+    arrivals: Vec<Vec<Arrival>>,
+    outputs: Vec<Vec<Shape>>,
+    steps: &'a HashMap<String, Path>,
+    changed: bool,
+}
+
+/// The typed edges into steps of a validated definition. `steps` maps a Task state's name to its step.
+pub fn edges(
+    document: &Value,
+    steps: &HashMap<String, Path>,
+    span_of: impl Fn(&str) -> Span,
+) -> Vec<Edge> {
+    let Ok(definition) = Definition::from_document(document.clone()) else {
+        return Vec::new();
+    };
+    let mut flow = Flow {
+        nodes: Vec::new(),
+        scopes: Vec::new(),
+        index: Vec::new(),
+        children: Vec::new(),
+        arrivals: Vec::new(),
+        outputs: Vec::new(),
+        steps,
+        changed: false,
+    };
+    flow.add_scope(&definition.root, &definition.document, String::new());
+    flow.arrivals = vec![Vec::new(); flow.nodes.len()];
+    flow.outputs = vec![Vec::new(); flow.nodes.len()];
+    for _ in 0..MAX_ROUNDS {
+        flow.changed = false;
+        for node in 0..flow.nodes.len() {
+            flow.visit(node);
+        }
+        if !flow.changed {
+            break;
+        }
+    }
+    let mut edges = Vec::new();
+    for (node, arrivals) in flow.nodes.iter().zip(&flow.arrivals) {
+        let Some(step) = flow.step_reading_input(node) else {
+            continue;
+        };
+        for arrival in arrivals {
+            edges.push(Edge {
+                from: arrival.shape.clone(),
+                to: step.clone(),
+                to_state: node.state.name.clone(),
+                span: span_of(&arrival.via),
+            });
+        }
+    }
+    edges
+}
+
+impl<'a> Flow<'a> {
+    fn add_scope(&mut self, scope: &'a Scope, object: &'a Value, pointer: String) -> usize {
+        let id = self.scopes.len();
+        self.scopes.push(ScopeInfo {
+            pointer: pointer.clone(),
+            start: 0,
+            nodes: Vec::new(),
+        });
+        self.index.push(Vec::new());
+        let mut ids = Vec::new();
+        for state in &scope.states {
+            let state_pointer = format!("{pointer}/States/{}", pointer_segment(&state.name));
+            let object = &object["States"][&state.name];
+            ids.push(self.nodes.len());
+            self.nodes.push(Node {
+                state,
+                object,
+                pointer: state_pointer,
+                scope: id,
+            });
+            self.children.push(Vec::new());
+        }
+        self.scopes[id].start = ids.get(scope.start).copied().unwrap_or(0);
+        self.scopes[id].nodes = ids.clone();
+        self.index[id] = ids.clone();
+        for (state, node) in scope.states.iter().zip(ids) {
+            let at = self.nodes[node].pointer.clone();
+            match &state.kind {
+                Kind::Parallel { branches } => {
+                    for (i, branch) in branches.iter().enumerate() {
+                        let object = &self.nodes[node].object["Branches"][i];
+                        let child = self.add_scope(branch, object, format!("{at}/Branches/{i}"));
+                        self.children[node].push(child);
+                    }
+                }
+                Kind::Map(map) => {
+                    let key = if self.nodes[node].object.get("Iterator").is_some() {
+                        "Iterator"
+                    } else {
+                        "ItemProcessor"
+                    };
+                    let object = &self.nodes[node].object[key];
+                    let child = self.add_scope(&map.processor, object, format!("{at}/{key}"));
+                    self.children[node].push(child);
+                }
+                _ => {}
+            }
+        }
+        id
+    }
+
+    /// The step of a Task state that reads its input as it arrives (no `InputPath`, `Parameters` or `Arguments`).
+    fn step_reading_input(&self, node: &Node) -> Option<&'a Path> {
+        let state = node.state;
+        let Kind::Task(_) = state.kind else {
+            return None;
+        };
+        let reads_input = match state.language {
+            QueryLanguage::JsonPath => {
+                matches!(state.input_path, Io::Whole) && state.parameters.is_none()
+            }
+            QueryLanguage::Jsonata => state
+                .jsonata
+                .as_ref()
+                .map_or(true, |j| j.arguments.is_none()),
+        };
+        reads_input.then(|| self.steps.get(&state.name)).flatten()
+    }
+
+    fn arrive(&mut self, node: usize, shape: Shape, via: String) {
+        if shape.depth() > MAX_SHAPE_DEPTH {
+            return;
+        }
+        let arrivals = &mut self.arrivals[node];
+        if arrivals.len() >= MAX_SHAPES_PER_STATE
+            || arrivals
+                .iter()
+                .any(|a| a.via == via && a.shape.key() == shape.key())
+        {
+            return;
+        }
+        arrivals.push(Arrival { shape, via });
+        self.changed = true;
+    }
+
+    fn set_output(&mut self, node: usize, shapes: Vec<Shape>) {
+        for shape in shapes {
+            let outputs = &mut self.outputs[node];
+            if outputs.len() < MAX_SHAPES_PER_STATE
+                && !outputs.iter().any(|o| o.key() == shape.key())
+            {
+                outputs.push(shape);
+                self.changed = true;
+            }
+        }
+    }
+
+    fn node_of(&self, scope: usize, index: usize) -> usize {
+        self.index[scope][index]
+    }
+
+    /// What a scope ends with: the outputs of its states that end it.
+    fn scope_output(&self, scope: usize) -> Vec<Shape> {
+        let mut shapes: Vec<Shape> = Vec::new();
+        for &node in &self.scopes[scope].nodes {
+            let state = self.nodes[node].state;
+            let ends = state.next.is_none()
+                && !matches!(state.kind, Kind::Choice { .. } | Kind::Fail { .. });
+            if ends {
+                for shape in &self.outputs[node] {
+                    if !shapes.iter().any(|s| s.key() == shape.key()) {
+                        shapes.push(shape.clone());
+                    }
+                }
+            }
+        }
+        shapes
+    }
+
+    fn scope_of_child(&self, parent: usize, nth: usize) -> Option<usize> {
+        self.children[parent].get(nth).copied()
+    }
+
+    fn visit(&mut self, id: usize) {
+        let node = &self.nodes[id];
+        let state = node.state;
+        let at = node.pointer.clone();
+        let scope = node.scope;
+        let arriving: Vec<Shape> = self.arrivals[id].iter().map(|a| a.shape.clone()).collect();
+        let jsonata = state.language == QueryLanguage::Jsonata;
+        // The effective input, after `InputPath`.
+        let input = if jsonata || matches!(state.input_path, Io::Whole) {
+            arriving.clone()
+        } else {
+            Vec::new()
+        };
+        let takes_arguments = if jsonata {
+            state
+                .jsonata
+                .as_ref()
+                .is_some_and(|j| j.arguments.is_some())
+        } else {
+            state.parameters.is_some()
+        };
+        let result: Vec<Shape> = match &state.kind {
+            Kind::Task(_) => match self.steps.get(&state.name) {
+                Some(step) if state.result_selector.is_none() => vec![Shape::Output {
+                    step: step.clone(),
+                    state: state.name.clone(),
+                }],
+                _ => Vec::new(),
+            },
+            Kind::Pass { result } => {
+                if result.is_some() || takes_arguments {
+                    Vec::new()
+                } else {
+                    input.clone()
+                }
+            }
+            Kind::Choice { .. } | Kind::Wait(_) | Kind::Succeed => input.clone(),
+            Kind::Fail { .. } => Vec::new(),
+            Kind::Parallel { branches } => {
+                let mut outputs = Vec::new();
+                for nth in 0..branches.len() {
+                    let Some(branch) = self.scope_of_child(id, nth) else {
+                        continue;
+                    };
+                    if !takes_arguments {
+                        let start = self.scopes[branch].start;
+                        let via = format!("{}/StartAt", self.scopes[branch].pointer);
+                        for shape in &input {
+                            self.arrive(start, shape.clone(), via.clone());
+                        }
+                    }
+                    outputs.push(self.scope_output(branch));
+                }
+                if state.result_selector.is_some() {
+                    Vec::new()
+                } else {
+                    combinations(&outputs)
+                        .into_iter()
+                        .map(|of| Shape::Branches {
+                            of,
+                            parallel: state.name.clone(),
+                        })
+                        .collect()
+                }
+            }
+            Kind::Map(map) => {
+                let Some(processor) = self.scope_of_child(id, 0) else {
+                    return;
+                };
+                let whole_items = if jsonata {
+                    map.items_jsonata.is_none() && map.item_selector_jsonata.is_none()
+                } else {
+                    matches!(map.items_path, Io::Whole) && map.item_selector.is_none()
+                };
+                if whole_items && !map.item_reader && map.batcher.is_none() {
+                    let start = self.scopes[processor].start;
+                    let via = format!("{}/StartAt", self.scopes[processor].pointer);
+                    for shape in &input {
+                        let item = Shape::Item {
+                            of: Box::new(shape.clone()),
+                            map: state.name.clone(),
+                        };
+                        self.arrive(start, item, via.clone());
+                    }
+                }
+                if state.result_selector.is_some() || map.distributed {
+                    Vec::new()
+                } else {
+                    self.scope_output(processor)
+                        .into_iter()
+                        .map(|of| Shape::Results {
+                            of: Box::new(of),
+                            map: state.name.clone(),
+                        })
+                        .collect()
+                }
+            }
+        };
+        let output = self.place(state, &arriving, result);
+        self.set_output(id, output.clone());
+        let transitions: Vec<(usize, String)> = match &state.kind {
+            Kind::Choice { choices, default } => {
+                // A JSONata rule's own `Output` replaces what its target receives.
+                let mut targets: Vec<(usize, String)> = choices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.jsonata.as_ref().map_or(true, |j| j.output.is_none()))
+                    .map(|(i, c)| (c.next, format!("{at}/Choices/{i}/Next")))
+                    .collect();
+                targets.extend(default.map(|d| (d, format!("{at}/Default"))));
+                targets
+            }
+            _ => state
+                .next
+                .map(|n| (n, format!("{at}/Next")))
+                .into_iter()
+                .collect(),
+        };
+        for (target, via) in transitions {
+            let target = self.node_of(scope, target);
+            for shape in &output {
+                self.arrive(target, shape.clone(), via.clone());
+            }
+        }
+        for (i, catcher) in state.catch.iter().enumerate() {
+            let target = self.node_of(scope, catcher.next);
+            let via = format!("{at}/Catch/{i}/Next");
+            let shapes = if jsonata {
+                let outputs = catcher.jsonata.as_ref().is_some_and(|j| j.output.is_some());
+                if outputs {
+                    Vec::new()
+                } else {
+                    vec![Shape::Caught {
+                        state: state.name.clone(),
+                    }]
+                }
+            } else {
+                match &catcher.result_path {
+                    Io::Whole => vec![Shape::Caught {
+                        state: state.name.clone(),
+                    }],
+                    Io::Null => arriving.clone(),
+                    Io::Path(_) => Vec::new(),
+                }
+            };
+            for shape in shapes {
+                self.arrive(target, shape, via.clone());
+            }
+        }
+    }
+
+    /// The state's output from its raw input and its result, as `ResultPath` and `OutputPath` (or JSONata's
+    /// `Output`) place them; empty where the type is not known.
+    fn place(&self, state: &State, input: &[Shape], result: Vec<Shape>) -> Vec<Shape> {
+        let has_result_path = matches!(
+            state.kind,
+            Kind::Task(_) | Kind::Pass { .. } | Kind::Parallel { .. } | Kind::Map(_)
+        );
+        if state.language == QueryLanguage::Jsonata {
+            let outputs = state.jsonata.as_ref().is_some_and(|j| j.output.is_some());
+            return if outputs { Vec::new() } else { result };
+        }
+        if !has_result_path {
+            // Choice, Wait, Succeed: the result is the effective input; only `OutputPath` applies.
+            return match state.output_path {
+                Io::Whole => result,
+                _ => Vec::new(),
+            };
+        }
+        match (&state.result_path, &state.output_path) {
+            (Io::Whole, Io::Whole) => result,
+            (Io::Null, Io::Whole) => input.to_vec(),
+            // `ResultPath: "$.x"` with `OutputPath: "$.x"` passes on the result alone.
+            (Io::Path(result_at), Io::Path(output_at)) if result_at.text == output_at.text => {
+                result
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Every way to pick one output from each branch, in order (at most [`MAX_SHAPES_PER_STATE`]); none if a branch's
+/// output is unknown.
+fn combinations(branches: &[Vec<Shape>]) -> Vec<Vec<Shape>> {
+    let mut all: Vec<Vec<Shape>> = vec![Vec::new()];
+    for outputs in branches {
+        let mut next = Vec::new();
+        for prefix in &all {
+            for shape in outputs {
+                if next.len() < MAX_SHAPES_PER_STATE {
+                    let mut combination = prefix.clone();
+                    combination.push(shape.clone());
+                    next.push(combination);
+                }
+            }
+        }
+        all = next;
+    }
+    if branches.is_empty() {
+        Vec::new()
+    } else {
+        all
+    }
+}

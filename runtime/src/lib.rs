@@ -63,6 +63,7 @@ mod panic_report;
 #[cfg(feature = "local")]
 mod placeholders;
 mod step;
+mod template_fit;
 #[cfg(feature = "local")]
 pub mod testing;
 mod workflow;
@@ -107,6 +108,7 @@ pub use stepfn_macros::StepError;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::lambda::Handler;
+    pub use crate::template_fit::{check_templates, misfit, TemplateFeed};
     pub use serde_json;
     pub use std;
     pub use stepfn_macros::workflow_continue;

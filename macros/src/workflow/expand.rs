@@ -4,6 +4,8 @@
 use super::artifact;
 use super::ast::WorkflowInput;
 use super::lower::{lower, Edge, ExpectedError, StepInfo};
+use super::template_feeds::Feed;
+use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::{LitStr, Path};
@@ -38,10 +40,12 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
         quote!(::stepfn::__private::std::include_str!(#file)),
     );
     let probes = lowered.edges.iter().map(edge_probe);
+    let feeds_check = feeds_check(name, &lowered.feeds);
     let error_checks = lowered.expected_errors.iter().map(expected_error_check);
     Ok(quote! {
         #item
         #(#probes)*
+        #feeds_check
         #(#error_checks)*
     })
 }
@@ -115,6 +119,57 @@ fn edge_probe(edge: &Edge) -> TokenStream {
             fn check<Next: #trait_name<Prev, Marker>, Prev, Marker>() {}
             let _: fn() = check::<<#to as ::stepfn::Step>::Input, #from_ty, _>;
         };
+    }
+}
+
+/// `check_templates` on the workflow type, and a test beside the workflow that runs it: each template feeding a
+/// step must write every field the step's input type requires (see `template_feeds`).
+fn feeds_check(workflow: &syn::Ident, feeds: &[Feed]) -> TokenStream {
+    let test = syn::Ident::new(
+        &format!(
+            "{}_templates_write_what_their_steps_read",
+            workflow.to_string().to_snake_case()
+        ),
+        workflow.span(),
+    );
+    let test = (!feeds.is_empty()).then(|| {
+        quote! {
+            #[cfg(test)]
+            #[test]
+            fn #test() {
+                if let ::stepfn::__private::std::result::Result::Err(report) = #workflow::check_templates() {
+                    ::stepfn::__private::std::panic!("{}", report);
+                }
+            }
+        }
+    });
+    let feeds = feeds.iter().map(|feed| {
+        let Feed {
+            template,
+            step,
+            state,
+            keys,
+        } = feed;
+        let keys = keys.to_string();
+        quote! {
+            ::stepfn::__private::TemplateFeed {
+                template: #template,
+                step: #state,
+                keys: #keys,
+                check: ::stepfn::__private::misfit::<<#step as ::stepfn::Step>::Input>,
+            }
+        }
+    });
+    quote! {
+        impl #workflow {
+            /// Whether each template that feeds a step (a Task's `Parameters` or `Arguments`, a Map's
+            /// `ItemSelector`) writes every field the step's input type requires; `workflow!` runs it as a test.
+            pub fn check_templates() -> ::stepfn::__private::std::result::Result<(), ::stepfn::__private::std::string::String> {
+                ::stepfn::__private::check_templates(&[#(#feeds),*])
+            }
+        }
+
+        #test
     }
 }
 

@@ -31,6 +31,7 @@ pub struct ExpectedError {
 pub struct Lowered {
     pub document: serde_json::Value,
     pub edges: Vec<Edge>,
+    pub feeds: Vec<super::template_feeds::Feed>,
     pub expected_errors: Vec<ExpectedError>,
 }
 
@@ -172,9 +173,11 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
             let edges = super::dataflow::edges(&document, &lowering.step_states, |pointer| {
                 lowering.span_of(pointer, Rule::UnknownState)
             });
+            let feeds = super::template_feeds::feeds(&document, &lowering.step_states);
             Ok(Lowered {
                 document,
                 edges,
+                feeds,
                 expected_errors: lowering.expected_errors,
             })
         }

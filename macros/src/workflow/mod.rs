@@ -9,6 +9,7 @@ mod ast;
 mod dataflow;
 mod expand;
 mod lower;
+mod template_feeds;
 mod value;
 
 use ast::WorkflowInput;

@@ -32,3 +32,31 @@ pub mod text {
 pub async fn word_count(input: Message) -> Result<usize, Infallible> {
     Ok(input.message.split_whitespace().count())
 }
+
+/// The bug of issue 10's trial: a Map's `ItemSelector` writes `targetWidth` for a field the item step reads as
+/// `target_width`. It compiles (keys are not types); the test `workflow!` generates reports it.
+pub mod misfit {
+    use serde::{Deserialize, Serialize};
+    use std::convert::Infallible;
+
+    #[derive(Debug, Deserialize, Serialize)]
+    pub struct Resize {
+        pub key: String,
+        pub target_width: u32,
+        pub quality: Option<u8>,
+    }
+
+    #[stepfn::step]
+    pub async fn resize(input: Resize) -> Result<String, Infallible> {
+        Ok(format!("{}@{}", input.key, input.target_width))
+    }
+
+    stepfn::workflow! {
+        pub Thumbnails;
+        ResizeAll: Map {
+            ItemsPath: "$.images",
+            ItemSelector: { "key.$": "$$.Map.Item.Value", "targetWidth.$": "$.width" },
+            ItemProcessor: { resize -> end; },
+        } -> end;
+    }
+}

@@ -517,3 +517,177 @@ fn combinations(branches: &[Vec<Shape>]) -> Vec<Vec<Shape>> {
         all
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn steps(names: &[&str]) -> HashMap<String, Path> {
+        names
+            .iter()
+            .map(|name| {
+                (
+                    name.to_string(),
+                    syn::parse_str(&name.to_lowercase()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn kinds(edges: &[Edge]) -> Vec<(String, String)> {
+        edges
+            .iter()
+            .map(|edge| (edge.from.key(), edge.to_state.clone()))
+            .collect()
+    }
+
+    fn task(next: Option<&str>) -> Value {
+        match next {
+            Some(next) => json!({"Type": "Task", "Resource": "${F}", "Next": next}),
+            None => json!({"Type": "Task", "Resource": "${F}", "End": true}),
+        }
+    }
+
+    #[test]
+    fn the_data_reaches_every_target_of_a_choice_and_loops_back() {
+        let document = json!({"StartAt": "A", "States": {
+            "A": task(Some("C")),
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "A"}], "Default": "B"},
+            "B": task(None),
+        }});
+        let edges = edges(&document, &steps(&["A", "B"]), |_| Span::call_site());
+        assert_eq!(
+            kinds(&edges),
+            [("out(A)".into(), "A".into()), ("out(A)".into(), "B".into())]
+        );
+    }
+
+    #[test]
+    fn a_result_path_into_the_input_ends_the_check_unless_the_output_path_takes_it_back() {
+        let document = json!({"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "${F}", "ResultPath": "$.r", "Next": "B"},
+            "B": {"Type": "Task", "Resource": "${F}", "ResultPath": "$.r", "OutputPath": "$.r", "Next": "C"},
+            "C": task(None),
+        }});
+        let edges = edges(&document, &steps(&["A", "B", "C"]), |_| Span::call_site());
+        assert_eq!(kinds(&edges), [("out(B)".into(), "C".into())]);
+    }
+
+    #[test]
+    fn catchers_pass_the_error_or_with_result_path_null_the_input() {
+        let document = json!({"StartAt": "A", "States": {
+            "A": task(Some("B")),
+            "B": {"Type": "Task", "Resource": "${F}", "End": true, "Catch": [
+                {"ErrorEquals": ["X"], "Next": "C"},
+                {"ErrorEquals": ["States.ALL"], "ResultPath": null, "Next": "D"},
+            ]},
+            "C": task(None),
+            "D": task(None),
+        }});
+        let edges = edges(&document, &steps(&["A", "B", "C", "D"]), |_| {
+            Span::call_site()
+        });
+        assert_eq!(
+            kinds(&edges),
+            [
+                ("out(A)".into(), "B".into()),
+                ("caught".into(), "C".into()),
+                ("out(A)".into(), "D".into())
+            ]
+        );
+    }
+
+    /// A random machine: `count` states per scope, each a step, Pass, Choice, Parallel or Map whose transitions
+    /// point anywhere in the scope (loops included), nested up to `depth`.
+    fn machine(seed: &[u8], depth: usize, prefix: &str) -> (Value, Vec<String>) {
+        let count = 1 + seed.first().copied().unwrap_or(0) as usize % 5;
+        let mut states = serde_json::Map::new();
+        let mut step_names = Vec::new();
+        for i in 0..count {
+            let byte = seed.get(i + 1).copied().unwrap_or(0) as usize;
+            let name = format!("{prefix}S{i}");
+            // A chain to the end, with back edges from Choice rules and catchers: every state runs and can finish.
+            let next = if i + 1 < count {
+                format!("{prefix}S{}", i + 1)
+            } else {
+                format!("{prefix}End")
+            };
+            let anywhere = format!("{prefix}S{}", byte % count);
+            let rest = seed.get(i + 2..).unwrap_or_default();
+            let state = match (byte / 7) % 5 {
+                0 => {
+                    step_names.push(name.clone());
+                    json!({"Type": "Task", "Resource": "${F}", "Next": next,
+                           "Catch": [{"ErrorEquals": ["States.ALL"], "Next": anywhere}]})
+                }
+                1 => json!({"Type": "Pass", "Next": next}),
+                2 => {
+                    json!({"Type": "Choice", "Choices": [{"Variable": "$.x", "IsNull": true, "Next": anywhere}],
+                            "Default": next})
+                }
+                3 if depth > 0 => {
+                    let (a, mut a_steps) = machine(rest, depth - 1, &format!("{name}a"));
+                    let (b, b_steps) = machine(
+                        rest.get(1..).unwrap_or_default(),
+                        depth - 1,
+                        &format!("{name}b"),
+                    );
+                    a_steps.extend(b_steps);
+                    step_names.extend(a_steps);
+                    json!({"Type": "Parallel", "Branches": [a, b], "Next": next})
+                }
+                4 if depth > 0 => {
+                    let (processor, processor_steps) =
+                        machine(rest, depth - 1, &format!("{name}m"));
+                    step_names.extend(processor_steps);
+                    json!({"Type": "Map", "ItemProcessor": processor, "Next": next})
+                }
+                _ => json!({"Type": "Wait", "Seconds": 1, "Next": next}),
+            };
+            states.insert(name, state);
+        }
+        states.insert(format!("{prefix}End"), json!({"Type": "Succeed"}));
+        (
+            json!({"StartAt": format!("{prefix}S0"), "States": states}),
+            step_names,
+        )
+    }
+
+    /// The generator is only worth its cases if most of its machines validate and many carry typed edges.
+    #[test]
+    fn the_random_machines_mostly_validate() {
+        let (mut valid, mut with_edges) = (0, 0);
+        for n in 0u32..200 {
+            let seed: Vec<u8> = (0..40u32)
+                .map(|i| (n.wrapping_mul(2654435761).wrapping_add(i * 97) >> 7) as u8)
+                .collect();
+            let (document, names) = machine(&seed, 3, "");
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            valid += usize::from(Definition::from_document(document.clone()).is_ok());
+            with_edges +=
+                usize::from(!edges(&document, &steps(&names), |_| Span::call_site()).is_empty());
+        }
+        assert!(valid > 100, "{valid} of 200 validate");
+        assert!(with_edges > 40, "{with_edges} of 200 have typed edges");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Loops through Parallel and Map states would nest tuples and lists without end; the analysis stops at
+        /// its bounds, on every machine.
+        #[test]
+        fn every_machine_settles_within_bounds(seed in proptest::collection::vec(any::<u8>(), 1..64)) {
+            let (document, names) = machine(&seed, 3, "");
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let map = steps(&names);
+            let found = edges(&document, &map, |_| Span::call_site());
+            prop_assert!(found.len() <= map.len() * MAX_SHAPES_PER_STATE);
+            for edge in &found {
+                prop_assert!(edge.from.depth() <= MAX_SHAPE_DEPTH);
+            }
+        }
+    }
+}

@@ -1,5 +1,5 @@
-//! State name rules: AWS accepts 1 to 80 characters and rejects control characters
-//! (U+0000-001F, U+007F-009F) and the non-characters U+FFFE and U+FFFF.
+//! Name rules. State names: AWS accepts 1 to 80 characters and rejects control characters (U+0000-001F,
+//! U+007F-009F) and the non-characters U+FFFE and U+FFFF. Variable names: see [`check_variable_name`].
 
 /// The longest state name AWS accepts, in characters.
 pub const MAX_STATE_NAME_CHARS: usize = 80;
@@ -29,6 +29,60 @@ fn is_forbidden(c: char) -> bool {
     matches!(c as u32, 0x00..=0x1F | 0x7F..=0x9F | 0xFFFE | 0xFFFF)
 }
 
+/// The longest variable name AWS accepts, in characters.
+pub const MAX_VARIABLE_NAME_CHARS: usize = 80;
+
+/// `Err` with a message saying what to change when AWS would reject `name` as a variable name. AWS: "Variable
+/// names follow the rules for Unicode Standard Annex #31. The first character of a variable name must be a Unicode
+/// ID_Start character, and the second and subsequent characters must be Unicode ID_Continue characters. The
+/// maximum length of a variable name is 80" (<https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html>,
+/// "Variable name syntax"). So `_total` and `order-id` are refused, `größe` and `naïve` accepted.
+pub fn check_variable_name(name: &str) -> Result<(), String> {
+    let count = name.chars().count();
+    let mut chars = name.chars();
+    match chars.next() {
+        None => return Err("a variable name must not be empty".to_owned()),
+        Some(first) if !is_variable_start(first) => {
+            return Err(format!(
+                "`{}` is not a variable name: it must start with a letter, not `{}`",
+                crate::path::shorten(name),
+                first.escape_debug()
+            ))
+        }
+        Some(_) => {}
+    }
+    if let Some(bad) = chars.find(|&c| !is_variable_continue(c)) {
+        return Err(format!(
+            "`{}` is not a variable name: `{}` cannot be part of one; use letters, digits and `_` (as in `order_id`)",
+            crate::path::shorten(name),
+            bad.escape_debug()
+        ));
+    }
+    if count > MAX_VARIABLE_NAME_CHARS {
+        return Err(format!(
+            "variable name `{}` is {count} characters long; AWS allows at most {MAX_VARIABLE_NAME_CHARS}: choose a shorter name",
+            crate::path::shorten(name)
+        ));
+    }
+    Ok(())
+}
+
+/// Unicode ID_Start, as far as the standard library tells it: letters (and letter numbers). `char::is_alphabetic`
+/// also holds a few combining marks that ID_Start does not; a name starting with one is accepted rather than
+/// risk refusing a name AWS takes.
+pub(crate) fn is_variable_start(c: char) -> bool {
+    c.is_alphabetic()
+}
+
+/// Unicode ID_Continue, as far as the standard library tells it: letters, digits, connector punctuation (`_`,
+/// `‿`, ...) and the combining marks of the Combining Diacritical Marks blocks.
+pub(crate) fn is_variable_continue(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(c as u32,
+            0x5F | 0x203F | 0x2040 | 0x2054 | 0xFE33 | 0xFE34 | 0xFE4D..=0xFE4F | 0xFF3F
+            | 0x300..=0x36F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
 /// `Err` with a message when `name` cannot be a workflow (state machine) name. AWS allows 1 to 80 characters and
 /// no whitespace or punctuation; a Rust identifier already has none of those, so the length is what is left.
 pub fn check_workflow_name(name: &str) -> Result<(), String> {
@@ -56,6 +110,34 @@ mod tests {
         assert!(check_state_name("Hello World").is_ok());
         assert!(check_state_name(&"x".repeat(80)).is_ok());
         assert!(check_state_name(&"é".repeat(80)).is_ok());
+    }
+
+    #[test]
+    fn variable_names_are_unicode_identifiers_of_at_most_80_characters() {
+        for good in [
+            "x",
+            "orderId",
+            "order_id",
+            "größe",
+            "naïve",
+            "x2",
+            "e\u{301}",
+            &"v".repeat(80),
+        ] {
+            assert!(check_variable_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "_total",
+            "2x",
+            "order-id",
+            "a.b",
+            "a b",
+            "a$",
+            &"v".repeat(81),
+        ] {
+            assert!(check_variable_name(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

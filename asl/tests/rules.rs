@@ -308,11 +308,6 @@ fn path_template_and_intrinsic_rules() {
         "/States/S/Parameters/n/a.$",
     );
     assert_problem(
-        with_state(task(json!({ "Parameters": "x" }))),
-        Rule::FieldType,
-        "/States/S/Parameters",
-    );
-    assert_problem(
         with_state(task(json!({ "Arguments": {} }))),
         Rule::UnknownField,
         "/States/S/Arguments",

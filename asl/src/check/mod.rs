@@ -6,6 +6,7 @@ mod choice;
 mod errors;
 pub(crate) mod fields;
 mod payload;
+mod resource;
 mod scope;
 mod states;
 mod variables;
@@ -21,6 +22,8 @@ pub(crate) struct Checker {
     problems: Vec<Problem>,
     /// Every state name with the pointer of its first declaration: names are unique across the whole machine.
     names: BTreeMap<String, String>,
+    /// The machine's top-level `QueryLanguage` is JSONata: no state inside may use JSONPath.
+    jsonata_machine: bool,
 }
 
 impl Checker {
@@ -38,6 +41,7 @@ pub fn validate_document(document: &Value) -> Vec<Problem> {
     let mut checker = Checker {
         problems: Vec::new(),
         names: BTreeMap::new(),
+        jsonata_machine: false,
     };
     checker.machine(document);
     checker.problems
@@ -50,6 +54,7 @@ pub fn lint_document(document: &Value) -> Vec<Problem> {
     let mut checker = Checker {
         problems: Vec::new(),
         names: BTreeMap::new(),
+        jsonata_machine: false,
     };
     if let Some(machine) = document.as_object() {
         checker.variables(machine);

@@ -55,22 +55,13 @@ impl Checker {
         }
     }
 
-    /// A payload template: an object whose `.$` keys hold paths or intrinsic calls, at any depth.
-    pub(crate) fn template_field(
-        &mut self,
-        at: &str,
-        key: &str,
-        value: &Value,
-        language: QueryLanguage,
-    ) {
-        match (value, language) {
-            (Value::Object(_), QueryLanguage::JsonPath) => self.template(at, value),
-            (_, QueryLanguage::Jsonata) => self.jsonata_value(at, value),
-            (_, QueryLanguage::JsonPath) => self.report(
-                Rule::FieldType,
-                at.to_owned(),
-                format!("`{key}` must be a JSON object"),
-            ),
+    /// A payload template (`Parameters`, `ResultSelector`, `ItemSelector`, `BatchInput`, ...): any JSON value, whose
+    /// objects' `.$` keys hold paths or intrinsic calls at any depth. AWS takes any JSON there, arrays and scalars
+    /// included (a string at the top is a literal), as asl-validator does since 3.0.1 (its issue #67).
+    pub(crate) fn template_field(&mut self, at: &str, value: &Value, language: QueryLanguage) {
+        match language {
+            QueryLanguage::JsonPath => self.template(at, value),
+            QueryLanguage::Jsonata => self.jsonata_value(at, value),
         }
     }
 
@@ -141,13 +132,13 @@ impl Checker {
             return;
         };
         for key in object.keys() {
-            let name = key.strip_suffix(".$").unwrap_or(key);
-            if !is_variable_name(name) {
-                self.report(
-                    Rule::VariableName,
-                    format!("{at}/{}", escape(key)),
-                    format!("`{name}` is not a variable name: start with a letter or `_`, then letters, digits or `_` (at most 80 characters)"),
-                );
+            // `.$` marks a JSONPath value taken from a path; a JSONata state has no such keys.
+            let name = match language {
+                QueryLanguage::JsonPath => key.strip_suffix(".$").unwrap_or(key),
+                QueryLanguage::Jsonata => key,
+            };
+            if let Err(message) = crate::names::check_variable_name(name) {
+                self.report(Rule::VariableName, format!("{at}/{}", escape(key)), message);
             }
         }
         match language {
@@ -202,12 +193,4 @@ impl Checker {
             _ => {}
         }
     }
-}
-
-/// AWS's variable names: a letter or `_`, then letters, digits or `_`; at most 80 characters.
-pub fn is_variable_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    name.chars().count() <= 80
-        && chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
 }

@@ -41,6 +41,7 @@ impl Checker {
             return;
         };
         let language = self.query_language("", object, QueryLanguage::JsonPath, true);
+        self.jsonata_machine = language == QueryLanguage::Jsonata;
         for key in object.keys().filter(|k| !TOP_LEVEL.contains(&k.as_str())) {
             let hint = closest(key, TOP_LEVEL.iter().copied())
                 .map(|s| format!("; did you mean `{s}`?"))
@@ -72,7 +73,10 @@ impl Checker {
         self.scope("", object, language);
     }
 
-    /// `QueryLanguage` of a machine, scope or state, defaulting to `inherited`.
+    /// `QueryLanguage` of a machine, scope or state, defaulting to `inherited`. JSONPath is refused only inside a
+    /// machine whose top level is JSONata: "You cannot revert a top-level JSONata-based state machine to a mix of
+    /// JSONata and JSONPath states" (<https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html>);
+    /// under a JSONPath top level AWS allows the mix, so a JSONPath state inside a JSONata Parallel or Map is kept.
     pub(crate) fn query_language(
         &mut self,
         at: &str,
@@ -84,11 +88,11 @@ impl Checker {
             None => inherited,
             Some(Value::String(s)) if s == "JSONata" => QueryLanguage::Jsonata,
             Some(Value::String(s)) if s == "JSONPath" => {
-                if inherited == QueryLanguage::Jsonata && !top {
+                if self.jsonata_machine && !top {
                     self.report(
                         Rule::FieldValue,
                         format!("{at}/QueryLanguage"),
-                        "a state cannot use JSONPath inside a JSONata state machine: remove `QueryLanguage` or set the top level to JSONPath".into(),
+                        "a state cannot use JSONPath inside a state machine whose top-level `QueryLanguage` is JSONata: write this state in JSONata, or set the top level to JSONPath and `QueryLanguage: \"JSONata\"` on the JSONata states".into(),
                     );
                 }
                 QueryLanguage::JsonPath

@@ -12,6 +12,8 @@ const STATE_TYPES: &[&str] = &[
     "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
 ];
 const MAX_LABEL_CHARS: usize = 40;
+/// The state types that may have `Assign`.
+const ASSIGNING_TYPES: &[&str] = &["Pass", "Task", "Choice", "Wait", "Parallel", "Map"];
 
 impl Checker {
     /// Checks one state and returns its transitions.
@@ -65,7 +67,7 @@ impl Checker {
         self.string(at, object, "Comment");
         self.io(at, object, language);
         if let Some(assign) = object.get("Assign") {
-            self.assign(&format!("{at}/Assign"), assign, language);
+            self.state_assign(&format!("{at}/Assign"), kind, assign, language);
         }
         match kind {
             "Task" => self.task(at, object, language),
@@ -88,6 +90,22 @@ impl Checker {
         }
         self.transition(at, name, object, &mut edges);
         edges
+    }
+
+    /// `Assign` where AWS documents it: "The following state types support `Assign` to declare and assign values
+    /// to variables: Pass, Task, Map, Parallel, Choice, Wait" (and Choice rules and catchers, checked with them),
+    /// <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html>. Succeed and Fail end their
+    /// scope, so nothing could read what they assign.
+    fn state_assign(&mut self, at: &str, kind: &str, assign: &Value, language: QueryLanguage) {
+        if ASSIGNING_TYPES.contains(&kind) {
+            self.assign(at, assign, language);
+        } else {
+            self.report(
+                Rule::UnknownField,
+                at.to_owned(),
+                format!("a {kind} state cannot assign variables (AWS allows `Assign` on {} states, Choice rules and catchers): move `Assign` to the state before it", ASSIGNING_TYPES.join(", ")),
+            );
+        }
     }
 
     /// `Next` xor `End: true`.
@@ -138,7 +156,7 @@ impl Checker {
         for key in ["Parameters", "ResultSelector", "ItemSelector"] {
             if let Some(value) = object.get(key) {
                 if language == QueryLanguage::JsonPath || key == "ItemSelector" {
-                    self.template_field(&format!("{at}/{key}"), key, value, language);
+                    self.template_field(&format!("{at}/{key}"), value, language);
                 }
             }
         }
@@ -168,30 +186,48 @@ impl Checker {
             }
         }
         if let Some(credentials) = object.get("Credentials") {
-            match credentials.as_object() {
-                Some(c) => {
-                    let keys = ["RoleArn", "RoleArn.$"];
-                    if c.keys().any(|k| !keys.contains(&k.as_str())) || c.is_empty() {
-                        self.report(
-                            Rule::FieldValue,
-                            format!("{at}/Credentials"),
-                            "`Credentials` holds exactly one of `RoleArn` or `RoleArn.$`".into(),
-                        );
-                    }
-                    self.template_field(
-                        &format!("{at}/Credentials"),
-                        "Credentials",
-                        credentials,
-                        language,
-                    );
-                }
-                None => self.report(
-                    Rule::FieldType,
-                    format!("{at}/Credentials"),
-                    "`Credentials` must be an object".into(),
-                ),
-            }
+            self.credentials(&format!("{at}/Credentials"), credentials, language);
         }
+    }
+
+    /// `Credentials`: the role to assume, and nothing else. The Task state's page documents one field, `RoleArn`
+    /// (a JSONPath state may take it from a path or an intrinsic as `RoleArn.$`; a JSONata state writes `{% %}`):
+    /// <https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html#task-state-fields>.
+    fn credentials(&mut self, at: &str, credentials: &Value, language: QueryLanguage) {
+        let Some(fields) = credentials.as_object() else {
+            self.report(
+                Rule::FieldType,
+                at.to_owned(),
+                "`Credentials` must be an object: `{ \"RoleArn\": \"arn:aws:iam::123456789012:role/Name\" }`".into(),
+            );
+            return;
+        };
+        let keys: &[&str] = match language {
+            QueryLanguage::JsonPath => &["RoleArn", "RoleArn.$"],
+            QueryLanguage::Jsonata => &["RoleArn"],
+        };
+        for key in fields.keys().filter(|k| !keys.contains(&k.as_str())) {
+            self.report(
+                Rule::UnknownField,
+                format!("{at}/{}", super::fields::escape(key)),
+                format!(
+                    "`Credentials` holds only the role to assume: replace `{key}` with {}",
+                    super::fields::list(keys).replace(" and ", " or ")
+                ),
+            );
+        }
+        if fields.is_empty() {
+            self.report(
+                Rule::MissingField,
+                at.to_owned(),
+                format!(
+                    "`Credentials` needs {}",
+                    super::fields::list(keys).replace(" and ", " or ")
+                ),
+            );
+        }
+        self.one_of(at, fields, keys, false, "`Credentials`");
+        self.template_field(at, credentials, language);
     }
 
     /// A `.waitForTaskToken` task waits until something calls back with its token, so it must hand the token on.
@@ -237,24 +273,6 @@ impl Checker {
             }
             Some(_) => self.integer(at, object, key, 1..=MAX_SECONDS),
             None => None,
-        }
-    }
-
-    fn resource(&mut self, at: &str, resource: &str) {
-        let placeholder = resource.starts_with("${") && resource.ends_with('}');
-        if placeholder {
-            return;
-        }
-        let parts: Vec<&str> = resource.splitn(6, ':').collect();
-        let valid = resource.starts_with("arn:")
-            && parts.len() >= 6
-            && parts.iter().skip(1).take(2).all(|p| !p.is_empty());
-        if !valid {
-            self.report(
-                Rule::FieldValue,
-                at.to_owned(),
-                format!("`Resource` must be an ARN, as in `arn:aws:states:::lambda:invoke` or a Lambda function ARN, not `{resource}`"),
-            );
         }
     }
 
@@ -593,7 +611,7 @@ impl Checker {
             language,
         );
         if let Some(input) = batcher.get("BatchInput") {
-            self.template_field(&format!("{at}/BatchInput"), "BatchInput", input, language);
+            self.template_field(&format!("{at}/BatchInput"), input, language);
         }
     }
 
@@ -606,18 +624,17 @@ impl Checker {
             );
             return;
         };
-        let known: &[&str] = if key == "ItemReader" {
-            &["Resource", "ReaderConfig", "Parameters", "Arguments"]
+        let config = if key == "ItemReader" {
+            "ReaderConfig"
         } else {
-            &["Resource", "Parameters", "Arguments", "WriterConfig"]
+            "WriterConfig"
         };
-        for field in object.keys().filter(|k| !known.contains(&k.as_str())) {
-            self.report(
-                Rule::UnknownField,
-                format!("{at}/{field}"),
-                format!("unknown field `{field}` in {key}"),
-            );
-        }
+        let (arguments, other) = match language {
+            QueryLanguage::JsonPath => ("Parameters", "Arguments"),
+            QueryLanguage::Jsonata => ("Arguments", "Parameters"),
+        };
+        let known = ["Resource", config, arguments];
+        self.unknown_fields(at, object, &format!("`{key}`"), &known, &[other], language);
         if key == "ItemReader" || object.contains_key("Resource") {
             if let Some(resource) =
                 self.required_string(at, object, "Resource", &format!("`{key}`"))
@@ -625,13 +642,10 @@ impl Checker {
                 self.resource(&format!("{at}/Resource"), resource);
             }
         }
-        if let Some(parameters) = object.get("Parameters") {
-            self.template_field(
-                &format!("{at}/Parameters"),
-                "Parameters",
-                parameters,
-                language,
-            );
+        for key in ["Parameters", "Arguments"] {
+            if let Some(value) = object.get(key) {
+                self.template_field(&format!("{at}/{key}"), value, language);
+            }
         }
         if let Some(config) = object.get("ReaderConfig").and_then(Value::as_object) {
             let reader_at = format!("{at}/ReaderConfig");

@@ -146,7 +146,7 @@ impl Parser<'_> {
         }
         let root = if self.eat('$') {
             Root::Context
-        } else if self.peek().is_some_and(is_name_start) {
+        } else if self.peek().is_some_and(crate::names::is_variable_start) {
             Root::Variable(self.name())
         } else {
             Root::Input
@@ -277,6 +277,11 @@ impl Parser<'_> {
                 })
             }
             Some(c) if c == '-' || c == ':' || c.is_ascii_digit() => self.numbers(),
+            // Goessner's script expressions, `$[(@.length-1)]`: AWS's paths follow Jayway JsonPath, which has
+            // none (its operators are `$ @ * .. .name ['name'] [n] [start:end] [?(filter)]`).
+            Some('(') => Err(self.error(
+                "script expressions `[(...)]` are not part of the JSONPath AWS reads: for the last item write `[-1]`, to select by a condition write a filter `[?(...)]`",
+            )),
             Some(other) => Err(self.error(format!("unexpected `{other}` in brackets"))),
             None => Err(self.error("the path ends inside `[`")),
         }
@@ -380,10 +385,6 @@ pub(crate) fn shorten(text: &str) -> String {
         None => text.to_string(),
         Some((end, _)) => format!("{}… ({} characters)", &text[..end], text.chars().count()),
     }
-}
-
-fn is_name_start(c: char) -> bool {
-    c.is_alphabetic() || c == '_'
 }
 
 #[cfg(test)]

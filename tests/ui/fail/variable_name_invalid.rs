@@ -1,4 +1,4 @@
-// Rule: a variable name starts with a letter or `_`.
+// Rule: a variable name starts with a letter (Unicode ID_Start, which `_` and digits are not).
 use std::convert::Infallible;
 
 #[stepfn::step]

@@ -67,20 +67,15 @@ pub fn check_variable_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Unicode ID_Start, as far as the standard library tells it: letters (and letter numbers). `char::is_alphabetic`
-/// also holds a few combining marks that ID_Start does not; a name starting with one is accepted rather than
-/// risk refusing a name AWS takes.
+/// Unicode ID_Start (UAX #31), from the `unicode-ident` tables (their XID form, which differs from ID_Start only in
+/// a few characters that change under NFKC normalization).
 pub(crate) fn is_variable_start(c: char) -> bool {
-    c.is_alphabetic()
+    unicode_ident::is_xid_start(c)
 }
 
-/// Unicode ID_Continue, as far as the standard library tells it: letters, digits, connector punctuation (`_`,
-/// `‿`, ...) and the combining marks of the Combining Diacritical Marks blocks.
+/// Unicode ID_Continue (UAX #31): letters, digits, connector punctuation such as `_`, combining marks.
 pub(crate) fn is_variable_continue(c: char) -> bool {
-    c.is_alphanumeric()
-        || matches!(c as u32,
-            0x5F | 0x203F | 0x2040 | 0x2054 | 0xFE33 | 0xFE34 | 0xFE4D..=0xFE4F | 0xFF3F
-            | 0x300..=0x36F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+    unicode_ident::is_xid_continue(c)
 }
 
 /// `Err` with a message when `name` cannot be a workflow (state machine) name. AWS allows 1 to 80 characters and

@@ -2,7 +2,7 @@
 //! the artifact file, and one type probe per step-to-step edge, spanned on the next step so rustc's error lands there.
 
 use super::artifact;
-use super::ast::WorkflowInput;
+use super::ast::{Decl, Node, TaskTarget, WorkflowInput};
 use super::lower::{lower, Edge, ExpectedError, StepInfo};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -54,9 +54,37 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
 
 fn workflow_item(input: &WorkflowInput, steps: &[&Path], definition: TokenStream) -> TokenStream {
     let WorkflowInput {
-        attrs, vis, name, ..
+        attrs,
+        vis,
+        name,
+        chains,
+        ..
     } = input;
     let name_text = name.to_string();
+    // The first state's step, if it reads the execution's input unchanged: then its input type is the workflow's.
+    let (step, fields) = match chains.first().and_then(|chain| chain.nodes.first()) {
+        Some(Node::Step { path, fields }) => (Some(path), fields.as_ref()),
+        Some(Node::Decl(Decl {
+            kind,
+            arg: Some(TaskTarget::Step(path)),
+            fields,
+            ..
+        })) if kind == "Task" => (Some(path), fields.as_ref()),
+        _ => (None, None),
+    };
+    let reshaped = fields.is_some_and(|fields| {
+        fields
+            .entries
+            .iter()
+            .any(|f| matches!(f.key.as_str(), "InputPath" | "Parameters" | "Arguments"))
+    });
+    // An impl, not an associated type: its header may name a step less visible than the workflow.
+    // Spanned on the step, where rustc shows which input the workflow takes when a test passes another.
+    let input_impl = step.filter(|_| !reshaped).map(|step| {
+        quote_spanned! {syn::spanned::Spanned::span(step)=>
+            impl ::stepfn::WorkflowInput<<#step as ::stepfn::Step>::Input> for #name {}
+        }
+    });
     quote! {
         #(#attrs)*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,6 +98,8 @@ fn workflow_item(input: &WorkflowInput, steps: &[&Path], definition: TokenStream
                 ::stepfn::__private::std::vec![#(::stepfn::__private::Handler::of::<#steps>()),*]
             }
         }
+
+        #input_impl
 
         impl #name {
             /// The ASL definition, as written to `target/stepfn/<Name>.asl.json`.

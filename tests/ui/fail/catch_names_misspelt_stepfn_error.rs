@@ -7,7 +7,7 @@ impl std::fmt::Display for Declined {
 }
 
 #[stepfn::step]
-async fn charge(order: u32) -> Result<u32, Declined> { Err(Declined) }
+async fn charge(order: u32) -> Result<u32, Declined> { if order == 0 { Err(Declined) } else { Ok(order) } }
 
 stepfn::workflow! {
     Orders;

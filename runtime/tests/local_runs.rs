@@ -78,6 +78,19 @@ async fn virtual_time_takes_no_time_and_real_time_does() {
         "the hour was simulated"
     );
     assert!(!outcome.history.is_empty(), "the history is kept");
+    // The trace shows each event's time on the execution's clock: the hour's wait is there, simulated.
+    let trace = outcome.trace();
+    let first = trace.lines().next().unwrap_or_default();
+    assert!(
+        first.trim_start().starts_with("+0.000s") && first.contains("ExecutionStarted"),
+        "{trace}"
+    );
+    assert!(first.contains(" at 20"), "the start's timestamp: {trace}");
+    let last = trace.lines().last().unwrap_or_default();
+    assert!(
+        last.trim_start().starts_with("+1h00m") && last.contains("ExecutionSucceeded"),
+        "{trace}"
+    );
 
     let started = Instant::now();
     let outcome = Brief::run_real_time(json!({})).await.unwrap();

@@ -10,6 +10,7 @@
 mod check;
 pub mod choice_rule;
 mod emit;
+pub mod error_names;
 pub mod graph;
 pub mod intrinsic;
 pub mod json_text;

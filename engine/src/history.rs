@@ -71,6 +71,28 @@ impl Event {
     }
 }
 
+/// The time from timestamp `start` to `at`, in milliseconds, if both are timestamps.
+pub fn elapsed(start: &str, at: &str) -> Option<i64> {
+    let millis = |text| {
+        stepfn_asl::timestamp::parse(text)
+            .map(|(seconds, nanos)| seconds.saturating_mul(1000) + i64::from(nanos / 1_000_000))
+    };
+    Some(millis(at)?.saturating_sub(millis(start)?))
+}
+
+/// A duration in milliseconds, compact: `+0.250s`, `+1m05.000s`, `+2h00m00.000s`.
+pub fn format_elapsed(millis: i64) -> String {
+    let sign = if millis < 0 { "-" } else { "+" };
+    let millis = millis.unsigned_abs();
+    let (hours, minutes) = (millis / 3_600_000, millis / 60_000 % 60);
+    let (seconds, fraction) = (millis / 1000 % 60, millis % 1000);
+    match (hours, minutes) {
+        (0, 0) => format!("{sign}{seconds}.{fraction:03}s"),
+        (0, _) => format!("{sign}{minutes}m{seconds:02}.{fraction:03}s"),
+        _ => format!("{sign}{hours}h{minutes:02}m{seconds:02}.{fraction:03}s"),
+    }
+}
+
 fn shorten(text: &str) -> String {
     const MAX: usize = 120;
     if text.chars().count() <= MAX {
@@ -105,4 +127,23 @@ pub fn details(name: Option<&str>, payloads: &[(&str, &Value)], extra: &[(&str, 
         map.insert((*key).to_string(), value.clone());
     }
     Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elapsed_time_is_compact() {
+        assert_eq!(format_elapsed(0), "+0.000s");
+        assert_eq!(format_elapsed(1_250), "+1.250s");
+        assert_eq!(format_elapsed(65_000), "+1m05.000s");
+        assert_eq!(format_elapsed(7_200_001), "+2h00m00.001s");
+        assert_eq!(format_elapsed(-5), "-0.005s");
+        assert_eq!(
+            elapsed("2026-01-31T09:00:00.000Z", "2026-01-31T10:00:01.250Z"),
+            Some(3_601_250)
+        );
+        assert_eq!(elapsed("not a time", "2026-01-31T10:00:01.250Z"), None);
+    }
 }

@@ -127,9 +127,21 @@ impl Outcome {
         json!({ "events": self.history.iter().map(Event::to_json).collect::<Vec<_>>() })
     }
 
-    /// A readable trace, one line per event.
+    /// A readable trace, one line per event, each with the time since the execution started (`+1.250s`, on the
+    /// clock the execution ran on, virtual or real); the first line also gives the start's timestamp.
     pub fn trace(&self) -> String {
-        self.history.iter().map(|e| e.trace_line() + "\n").collect()
+        let start = self.history.first().map(|e| e.timestamp.as_str());
+        let mut trace = String::new();
+        for (i, event) in self.history.iter().enumerate() {
+            let elapsed = start.and_then(|start| history::elapsed(start, &event.timestamp));
+            let elapsed = elapsed.map_or_else(|| "?".to_owned(), history::format_elapsed);
+            trace.push_str(&format!("{elapsed:>9}  {}", event.trace_line()));
+            if i == 0 {
+                trace.push_str(&format!("  at {}", event.timestamp));
+            }
+            trace.push('\n');
+        }
+        trace
     }
 }
 

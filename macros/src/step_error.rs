@@ -40,19 +40,9 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 "StepError cannot be derived for a union: use an enum with one variant per error",
             )),
         };
-    let listed: Vec<String> = names.iter().map(|n| format!("`{}`", n.value())).collect();
-    let help = match listed.as_slice() {
-        [] => format!("`{ident}` has no variants, so the step raises no errors of its own; name a `States.*` error"),
-        [one] => format!("the step's error type `{ident}` raises only {one}: name it, or a `States.*` error"),
-        [rest @ .., last] => format!(
-            "the step's error type `{ident}` raises only {} and {last}: name one of those, or a `States.*` error",
-            rest.join(", ")
-        ),
-    };
     Ok(quote! {
         impl #impl_generics ::stepfn::StepError for #ident #ty_generics #where_clause {
             const NAMES: &'static [&'static str] = &[#(#names),*];
-            const RAISES_HELP: &'static str = #help;
             fn name(&self) -> &'static str { #name_fn }
         }
     })

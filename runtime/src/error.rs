@@ -12,13 +12,9 @@ use std::fmt::Display;
     note = "derive it beside a `Display` impl: `#[derive(stepfn::StepError)]` (an enum raises its variant names, a struct its own name)"
 )]
 pub trait StepError: Display {
-    /// Every name this type can raise; `Retry`/`Catch` on the step may name these (and the `States.*` errors).
+    /// Every name this type can raise; `Retry`/`Catch` on the step may name these, the `States.*` errors and the
+    /// errors Lambda and stepfn raise around every step (`Lambda.ServiceException`, `Stepfn.Panic`, ...).
     const NAMES: &'static [&'static str];
-
-    /// What a `Retry`/`Catch` naming another error is told: the names this type raises. `#[derive(StepError)]`
-    /// writes it; the default serves hand-written impls.
-    const RAISES_HELP: &'static str =
-        "the step's error type does not raise this name: name one of the errors in its `StepError::NAMES`, or a `States.*` error";
 
     /// The name of this error: the Lambda `errorType`.
     fn name(&self) -> &'static str;
@@ -26,14 +22,14 @@ pub trait StepError: Display {
 
 impl StepError for Infallible {
     const NAMES: &'static [&'static str] = &[];
-    const RAISES_HELP: &'static str = "the step's error type is `Infallible`: it raises no errors of its own; name a `States.*` error, such as `States.TaskFailed` or `States.Timeout`";
 
     fn name(&self) -> &'static str {
         match *self {}
     }
 }
 
-/// Names of the errors stepfn itself raises around a step.
+/// Names of the errors stepfn itself raises around a step (`stepfn_asl::error_names::STEPFN` lists them too, for
+/// `workflow!`; a test keeps the two the same).
 pub mod names {
     /// The event did not deserialize into the step's input type; the message names the field.
     pub const INVALID_INPUT: &str = "Stepfn.InvalidInput";
@@ -78,5 +74,21 @@ impl From<ErrorPayload> for lambda_runtime::Diagnostic {
             error_type: payload.error_type,
             error_message: payload.error_message,
         }
+    }
+}
+
+#[cfg(all(test, feature = "local"))]
+mod tests {
+    /// `workflow!` accepts these names on every step through `stepfn_asl::error_names`; the two lists are one.
+    #[test]
+    fn stepfn_names_agree_with_the_macro() {
+        assert_eq!(
+            stepfn_asl::error_names::STEPFN,
+            [
+                super::names::INVALID_INPUT,
+                super::names::INVALID_OUTPUT,
+                super::names::PANIC
+            ]
+        );
     }
 }

@@ -76,7 +76,7 @@ pub use main_entry::main;
 #[cfg(feature = "local")]
 pub use placeholders::{placeholder, placeholders_in, SubstitutionError};
 pub use step::{Context, Step};
-pub use workflow::Workflow;
+pub use workflow::{Json, StartInput, Workflow, WorkflowInput};
 
 /// Makes an `async fn` a workflow step and a Lambda handler.
 ///
@@ -119,6 +119,11 @@ pub mod __private {
     pub enum Never {}
     /// Implemented by nothing: the bound of the probe impl that never holds.
     pub trait Impossible {}
+
+    /// What a run method's input is (see `StartInput`): the workflow's typed input, a `serde_json::Value`, a `Json`.
+    pub enum TypedInput {}
+    pub enum ValueInput {}
+    pub enum JsonInput {}
 
     /// Whether `names` holds `name`, at compile time: the check behind a `Retry`/`Catch` on a step.
     pub const fn raises(names: &[&str], name: &str) -> bool {

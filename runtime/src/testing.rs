@@ -31,7 +31,7 @@
 //! ```
 
 use crate::local::{with_steps, Options};
-use crate::Workflow;
+use crate::{StartInput, Workflow};
 use std::fmt;
 use std::marker::PhantomData;
 use stepfn_engine::{check_mocked_states, load_test_case, Machine};
@@ -39,6 +39,8 @@ use stepfn_engine::{check_mocked_states, load_test_case, Machine};
 pub use crate::local::{
     CompileError, Event, Mock, MockConfigError, MockItem, Outcome, Response, Status,
 };
+/// JSON that starts any workflow (see [`StartInput`]).
+pub use crate::Json;
 /// The JSON that inputs, mocked results and outputs are.
 pub use serde_json::{json, Value};
 
@@ -131,9 +133,15 @@ impl<W: Workflow> TestRun<W> {
         self
     }
 
-    /// Runs the workflow on `input`; the error is a mock or definition that cannot be used, never a failed
-    /// execution (that is an [`Outcome`] with its status).
-    pub async fn run(mut self, input: Value) -> Result<TestExecution, TestError> {
+    /// Runs the workflow on `input`: its first step's input type (see
+    /// [`WorkflowInput`](crate::WorkflowInput)) or its JSON (`json!(...)`).
+    /// The error is a mock or definition that cannot be used, never a failed execution (that is an [`Outcome`] with
+    /// its status).
+    pub async fn run<Kind>(
+        mut self,
+        input: impl StartInput<W, Kind>,
+    ) -> Result<TestExecution, TestError> {
+        let input = input.into_json();
         let machine = W::machine().map_err(TestError::Compile)?;
         for source in std::mem::take(&mut self.mocks) {
             self.install(&machine, source)?;

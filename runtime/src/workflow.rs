@@ -28,12 +28,12 @@ pub trait Workflow {
         Machine::from_json(Self::DEFINITION).map(|machine| machine.named(Self::NAME))
     }
 
-    /// Runs the workflow locally on `input` with its real steps, on a virtual clock: Wait states and retry back-off
+    /// Runs the workflow locally on `input` (its first step's input, see [`WorkflowInput`], or its JSON) with its real steps, on a virtual clock: Wait states and retry back-off
     /// move simulated time and take none. Keeps the history. Tasks that are not steps of this workflow need mocks:
     /// see [`crate::testing`] (virtual time too, with mocks and assertions) or [`Workflow::run_with`].
     #[cfg(feature = "local")]
-    fn run_virtual_time(
-        input: serde_json::Value,
+    fn run_virtual_time<Kind>(
+        input: impl StartInput<Self, Kind>,
     ) -> impl Future<Output = Result<Outcome, CompileError>> + Send
     where
         Self: Sized,
@@ -49,8 +49,8 @@ pub trait Workflow {
     /// Runs the workflow locally on `input` with its real steps, in real time: a one-hour Wait takes an hour, as
     /// on AWS. Keeps the history.
     #[cfg(feature = "local")]
-    fn run_real_time(
-        input: serde_json::Value,
+    fn run_real_time<Kind>(
+        input: impl StartInput<Self, Kind>,
     ) -> impl Future<Output = Result<Outcome, CompileError>> + Send
     where
         Self: Sized,
@@ -66,13 +66,14 @@ pub trait Workflow {
     /// steps are added to `options.resources` (handlers already there for the same resource or state, such as
     /// mocks, win). The error is a definition the local executor cannot compile.
     #[cfg(feature = "local")]
-    fn run_with(
-        input: serde_json::Value,
+    fn run_with<Kind>(
+        input: impl StartInput<Self, Kind>,
         options: Options,
     ) -> impl Future<Output = Result<Outcome, CompileError>> + Send
     where
         Self: Sized,
     {
+        let input = input.into_json();
         let options = with_steps(&Self::handlers(), options);
         let machine = Self::machine();
         async move { Ok(machine?.run(input, &options).await) }
@@ -93,5 +94,49 @@ pub trait Workflow {
         values: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<String, SubstitutionError> {
         fill_placeholders(Self::DEFINITION, values)
+    }
+}
+
+/// The typed input of a workflow: `workflow!` implements `WorkflowInput<T>` when the workflow starts at a step whose
+/// input type is `T` and reads the execution's input unchanged (no `InputPath`, `Parameters` or `Arguments`). The run
+/// methods then take a `T`, so rustc checks a test's input like an edge between two steps; every workflow also takes
+/// JSON (see [`StartInput`]).
+#[diagnostic::on_unimplemented(
+    message = "workflow `{Self}` does not start with `{I}`",
+    label = "not the input of `{Self}`",
+    note = "pass the input type of the workflow's first step, or the input as JSON: a `serde_json::Value` (`json!(...)`) or a `stepfn::Json`"
+)]
+pub trait WorkflowInput<I> {}
+
+/// JSON to start a workflow with. A `serde_json::Value` does as well, except for a workflow whose first step takes
+/// `serde_json::Value` itself: there, a bare `Value` could be either, and rustc asks which; wrap it in `Json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json(pub serde_json::Value);
+
+/// What starts workflow `W`: its typed input (see [`WorkflowInput`]), a `serde_json::Value` or a [`Json`].
+///
+/// `Kind` tells the three apart so that none needs an annotation (`stepfn::__private` names them).
+pub trait StartInput<W, Kind> {
+    /// The input as JSON. Panics if a typed input does not serialize, as `serde_json::json!` does.
+    fn into_json(self) -> serde_json::Value;
+}
+
+impl<W: WorkflowInput<I>, I: serde::Serialize> StartInput<W, crate::__private::TypedInput> for I {
+    fn into_json(self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_else(|error| {
+            panic!("the workflow's input does not serialize to JSON: {error}")
+        })
+    }
+}
+
+impl<W> StartInput<W, crate::__private::ValueInput> for serde_json::Value {
+    fn into_json(self) -> serde_json::Value {
+        self
+    }
+}
+
+impl<W> StartInput<W, crate::__private::JsonInput> for Json {
+    fn into_json(self) -> serde_json::Value {
+        self.0
     }
 }

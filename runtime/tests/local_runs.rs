@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 use stepfn::local::{CompileError, Options, Status};
-use stepfn::testing::{json, MockConfigError, MockItem, TestError, TestRun};
+use stepfn::testing::{json, Json, MockConfigError, MockItem, TestError, TestRun};
 use stepfn::{step, workflow, Workflow};
 
 #[derive(Deserialize, Serialize)]
@@ -28,6 +28,29 @@ workflow! {
     /// A one-second wait: short enough to take for real.
     pub Brief;
     Pause: Wait { Seconds: 1 } -> end;
+}
+
+workflow! {
+    /// Starts at a step that reads the input unchanged: the step's input type is the workflow's.
+    pub Direct;
+    charge -> end;
+}
+
+workflow! {
+    /// Starts at a step that reshapes its input: the workflow takes JSON only.
+    pub Reshaped;
+    charge { InputPath: "$.order" } -> end;
+}
+
+#[step]
+async fn echo(value: serde_json::Value) -> Result<serde_json::Value, std::convert::Infallible> {
+    Ok(value)
+}
+
+workflow! {
+    /// Starts at a step that takes JSON itself.
+    pub Echo;
+    echo -> end;
 }
 
 /// A hand-written `Workflow` whose definition `workflow!` would never have accepted.
@@ -55,6 +78,19 @@ async fn virtual_time_takes_no_time_and_real_time_does() {
         "the hour was simulated"
     );
     assert!(!outcome.history.is_empty(), "the history is kept");
+    // The trace shows each event's time on the execution's clock: the hour's wait is there, simulated.
+    let trace = outcome.trace();
+    let first = trace.lines().next().unwrap_or_default();
+    assert!(
+        first.trim_start().starts_with("+0.000s") && first.contains("ExecutionStarted"),
+        "{trace}"
+    );
+    assert!(first.contains(" at 20"), "the start's timestamp: {trace}");
+    let last = trace.lines().last().unwrap_or_default();
+    assert!(
+        last.trim_start().starts_with("+1h00m") && last.contains("ExecutionSucceeded"),
+        "{trace}"
+    );
 
     let started = Instant::now();
     let outcome = Brief::run_real_time(json!({})).await.unwrap();
@@ -128,4 +164,33 @@ async fn test_run_names_what_it_cannot_mock() {
         .await
         .unwrap();
     assert_eq!(run.output(), &json!({"id": "mocked"}));
+}
+
+/// A workflow starting at a step takes that step's input type, or JSON; one that reshapes its input takes JSON.
+#[tokio::test]
+async fn a_run_takes_the_first_step_input_or_json() {
+    let order = || Order { id: "o-3".into() };
+    let typed = Direct::run_virtual_time(order()).await.unwrap();
+    assert_eq!(typed.output, Some(json!({"id": "o-3"})));
+    let value = Direct::run_virtual_time(json!({"id": "o-3"}))
+        .await
+        .unwrap();
+    assert_eq!(value.output, typed.output);
+    let wrapped = TestRun::<Direct>::new()
+        .run(Json(json!({"id": "o-3"})))
+        .await
+        .unwrap();
+    assert_eq!(wrapped.output(), &json!({"id": "o-3"}));
+    let run = TestRun::<Direct>::new().run(order()).await.unwrap();
+    assert_eq!(run.output(), &json!({"id": "o-3"}));
+
+    let reshaped = TestRun::<Reshaped>::new()
+        .run(json!({"order": {"id": "o-4"}}))
+        .await
+        .unwrap();
+    assert_eq!(reshaped.output(), &json!({"id": "o-4"}));
+
+    // The step takes `Value` itself, so a bare `Value` could be its typed input or JSON: `Json` says which.
+    let echo = TestRun::<Echo>::new().run(Json(json!([2]))).await.unwrap();
+    assert_eq!(echo.output(), &json!([2]));
 }

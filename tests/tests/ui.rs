@@ -5,7 +5,14 @@
 use std::path::{Path, PathBuf};
 
 /// The workflows declared in `ui/pass`, whose emitted definitions are snapshotted.
-const PASS_WORKFLOWS: &[&str] = &["AcceptsForms", "ChainForms", "Failing", "Forms", "Numbers"];
+const PASS_WORKFLOWS: &[&str] = &[
+    "AcceptsForms",
+    "ChainForms",
+    "ErrorNames",
+    "Failing",
+    "Forms",
+    "Numbers",
+];
 
 #[test]
 fn ui() {

@@ -1,17 +1,25 @@
 //! The order pipeline run locally with its real Rust steps (stepfn::testing): the paths through every state type,
 //! retries exercised with per-attempt mocks, the DynamoDB task mocked, waits on the virtual clock.
 
-use order_pipeline::OrderPipeline;
+use order_pipeline::{LineItem, Order, OrderPipeline};
 use serde_json::{json, Value};
 use stepfn::testing::{MockConfigError, Response, TestError, TestRun};
 
-fn order(customer: &str, total: u64, skus: &[&str]) -> Value {
-    json!({
-        "id": "o-1",
-        "customer": customer,
-        "total": total,
-        "lines": skus.iter().map(|sku| json!({"sku": sku, "quantity": 12})).collect::<Vec<_>>(),
-    })
+/// The workflow's typed input: its first step, `validate_order`, takes an `Order`.
+fn order(customer: &str, total: u64, skus: &[&str]) -> Order {
+    Order {
+        id: "o-1".into(),
+        customer: customer.into(),
+        total,
+        lines: skus
+            .iter()
+            .map(|sku| LineItem {
+                sku: sku.to_string(),
+                quantity: 12,
+            })
+            .collect(),
+        express: None,
+    }
 }
 
 /// The DynamoDB `putItem` is not a step of the workflow: every run mocks it.
@@ -72,7 +80,7 @@ async fn out_of_stock_is_caught_and_fails_the_order() -> Result<(), TestError> {
 #[tokio::test]
 async fn a_step_error_reaches_the_catch_with_its_name_and_message() -> Result<(), TestError> {
     let mut invalid = order("ada", 4200, &["a"]);
-    invalid["lines"][0]["quantity"] = json!(0);
+    invalid.lines[0].quantity = 0;
     let run = test_run().run(invalid).await?;
     run.assert_failed_with("OrderRejected");
     let cause: Value = serde_json::from_str(run.outcome.cause.as_deref().unwrap()).unwrap();
@@ -229,7 +237,7 @@ mod jsonata {
     #[tokio::test]
     async fn jsonata_catchers_hand_on_the_error_output() -> Result<(), TestError> {
         let mut invalid = order("ada", 4200, &["a"]);
-        invalid["lines"][0]["quantity"] = json!(0);
+        invalid.lines[0].quantity = 0;
         let run = test_run().run(invalid).await?;
         run.assert_failed_with("OrderRejected");
         assert!(run
@@ -257,8 +265,22 @@ mod jsonata {
 /// The README's "Testing workflows" example, as written there.
 #[tokio::test]
 async fn a_slow_gateway_is_retried() -> Result<(), TestError> {
-    let order = json!({"id": "o-1", "customer": "ada", "total": 4200,
-                       "lines": [{"sku": "a", "quantity": 12}, {"sku": "b", "quantity": 12}]});
+    let order = Order {
+        id: "o-1".into(),
+        customer: "ada".into(),
+        total: 4200,
+        lines: vec![
+            LineItem {
+                sku: "a".into(),
+                quantity: 12,
+            },
+            LineItem {
+                sku: "b".into(),
+                quantity: 12,
+            },
+        ],
+        express: None,
+    };
     let run = TestRun::<OrderPipeline>::new()
         .mock_result("RecordShipment", json!({})) // the DynamoDB task
         .mock_responses(
@@ -292,7 +314,8 @@ async fn a_slow_gateway_is_retried() -> Result<(), TestError> {
     Ok(())
 }
 
-/// The README's `stepfn run` example: every Task state mocked by the `AllMocked` test case of `mocks.json`.
+/// The README's `stepfn run` example: every Task state mocked by the `AllMocked` test case of `mocks.json`. The input
+/// is JSON, read from the file: a `serde_json::Value` starts any workflow.
 #[tokio::test]
 async fn the_all_mocked_test_case_runs_the_whole_workflow() -> Result<(), TestError> {
     let order: Value = serde_json::from_str(include_str!("../order.json")).unwrap();

@@ -2,7 +2,7 @@
 //! the artifact file, and one type probe per step-to-step edge, spanned on the next step so rustc's error lands there.
 
 use super::artifact;
-use super::ast::WorkflowInput;
+use super::ast::{Decl, Node, TaskTarget, WorkflowInput};
 use super::lower::{lower, Edge, ExpectedError, StepInfo};
 use super::template_feeds::Feed;
 use heck::ToSnakeCase;
@@ -52,9 +52,37 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
 
 fn workflow_item(input: &WorkflowInput, steps: &[&Path], definition: TokenStream) -> TokenStream {
     let WorkflowInput {
-        attrs, vis, name, ..
+        attrs,
+        vis,
+        name,
+        chains,
+        ..
     } = input;
     let name_text = name.to_string();
+    // The first state's step, if it reads the execution's input unchanged: then its input type is the workflow's.
+    let (step, fields) = match chains.first().and_then(|chain| chain.nodes.first()) {
+        Some(Node::Step { path, fields }) => (Some(path), fields.as_ref()),
+        Some(Node::Decl(Decl {
+            kind,
+            arg: Some(TaskTarget::Step(path)),
+            fields,
+            ..
+        })) if kind == "Task" => (Some(path), fields.as_ref()),
+        _ => (None, None),
+    };
+    let reshaped = fields.is_some_and(|fields| {
+        fields
+            .entries
+            .iter()
+            .any(|f| matches!(f.key.as_str(), "InputPath" | "Parameters" | "Arguments"))
+    });
+    // An impl, not an associated type: its header may name a step less visible than the workflow.
+    // Spanned on the step, where rustc shows which input the workflow takes when a test passes another.
+    let input_impl = step.filter(|_| !reshaped).map(|step| {
+        quote_spanned! {syn::spanned::Spanned::span(step)=>
+            impl ::stepfn::WorkflowInput<<#step as ::stepfn::Step>::Input> for #name {}
+        }
+    });
     quote! {
         #(#attrs)*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,6 +96,8 @@ fn workflow_item(input: &WorkflowInput, steps: &[&Path], definition: TokenStream
                 ::stepfn::__private::std::vec![#(::stepfn::__private::Handler::of::<#steps>()),*]
             }
         }
+
+        #input_impl
 
         impl #name {
             /// The ASL definition, as written to `target/stepfn/<Name>.asl.json`.
@@ -173,18 +203,56 @@ fn feeds_check(workflow: &syn::Ident, feeds: &[Feed]) -> TokenStream {
     }
 }
 
-/// A constant that fails to evaluate, at the error name, when the step's error type cannot raise that name; the
-/// message lists the names it does raise (`StepError::RAISES_HELP`, written by `#[derive(StepError)]`).
+/// A check that compiles only if the step's error type raises `name`, failing at the name's token.
+///
+/// The bound is a local trait, implemented for every type but only with `true`, whose argument is the const
+/// `raises(NAMES, name)`: with its own `on_unimplemented`, rustc's one error names the step, the name and the error
+/// type (`{Self}`), where a failing const would read as E0080. The message cannot list the names the type raises:
+/// it is fixed here, and this macro does not see the error type's definition.
 fn expected_error_check(expected: &ExpectedError) -> TokenStream {
     let ExpectedError {
-        step, name, span, ..
+        step,
+        state,
+        name,
+        suggestion,
+        span,
     } = expected;
-    quote_spanned! {*span=>
+    // `{` and `}` in these strings are placeholders of `on_unimplemented`; `{Self}` is the error type.
+    let escape = |text: &str| text.replace('{', "{{").replace('}', "}}");
+    let (state_text, name_text) = (escape(state), escape(name));
+    let (message, label, note) = match suggestion {
+        Some(known) => (
+            format!("step `{state_text}` cannot raise `{name_text}`: did you mean `{known}`?"),
+            format!("did you mean `{known}`?"),
+            format!(
+                "`{known}` is raised around every step; the step's error type `{{Self}}` has no error named `{name_text}`"
+            ),
+        ),
+        None => (
+            format!("step `{state_text}` cannot raise `{name_text}`: its error type `{{Self}}` has no error of that name"),
+            "not an error of `{Self}`".to_owned(),
+            "name an error of `{Self}` (`#[derive(StepError)]` names them after the enum's variants or the struct, \
+             `#[step_error(name = \"...\")]` renames one), a `States.*` error such as `States.TaskFailed`, or one \
+             raised around every step, such as `Lambda.ServiceException`, `Lambda.Unknown` or `Stepfn.Panic`"
+                .to_owned(),
+        ),
+    };
+    let check = quote_spanned! {*span=>
+        <<#step as ::stepfn::Step>::Error as RaisesThisError<{
+            ::stepfn::__private::raises(
+                <<#step as ::stepfn::Step>::Error as ::stepfn::StepError>::NAMES,
+                #name,
+            )
+        }>>::CHECK
+    };
+    quote! {
         const _: () = {
-            type Error = <#step as ::stepfn::Step>::Error;
-            if !::stepfn::__private::raises(<Error as ::stepfn::StepError>::NAMES, #name) {
-                ::stepfn::__private::std::panic!("{}", <Error as ::stepfn::StepError>::RAISES_HELP);
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            trait RaisesThisError<const RAISED: bool> {
+                const CHECK: () = ();
             }
+            impl<E> RaisesThisError<true> for E {}
+            #check
         };
     }
 }

@@ -21,10 +21,14 @@ pub struct StepInfo {
 
 pub use super::dataflow::Edge;
 
-/// An error name that a `Retry` or `Catch` on a step expects the step to raise.
+/// An error name that a `Retry` or `Catch` on a step expects the step's own error type to raise.
 pub struct ExpectedError {
     pub step: Path,
+    /// The step's state name, for the message.
+    pub state: String,
     pub name: String,
+    /// The Lambda or stepfn error name it is close to, if any: likely what was meant.
+    pub suggestion: Option<&'static str>,
     pub span: Span,
 }
 
@@ -563,9 +567,15 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// The error names a step's `Retry` and `Catch` expect it to raise (other than the `States.*` errors).
+    /// The error names a step's `Retry` and `Catch` expect its error type to raise: all but the `States.*` names
+    /// (the validator checks those) and the names Lambda and stepfn raise around every step.
     fn collect_expected_errors(&mut self, building: &Building<'a>) {
+        use stepfn_asl::error_names;
         let Some(step) = building.step else { return };
+        let Some(info) = self.steps.get(&path_key(step)) else {
+            return;
+        };
+        let state = info.state_name.clone();
         for field in building
             .fields
             .into_iter()
@@ -588,15 +598,19 @@ impl<'a> Lowering<'a> {
                     continue;
                 };
                 for name in names {
-                    if let Value::Json(serde_json::Value::String(text), span) = name {
-                        if !text.starts_with("States.") {
-                            self.expected_errors.push(ExpectedError {
-                                step: step.clone(),
-                                name: text.clone(),
-                                span: *span,
-                            });
-                        }
+                    let Value::Json(serde_json::Value::String(text), span) = name else {
+                        continue;
+                    };
+                    if text.starts_with("States.") || error_names::is_raised_around_steps(text) {
+                        continue;
                     }
+                    self.expected_errors.push(ExpectedError {
+                        step: step.clone(),
+                        state: state.clone(),
+                        name: text.clone(),
+                        suggestion: stepfn_asl::closest(text, error_names::around_steps()),
+                        span: *span,
+                    });
                 }
             }
         }

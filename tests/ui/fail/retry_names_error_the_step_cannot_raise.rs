@@ -1,4 +1,4 @@
-// Rule: a Retry or Catch on a step names only errors the step can raise (or States.*).
+// Rule: a Retry or Catch on a step names only errors its error type raises, `States.*`, or those Lambda and stepfn raise around every step.
 use std::convert::Infallible;
 
 #[derive(Debug, stepfn::StepError)]

@@ -6,6 +6,7 @@ mod choice;
 mod errors;
 pub(crate) mod fields;
 mod payload;
+mod reach;
 mod scope;
 mod states;
 mod variables;
@@ -29,6 +30,7 @@ impl Checker {
             rule,
             pointer,
             message,
+            cause: None,
         });
     }
 }

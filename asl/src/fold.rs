@@ -24,7 +24,7 @@
 //!   from it, and so does its never finishing.
 
 use crate::problem::Problem;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// `problems` without those whose cause is among them, in document order of their pointers (problems at one
@@ -50,27 +50,61 @@ pub fn fold(document: &Value, problems: Vec<Problem>) -> Vec<Problem> {
         .zip(folded)
         .filter_map(|(problem, folded)| (!folded).then_some(problem))
         .collect();
-    kept.sort_by_cached_key(|problem| document_position(document, &problem.pointer));
+    let mut keys = KeyIndex::default();
+    kept.sort_by_cached_key(|problem| keys.position(document, &problem.pointer));
     kept
+}
+
+/// The index of each key of the objects seen, built once per object: sorting many problems of one large object
+/// (thousands of states) stays linear.
+#[derive(Default)]
+struct KeyIndex<'d> {
+    objects: HashMap<*const Map<String, Value>, HashMap<&'d str, usize>>,
+}
+
+impl<'d> KeyIndex<'d> {
+    /// [`document_position`], with the keys of each object looked up in its index.
+    fn position(&mut self, document: &'d Value, pointer: &str) -> Vec<usize> {
+        walk(document, pointer, |object, key| {
+            let index = self.objects.entry(object as *const _).or_insert_with(|| {
+                object
+                    .keys()
+                    .enumerate()
+                    .map(|(i, k)| (k.as_str(), i))
+                    .collect()
+            });
+            index.get(key).copied()
+        })
+    }
 }
 
 /// Where `pointer` is in `document`, as the index of each key or item along it: sorting by it is document order,
 /// an object before its fields. A segment that is not there sorts after everything that is.
 pub(crate) fn document_position(document: &Value, pointer: &str) -> Vec<usize> {
+    walk(document, pointer, |object, key| {
+        object.keys().position(|k| k == key)
+    })
+}
+
+/// The position of `pointer` in `document`, with `key_index` giving the index of a key in an object.
+fn walk<'d>(
+    document: &'d Value,
+    pointer: &str,
+    mut key_index: impl FnMut(&'d Map<String, Value>, &str) -> Option<usize>,
+) -> Vec<usize> {
     let mut position = Vec::new();
     let mut value = Some(document);
     for segment in pointer.split('/').skip(1) {
         let segment = segment.replace("~1", "/").replace("~0", "~");
-        let index = match value {
-            Some(Value::Object(object)) => object.keys().position(|key| *key == segment),
-            Some(Value::Array(items)) => segment.parse().ok().filter(|&i| i < items.len()),
-            _ => None,
+        let (index, inner) = match value {
+            Some(Value::Object(object)) => (key_index(object, &segment), object.get(&segment)),
+            Some(Value::Array(items)) => {
+                let index = segment.parse().ok().filter(|&i| i < items.len());
+                (index, index.and_then(|i| items.get(i)))
+            }
+            _ => (None, None),
         };
-        value = index.and_then(|i| match value {
-            Some(Value::Object(object)) => object.get(&segment),
-            Some(Value::Array(items)) => items.get(i),
-            _ => None,
-        });
+        value = inner;
         position.push(index.unwrap_or(usize::MAX));
         if index.is_none() {
             break;

@@ -189,3 +189,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn thousands_of_loops_and_unused_states_fold_in_one_pass() {
+    const LOOPS: usize = 4000;
+    let mut states = serde_json::Map::new();
+    let rules: Vec<Value> = (0..LOOPS)
+        .map(|i| json!({ "Variable": "$.n", "NumericEquals": i, "Next": format!("A{i}") }))
+        .collect();
+    states.insert(
+        "Start".into(),
+        json!({ "Type": "Choice", "Choices": rules }),
+    );
+    for i in 0..LOOPS {
+        states.insert(
+            format!("A{i}"),
+            json!({ "Type": "Pass", "Next": format!("B{i}") }),
+        );
+        states.insert(
+            format!("B{i}"),
+            json!({ "Type": "Pass", "Next": format!("A{i}") }),
+        );
+        states.insert(format!("Unused{i}"), json!({ "Type": "Succeed" }));
+    }
+    let document = json!({ "StartAt": "Start", "States": states });
+    let started = std::time::Instant::now();
+    let problems = fold(&document, validate_document(&document));
+    assert_eq!(problems.len(), LOOPS, "one per loop, at its back edge");
+    assert!(problems
+        .iter()
+        .all(|p| p.rule == Rule::LoopWithoutExit && p.pointer.starts_with("/States/B")));
+    eprintln!("{} states folded in {:?}", 3 * LOOPS + 1, started.elapsed());
+}

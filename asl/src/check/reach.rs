@@ -6,7 +6,7 @@ use super::fields::escape;
 use crate::fold::document_position;
 use crate::problem::{Problem, Rule};
 use serde_json::Value;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 /// Longest cycle spelt out in a message, in states.
 const MAX_CYCLE_NAMES: usize = 8;
@@ -27,6 +27,12 @@ pub(crate) struct Graph<'a> {
     pub start: Option<usize>,
 }
 
+/// A loop without a way out: the state whose transition closes it, and its problem.
+struct Loop {
+    state: usize,
+    problem: Problem,
+}
+
 impl Graph<'_> {
     /// The scope's reachability problems, each knock-on one with its cause.
     pub(crate) fn problems(&self) -> Vec<Problem> {
@@ -40,31 +46,27 @@ impl Graph<'_> {
         let finishes = self.walk(&exits, true);
         let trapped: Vec<bool> = (0..n).map(|i| runs[i] && !finishes[i]).collect();
 
-        let mut problems = Vec::new();
         let loops = self.loops(&trapped, &finishes, &runs);
-        for (pointer, message) in &loops {
-            problems.push(Problem::new(
-                Rule::LoopWithoutExit,
-                pointer.clone(),
-                message.clone(),
-            ));
-        }
+        let mut problems: Vec<Problem> = loops.iter().map(|l| l.problem.clone()).collect();
         // Each trapped state runs into a loop: the loop is its cause.
-        let into_loop = self.label(&trapped, &loops_heads(&loops, self), true);
+        let closing: Vec<(usize, Option<usize>)> = loops
+            .iter()
+            .enumerate()
+            .map(|(l, lp)| (lp.state, Some(l)))
+            .collect();
+        let into_loop = self.label(&trapped, &closing, true);
         for i in (0..n).filter(|&i| trapped[i]) {
-            let cause = into_loop[i]
-                .and_then(|l| loops.get(l))
-                .map(|(p, _)| p.clone());
-            problems.push(self.never_finishes(i, cause));
+            let cause = into_loop[i].and_then(|l| loops.get(l));
+            problems.push(self.never_finishes(i, cause.map(|l| l.problem.pointer.clone())));
         }
         if self.start.is_some() {
+            let mut closes: Vec<Option<&str>> = vec![None; n];
+            for l in &loops {
+                closes[l.state] = Some(&l.problem.pointer);
+            }
             let first_break = (0..n).filter(|&i| runs[i]).find_map(|i| {
-                self.broken[i].first().cloned().or_else(|| {
-                    loops
-                        .iter()
-                        .find(|(p, _)| self.state_of_edge(p) == Some(i))
-                        .map(|(p, _)| p.clone())
-                })
+                let broken = self.broken[i].first().map(String::as_str);
+                broken.or(closes[i]).map(str::to_owned)
             });
             self.orphans(&runs, &finishes, first_break, &mut problems);
         }
@@ -91,11 +93,13 @@ impl Graph<'_> {
         backwards: bool,
     ) -> Vec<Option<usize>> {
         let n = self.names.len();
-        let mut predecessors = vec![Vec::new(); n];
-        if backwards {
-            for (i, edges) in self.edges.iter().enumerate() {
-                for &(_, j) in edges {
-                    predecessors[j].push(i);
+        let mut next: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, edges) in self.edges.iter().enumerate() {
+            for &(_, j) in edges {
+                if backwards {
+                    next[j].push(i);
+                } else {
+                    next[i].push(j);
                 }
             }
         }
@@ -108,12 +112,7 @@ impl Graph<'_> {
             }
         }
         while let Some(i) = queue.pop_front() {
-            let next: Vec<usize> = if backwards {
-                predecessors[i].clone()
-            } else {
-                self.edges[i].iter().map(|&(_, j)| j).collect()
-            };
-            for j in next {
+            for &j in &next[i] {
                 if within[j] && labels[j].is_none() {
                     labels[j] = labels[i];
                     queue.push_back(j);
@@ -123,62 +122,52 @@ impl Graph<'_> {
         labels
     }
 
-    /// The loops without a way out (the closed groups of trapped states), each as the pointer of the transition
-    /// that closes it and the message.
-    fn loops(&self, trapped: &[bool], finishes: &[bool], runs: &[bool]) -> Vec<(String, String)> {
+    /// The loops without a way out: the closed groups of trapped states, each reported at the transition that
+    /// closes it.
+    fn loops(&self, trapped: &[bool], finishes: &[bool], runs: &[bool]) -> Vec<Loop> {
         let groups = strongly_connected(&self.edges, trapped);
+        let roots: Vec<usize> = match self.start {
+            Some(start) => vec![start],
+            None => (0..self.names.len()).collect(),
+        };
+        let back_edges = back_edges(&self.edges, &roots, &groups.of);
         let suggestion = (0..self.names.len())
             .find(|&i| !runs[i] && finishes[i])
             .map(|i| format!(", such as `{}`, which no state moves to", self.names[i]))
             .unwrap_or_default();
         let mut loops = Vec::new();
-        for group in 0..groups.count {
-            let members: Vec<usize> = (0..self.names.len())
-                .filter(|&i| groups.of[i] == Some(group))
-                .collect();
+        for (group, members) in groups.members.iter().enumerate() {
             let closed = members.iter().all(|&i| {
                 self.edges[i]
                     .iter()
                     .all(|&(_, j)| groups.of[j] == Some(group))
             });
-            if !closed {
-                continue;
-            }
-            let Some((from, edge)) = self.closing_edge(&members, &groups.of, group) else {
+            let closing = self
+                .deciding_edge(members)
+                .or(back_edges.get(&group).copied());
+            let Some((from, edge)) = closing.filter(|_| closed) else {
                 continue;
             };
             let (pointer, to) = &self.edges[from][edge];
             let field = pointer.rsplit('/').next().unwrap_or("Next");
-            let cycle = self.cycle(from, *to, &groups.of, group);
-            loops.push((
-                pointer.clone(),
-                format!("this `{field}` closes a loop with no way out: {cycle} never reaches a Succeed, a Fail or an `End`; point it at a state that leads to an end{suggestion}"),
-            ));
+            let cycle = self.cycle(from, *to, &groups.of);
+            let message = format!("this `{field}` closes a loop with no way out: {cycle} never reaches a Succeed, a Fail or an `End`; point it at a state that leads to an end{suggestion}");
+            loops.push(Loop {
+                state: from,
+                problem: Problem::new(Rule::LoopWithoutExit, pointer.clone(), message),
+            });
         }
         loops
     }
 
-    /// The transition that closes the loop `members` (see [`crate::fold`]): the last transition in document order
-    /// of a state with several, else the back edge of the depth-first walk from the start.
-    fn closing_edge(
-        &self,
-        members: &[usize],
-        group_of: &[Option<usize>],
-        group: usize,
-    ) -> Option<(usize, usize)> {
-        let deciding = members
+    /// The transition that closes a loop when a state of it decides (see [`crate::fold`]): the last transition,
+    /// in document order, of the loop's states with several.
+    fn deciding_edge(&self, members: &[usize]) -> Option<(usize, usize)> {
+        members
             .iter()
             .filter(|&&i| self.edges[i].len() > 1)
             .flat_map(|&i| (0..self.edges[i].len()).map(move |e| (i, e)))
-            .max_by_key(|&(i, e)| (i, document_position(self.states[i], &self.relative(i, e))));
-        if deciding.is_some() {
-            return deciding;
-        }
-        let roots: Vec<usize> = match self.start {
-            Some(start) => vec![start],
-            None => (0..self.names.len()).collect(),
-        };
-        back_edge(&self.edges, &roots, |i| group_of[i] == Some(group))
+            .max_by_key(|&(i, e)| (i, document_position(self.states[i], &self.relative(i, e))))
     }
 
     /// The pointer of transition `e` of state `i`, relative to the state.
@@ -190,37 +179,31 @@ impl Graph<'_> {
             .to_owned()
     }
 
-    /// The state whose transition is at `pointer`.
-    fn state_of_edge(&self, pointer: &str) -> Option<usize> {
-        (0..self.names.len()).find(|&i| self.edges[i].iter().any(|(p, _)| p == pointer))
-    }
-
-    /// `` `A` → `B` → … → `A` ``: the shortest way round the loop through the transition `from` → `to`.
-    fn cycle(&self, from: usize, to: usize, group_of: &[Option<usize>], group: usize) -> String {
-        let within: Vec<bool> = group_of.iter().map(|g| *g == Some(group)).collect();
-        let mut previous: Vec<Option<usize>> = vec![None; self.names.len()];
+    /// `` `A` → `B` → … → `A` ``: the shortest way round the loop through the transition `from` → `to`, searched
+    /// inside the loop only.
+    fn cycle(&self, from: usize, to: usize, group_of: &[Option<usize>]) -> String {
+        let group = group_of[from];
+        let mut previous: HashMap<usize, usize> = HashMap::new();
         let mut queue = VecDeque::from([to]);
-        let mut seen = vec![false; self.names.len()];
-        seen[to] = true;
         while let Some(i) = queue.pop_front() {
             if i == from {
                 break;
             }
             for &(_, j) in &self.edges[i] {
-                if within[j] && !std::mem::replace(&mut seen[j], true) {
-                    previous[j] = Some(i);
+                if group_of[j] == group && j != to && !previous.contains_key(&j) {
+                    previous.insert(j, i);
                     queue.push_back(j);
                 }
             }
         }
         let mut path = vec![from];
         let mut at = from;
-        while let Some(before) = previous[at].filter(|_| at != to) {
+        while let Some(&before) = previous.get(&at).filter(|_| at != to) {
             path.push(before);
             at = before;
         }
+        path.push(from);
         path.reverse();
-        path.insert(0, from);
         let names: Vec<String> = path
             .iter()
             .map(|&i| format!("`{}`", self.names[i]))
@@ -257,7 +240,7 @@ impl Graph<'_> {
         let n = self.names.len();
         let orphan: Vec<bool> = runs.iter().map(|r| !r).collect();
         let groups = strongly_connected(&self.edges, &orphan);
-        let mut entered = vec![false; groups.count];
+        let mut entered = vec![false; groups.members.len()];
         for (i, edges) in self.edges.iter().enumerate() {
             for &(_, j) in edges {
                 if let (Some(a), Some(b)) = (groups.of[i], groups.of[j]) {
@@ -266,7 +249,7 @@ impl Graph<'_> {
             }
         }
         // The first state of each group nothing moves to, in document order.
-        let mut heads: Vec<Option<usize>> = vec![None; groups.count];
+        let mut heads: Vec<Option<usize>> = vec![None; groups.members.len()];
         for i in 0..n {
             if let Some(g) = groups.of[i].filter(|&g| !entered[g]) {
                 heads[g].get_or_insert(i);
@@ -290,10 +273,12 @@ impl Graph<'_> {
                     )
                 }
             } else {
-                let group = groups.of[i];
-                let others: Vec<String> = (0..n)
-                    .filter(|&j| j != i && group.is_some() && groups.of[j] == group)
-                    .map(|j| format!("`{}`", self.names[j]))
+                let members = groups.of[i].and_then(|g| groups.members.get(g));
+                let others: Vec<String> = members
+                    .into_iter()
+                    .flatten()
+                    .filter(|&&j| j != i)
+                    .map(|&j| format!("`{}`", self.names[j]))
                     .collect();
                 let message = if others.is_empty() {
                     format!("state `{name}` can never run: no state moves to it and it is not `StartAt`; name it in the `Next` of a state that runs, or remove it")
@@ -314,19 +299,12 @@ impl Graph<'_> {
     }
 }
 
-/// Each loop's closing state, as a source labelled with the loop's index.
-fn loops_heads(loops: &[(String, String)], graph: &Graph) -> Vec<(usize, Option<usize>)> {
-    loops
-        .iter()
-        .enumerate()
-        .filter_map(|(l, (pointer, _))| graph.state_of_edge(pointer).map(|i| (i, Some(l))))
-        .collect()
-}
-
 /// The strongly connected groups of the states in `within` (Tarjan's algorithm, iteratively).
 struct Groups {
+    /// Each state's group.
     of: Vec<Option<usize>>,
-    count: usize,
+    /// Each group's states, in document order.
+    members: Vec<Vec<usize>>,
 }
 
 fn strongly_connected(edges: &[Vec<(String, usize)>], within: &[bool]) -> Groups {
@@ -337,7 +315,7 @@ fn strongly_connected(edges: &[Vec<(String, usize)>], within: &[bool]) -> Groups
     let mut stack = Vec::new();
     let mut groups = Groups {
         of: vec![None; n],
-        count: 0,
+        members: Vec::new(),
     };
     let mut counter = 0;
     for root in (0..n).filter(|&i| within[i]) {
@@ -374,28 +352,32 @@ fn strongly_connected(edges: &[Vec<(String, usize)>], within: &[bool]) -> Groups
                 low[parent] = low[parent].min(low[i]);
             }
             if low[i] == index[i] {
+                let mut members = Vec::new();
                 while let Some(j) = stack.pop() {
                     on_stack[j] = false;
-                    groups.of[j] = Some(groups.count);
+                    groups.of[j] = Some(groups.members.len());
+                    members.push(j);
                     if j == i {
                         break;
                     }
                 }
-                groups.count += 1;
+                members.sort_unstable();
+                groups.members.push(members);
             }
         }
     }
     groups
 }
 
-/// The first transition of the depth-first walk from `roots` that goes back to a state on the walk's path, among
-/// those between states `in_loop` accepts: (state, transition index).
-fn back_edge(
+/// For each group, the first transition of the depth-first walk from `roots` (transitions in order) that goes
+/// back to a state on the walk's path inside the same group: (state, transition index).
+fn back_edges(
     edges: &[Vec<(String, usize)>],
     roots: &[usize],
-    in_loop: impl Fn(usize) -> bool,
-) -> Option<(usize, usize)> {
+    group_of: &[Option<usize>],
+) -> HashMap<usize, (usize, usize)> {
     let n = edges.len();
+    let mut found = HashMap::new();
     let mut visited = vec![false; n];
     let mut on_path = vec![false; n];
     for &root in roots {
@@ -413,8 +395,8 @@ fn back_edge(
             };
             let edge = *e;
             *e += 1;
-            if on_path[j] && in_loop(i) && in_loop(j) {
-                return Some((i, edge));
+            if let Some(group) = group_of[i].filter(|&g| on_path[j] && group_of[j] == Some(g)) {
+                found.entry(group).or_insert((i, edge));
             }
             if !visited[j] {
                 visited[j] = true;
@@ -423,5 +405,5 @@ fn back_edge(
             }
         }
     }
-    None
+    found
 }

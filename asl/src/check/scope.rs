@@ -7,6 +7,7 @@ use super::Checker;
 use crate::problem::Rule;
 use crate::{check_state_name, closest};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 const TOP_LEVEL: &[&str] = &[
     "Comment",
@@ -205,7 +206,9 @@ impl Checker {
             broken.push(state_broken);
         }
         let names: Vec<&str> = states.keys().map(String::as_str).collect();
-        let index = |name: &str| names.iter().position(|n| *n == name);
+        let indexes: HashMap<&str, usize> =
+            names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let index = |name: &str| indexes.get(name).copied();
         let graph = Graph {
             at,
             states: states.values().collect(),

@@ -11,11 +11,13 @@ mod check;
 pub mod choice_rule;
 mod emit;
 pub mod error_names;
+mod fold;
 pub mod graph;
 pub mod intrinsic;
 pub mod json_text;
 pub mod jsonata_text;
 pub mod limits;
+pub mod locate;
 pub mod model;
 mod names;
 mod parse;
@@ -26,6 +28,7 @@ pub mod timestamp;
 
 pub use check::{lint_document, validate_document, QueryLanguage};
 pub use emit::to_pretty_json;
+pub use fold::fold;
 pub use indexmap::IndexMap;
 pub use names::{
     check_state_name, check_workflow_name, function_arn_placeholder, MAX_STATE_NAME_CHARS,

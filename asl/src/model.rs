@@ -244,6 +244,7 @@ impl Definition {
                 rule: Rule::FieldType,
                 pointer: String::new(),
                 message: format!("the definition is not JSON: {error}"),
+                cause: None,
             }]
         })?;
         problems.extend(crate::validate_document(&document));
@@ -289,6 +290,7 @@ impl Builder {
             rule: Rule::FieldType,
             pointer: pointer.to_string(),
             message: message.into(),
+            cause: None,
         });
         None
     }

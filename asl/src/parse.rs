@@ -99,6 +99,7 @@ impl<'de> Visitor<'de> for Node<'_> {
                     rule: Rule::DuplicateKey,
                     pointer,
                     message: format!("`{key}` appears twice in this object: JSON parsers keep one silently; keep one"),
+                    cause: None,
                 });
             }
             object.insert(key, value);

@@ -10,6 +10,21 @@ pub struct Problem {
     /// JSON pointer (RFC 6901) to the value to change, e.g. `/States/Notify/Next`.
     pub pointer: String,
     pub message: String,
+    /// The pointer of the problem this one follows from (a state that cannot run because a `Next` names no state,
+    /// say), so [`fold`](crate::fold) can report the cause alone; `None` for a problem of its own.
+    pub cause: Option<String>,
+}
+
+impl Problem {
+    /// A problem of its own, with no cause.
+    pub fn new(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            rule,
+            pointer: pointer.into(),
+            message: message.into(),
+            cause: None,
+        }
+    }
 }
 
 /// The rules [`validate`] checks, so callers can tell problems apart without reading messages.
@@ -32,6 +47,8 @@ pub enum Rule {
     Unreachable,
     /// No path from the state leads to an end.
     NeverFinishes,
+    /// A loop with no way out, reported at the transition that closes it (see [`fold`](crate::fold)).
+    LoopWithoutExit,
     /// A field the state (or object) does not have, or one of the other query language.
     UnknownField,
     /// A required field is missing.

@@ -2,8 +2,10 @@
 //!
 //! - `stepfn validate FILE...` checks each file with the rules `workflow!` applies at compile time
 //!   (`stepfn_asl::model::Definition`, the typed model `run` executes), plus duplicate JSON keys, and warns of what AWS accepts but fails at run
-//!   time (`stepfn_asl::lint_document`: variables read before every path assigns them). Exit status: 0 when every file is valid, 1 when
-//!   one is not (each problem listed with its JSON pointer), 2 when a file cannot be read or is not JSON.
+//!   time (`stepfn_asl::lint_document`: variables read before every path assigns them). Each problem is one line,
+//!   `FILE:LINE:COLUMN: error: /pointer: message`, as compilers write them, in document order, with knock-on
+//!   problems folded into their cause (`stepfn_asl::fold`). Exit status: 0 when every file is valid, 1 when one is
+//!   not, 2 when a file cannot be read or is not JSON.
 //! - `stepfn run DEF --input JSON|@file` runs the definition locally (`stepfn_engine`) and prints one line,
 //!   `{"status":"SUCCEEDED","output":...}` or `{"status":"FAILED","error":...,"cause":...}`; exit 0 succeeded,
 //!   1 failed, 2 bad usage, definition or input. `--inputs FILE.jsonl` runs once per line. The flags are
@@ -29,7 +31,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check ASL definition files; list each problem with its JSON pointer.
+    /// Check ASL definition files; list each problem as `FILE:LINE:COLUMN: error: /pointer: message`.
     Validate {
         /// The definition files (`target/stepfn/<Name>.asl.json`, or any ASL JSON file).
         #[arg(required = true)]
@@ -73,29 +75,20 @@ fn validate(files: &[PathBuf]) -> ExitCode {
                 continue;
             }
         };
-        let warnings = stepfn_asl::lint_document(&document);
-        problems.extend(model_problems(document));
-        for warning in &warnings {
-            let pointer = if warning.pointer.is_empty() {
-                "/"
-            } else {
-                &warning.pointer
-            };
-            println!("{name}: warning: {pointer}: {}", warning.message);
+        let warnings = stepfn_asl::fold(&document, stepfn_asl::lint_document(&document));
+        problems.extend(model_problems(document.clone()));
+        let problems = stepfn_asl::fold(&document, problems);
+        for line in report(&name.to_string(), &text, "warning", &warnings) {
+            println!("{line}");
         }
         if problems.is_empty() {
             println!("{name}: valid");
         } else {
             invalid = true;
-            println!("{name}: {} problem(s)", problems.len());
-            for problem in &problems {
-                let pointer = if problem.pointer.is_empty() {
-                    "/"
-                } else {
-                    &problem.pointer
-                };
-                println!("  {pointer}: {}", problem.message);
+            for line in report(&name.to_string(), &text, "error", &problems) {
+                println!("{line}");
             }
+            println!("{name}: {} problem(s)", problems.len());
         }
     }
     match (unreadable, invalid) {
@@ -105,16 +98,39 @@ fn validate(files: &[PathBuf]) -> ExitCode {
     }
 }
 
+/// `FILE:LINE:COLUMN: error: /pointer: message`, one line per problem, as compilers write them so that editors
+/// and terminals can jump to the place.
+fn report(file: &str, text: &str, severity: &str, problems: &[stepfn_asl::Problem]) -> Vec<String> {
+    let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
+    let locations = stepfn_asl::locate::locate(text, &pointers);
+    problems
+        .iter()
+        .zip(locations)
+        .map(|(problem, at)| {
+            let pointer = if problem.pointer.is_empty() {
+                "/"
+            } else {
+                &problem.pointer
+            };
+            format!(
+                "{file}:{}:{}: {severity}: {pointer}: {}",
+                at.line, at.column, problem.message
+            )
+        })
+        .collect()
+}
+
 /// Prints the flowchart of a valid definition; an invalid one exits 2 listing its problems (a graph of it would
 /// quietly drop the broken edges).
 fn graph(file: &std::path::Path) -> ExitCode {
     let name = file.display();
     let parsed = std::fs::read_to_string(file)
         .map_err(|e| format!("{name}: cannot read: {e}"))
-        .and_then(|text| {
-            stepfn_asl::parse_document(&text).map_err(|e| format!("{name}: not JSON: {e}"))
+        .and_then(|text| match stepfn_asl::parse_document(&text) {
+            Ok(parsed) => Ok((text, parsed)),
+            Err(e) => Err(format!("{name}: not JSON: {e}")),
         });
-    let (document, mut problems) = match parsed {
+    let (text, (document, mut problems)) = match parsed {
         Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("{message}");
@@ -122,16 +138,12 @@ fn graph(file: &std::path::Path) -> ExitCode {
         }
     };
     problems.extend(model_problems(document.clone()));
+    let problems = stepfn_asl::fold(&document, problems);
     if !problems.is_empty() {
-        eprintln!("{name}: {} problem(s)", problems.len());
-        for problem in &problems {
-            let pointer = if problem.pointer.is_empty() {
-                "/"
-            } else {
-                &problem.pointer
-            };
-            eprintln!("  {pointer}: {}", problem.message);
+        for line in report(&name.to_string(), &text, "error", &problems) {
+            eprintln!("{line}");
         }
+        eprintln!("{name}: {} problem(s)", problems.len());
         return ExitCode::from(2);
     }
     print!("{}", stepfn_asl::graph::mermaid(&document));

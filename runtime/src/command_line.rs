@@ -72,14 +72,9 @@ fn execute<W: Workflow>(command: WorkflowCommand) -> ExitCode {
         },
         WorkflowCommand::Definition { values } if values.is_empty() => print!("{}", W::DEFINITION),
         WorkflowCommand::Definition { values } => {
-            let mut pairs = Vec::new();
-            for value in &values {
-                match value.split_once('=') {
-                    Some(pair) => pairs.push(pair),
-                    None => return usage_error(format!("`{value}` is not KEY=ARN")),
-                }
-            }
-            match W::definition_with(pairs) {
+            let filled = key_values(&values)
+                .and_then(|pairs| W::definition_with(pairs).map_err(|error| error.to_string()));
+            match filled {
                 Ok(text) => print!("{text}"),
                 Err(error) => return usage_error(error),
             }
@@ -92,4 +87,38 @@ fn execute<W: Workflow>(command: WorkflowCommand) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `KEY=ARN` arguments as pairs; every argument without `=` is named in the one error.
+fn key_values(values: &[String]) -> Result<Vec<(&str, &str)>, String> {
+    let malformed: Vec<String> = values
+        .iter()
+        .filter(|v| !v.contains('='))
+        .map(|v| format!("`{v}`"))
+        .collect();
+    let verb = if malformed.len() == 1 { "is" } else { "are" };
+    if !malformed.is_empty() {
+        return Err(format!(
+            "{} {verb} not KEY=ARN: write each as a placeholder (`placeholders` lists them), `=` and its ARN, as in ShipFunctionArn=arn:aws:lambda:us-east-1:123456789012:function:ship",
+            malformed.join(", "),
+        ));
+    }
+    Ok(values.iter().filter_map(|v| v.split_once('=')).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_values;
+
+    #[test]
+    fn every_argument_without_a_key_is_named() {
+        let values: Vec<String> = ["A=arn:x", "arn:y", "B=", "z"].map(String::from).into();
+        let error = key_values(&values).unwrap_err();
+        assert!(
+            error.starts_with("`arn:y`, `z` are not KEY=ARN: "),
+            "{error}"
+        );
+        let pairs = key_values(&values[..1]).unwrap();
+        assert_eq!(pairs, [("A", "arn:x")]);
+    }
 }

@@ -177,11 +177,11 @@ fn placeholders_come_from_the_function_names() {
     let rendered = Orders::definition_with([
         (
             "CheckOrderFunctionArn",
-            "arn:aws:lambda:us-east-1:1:function:check",
+            "arn:aws:lambda:us-east-1:123456789012:function:check",
         ),
         (
             "ShipFunctionArn",
-            "arn:aws:lambda:us-east-1:1:function:ship",
+            "arn:aws:lambda:us-east-1:123456789012:function:ship",
         ),
     ])
     .unwrap();

@@ -197,3 +197,57 @@ fn cargo_build_regenerates_a_deleted_or_edited_artifact() {
         "rewritten after an edit"
     );
 }
+
+/// Renaming a workflow where its name is written removes the old name's file, so no stale definition looks
+/// current. Checks a scratch crate twice, in a target directory of its own (the one running this test is locked).
+#[test]
+fn renaming_a_workflow_removes_the_old_definition() {
+    let rustc = Command::new("rustc").arg("--version").output().unwrap();
+    let minor: Option<u32> = String::from_utf8_lossy(&rustc.stdout)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.split('.').nth(1)?.parse().ok());
+    if minor.is_some_and(|m| m < 88) {
+        eprintln!("skipped: proc macros see where a name is written from rustc 1.88 on");
+        return;
+    }
+    let root = target_dir().join("stepfn-rename-test");
+    let krate = root.join("scratch");
+    std::fs::create_dir_all(krate.join("src")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"rename-scratch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\nstepfn = {{ path = {:?} }}\n\n[workspace]\n",
+        repo_root().join("runtime")
+    );
+    std::fs::write(krate.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(repo_root().join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
+    let source = |name: &str| {
+        format!(
+            "#[stepfn::step]\npub async fn ship(order: u32) -> Result<u32, std::convert::Infallible> {{ Ok(order) }}\n\n\
+             stepfn::workflow! {{\n    pub {name};\n    ship -> end;\n}}\n"
+        )
+    };
+    let out = root.join("target/stepfn");
+    let check = |name: &str| {
+        std::fs::write(krate.join("src/lib.rs"), source(name)).unwrap();
+        let status = Command::new(env!("CARGO"))
+            .args(["check", "--quiet", "--offline"])
+            .current_dir(&krate)
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .env_remove("STEPFN_OUT_DIR")
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let _ = std::fs::remove_dir_all(&out);
+    check("OldName");
+    assert!(out.join("OldName.asl.json").is_file());
+
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // a newer mtime than the last build, on any file system
+    check("NewName");
+    assert!(out.join("NewName.asl.json").is_file());
+    assert!(
+        !out.join("OldName.asl.json").exists(),
+        "the renamed workflow's old definition is gone"
+    );
+}

@@ -6,6 +6,7 @@ mod choice;
 mod errors;
 pub(crate) mod fields;
 mod payload;
+mod reach;
 mod resource;
 mod scope;
 mod states;
@@ -32,6 +33,7 @@ impl Checker {
             rule,
             pointer,
             message,
+            cause: None,
         });
     }
 }

@@ -2,11 +2,12 @@
 //! `States`, transitions stay inside it, and its graph must reach every state and let every state finish.
 
 use super::fields::{escape, QueryLanguage};
+use super::reach::Graph;
 use super::Checker;
 use crate::problem::Rule;
 use crate::{check_state_name, closest};
 use serde_json::{Map, Value};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::HashMap;
 
 const TOP_LEVEL: &[&str] = &[
     "Comment",
@@ -169,6 +170,7 @@ impl Checker {
             }
         }
         let mut edges = Vec::new();
+        let mut broken = Vec::new();
         for (name, state) in states {
             let pointer = format!("{at}/States/{}", escape(name));
             if let Err(message) = check_state_name(name) {
@@ -180,7 +182,20 @@ impl Checker {
             } else {
                 self.names.insert(name.clone(), pointer.clone());
             }
+            let before = self.problems.len();
             let state_edges = self.state(&pointer, name, state, language);
+            // A state whose way on could not be read (a `Catch` is not one) breaks it at its first problem.
+            let catch = format!("{pointer}/Catch/");
+            let goes_on = state_edges
+                .targets
+                .iter()
+                .any(|(p, _)| !p.starts_with(&catch));
+            let mut state_broken: Vec<String> = self.problems[before..]
+                .first()
+                .filter(|_| !goes_on && !ends(state))
+                .map(|problem| problem.pointer.clone())
+                .into_iter()
+                .collect();
             for (target_at, target) in &state_edges.targets {
                 if !states.contains_key(target) {
                     self.report(
@@ -188,78 +203,47 @@ impl Checker {
                         target_at.clone(),
                         unknown(target, states),
                     );
+                    state_broken.push(target_at.clone());
                 }
             }
             edges.push(state_edges);
+            broken.push(state_broken);
         }
-        self.graph(at, states, start, &edges);
+        let names: Vec<&str> = states.keys().map(String::as_str).collect();
+        let indexes: HashMap<&str, usize> =
+            names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let index = |name: &str| indexes.get(name).copied();
+        let graph = Graph {
+            at,
+            states: states.values().collect(),
+            edges: edges
+                .iter()
+                .map(|e| {
+                    e.targets
+                        .iter()
+                        .filter_map(|(p, t)| Some((p.clone(), index(t)?)))
+                        .collect()
+                })
+                .collect(),
+            // Unknown targets are reported already; counting them as a way out avoids consequential problems.
+            exits: edges
+                .iter()
+                .map(|e| e.terminal || e.targets.iter().any(|(_, t)| index(t).is_none()))
+                .collect(),
+            broken,
+            start: start.and_then(index),
+            names: names.clone(),
+        };
+        self.problems.extend(graph.problems());
     }
+}
 
-    fn graph(
-        &mut self,
-        at: &str,
-        states: &Map<String, Value>,
-        start: Option<&str>,
-        edges: &[Edges],
-    ) {
-        let names: Vec<&String> = states.keys().collect();
-        let index = |name: &str| names.iter().position(|n| *n == name);
-        let successors: Vec<Vec<usize>> = edges
-            .iter()
-            .map(|e| e.targets.iter().filter_map(|(_, t)| index(t)).collect())
-            .collect();
-        // Unknown targets are reported already; counting them as a way out avoids consequential problems.
-        let finishes_by_itself: Vec<bool> = edges
-            .iter()
-            .map(|e| e.terminal || e.targets.iter().any(|(_, t)| index(t).is_none()))
-            .collect();
-
-        if let Some(start) = start.and_then(index) {
-            let mut seen = vec![false; names.len()];
-            seen[start] = true;
-            let mut queue = VecDeque::from([start]);
-            while let Some(i) = queue.pop_front() {
-                for &j in &successors[i] {
-                    if !std::mem::replace(&mut seen[j], true) {
-                        queue.push_back(j);
-                    }
-                }
-            }
-            for (i, name) in names.iter().enumerate().filter(|(i, _)| !seen[*i]) {
-                let _ = i;
-                self.report(
-                    Rule::Unreachable,
-                    format!("{at}/States/{}", escape(name)),
-                    format!(
-                        "state `{name}` can never run: no state moves to it and it is not StartAt"
-                    ),
-                );
-            }
-        }
-
-        let mut predecessors = vec![BTreeSet::new(); names.len()];
-        for (i, succ) in successors.iter().enumerate() {
-            for &j in succ {
-                predecessors[j].insert(i);
-            }
-        }
-        let mut finishes = finishes_by_itself;
-        let mut queue: VecDeque<usize> = (0..names.len()).filter(|&i| finishes[i]).collect();
-        while let Some(j) = queue.pop_front() {
-            for &i in &predecessors[j] {
-                if !std::mem::replace(&mut finishes[i], true) {
-                    queue.push_back(i);
-                }
-            }
-        }
-        for (name, _) in names.iter().zip(finishes).filter(|(_, f)| !f) {
-            self.report(
-                Rule::NeverFinishes,
-                format!("{at}/States/{}", escape(name)),
-                format!("state `{name}` never reaches an end: every path from it loops without a Succeed, Fail or End"),
-            );
-        }
-    }
+/// Whether a state ends its scope as written: a Succeed or Fail, or `End: true` without a `Next`.
+fn ends(state: &Value) -> bool {
+    matches!(
+        state.get("Type").and_then(Value::as_str),
+        Some("Succeed" | "Fail")
+    ) || (state.get("End") == Some(&Value::Bool(true)) && state.get("Next").is_none())
 }
 
 pub(crate) fn unknown(name: &str, states: &Map<String, Value>) -> String {

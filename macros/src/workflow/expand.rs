@@ -26,7 +26,7 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
         }
     };
     let definition = stepfn_asl::to_pretty_json(&lowered.document);
-    let file = artifact::write(&name.to_string(), &definition).map_err(|message| {
+    let file = artifact::write(name, &definition).map_err(|message| {
         syn::Error::new(
             name.span(),
             format!("cannot write the ASL artifact of `{name}`: {message}"),

@@ -125,12 +125,12 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
     if problems.is_empty() {
         problems = stepfn_asl::lint_document(&document);
     }
-    // A state that a misspelt name fails to reach is a consequence of that name, reported already.
-    let names_unknown = problems.iter().any(|p| p.rule == Rule::UnknownState);
-    for problem in problems {
+    // Knock-on problems (states a misspelt name or a closed loop keeps from running or finishing) are folded into
+    // their cause by the same rule as `stepfn validate`; what follows is about this macro's own syntax.
+    for problem in stepfn_asl::fold(&document, problems) {
         let consequence = matches!(
             problem.rule,
-            Rule::Unreachable | Rule::NeverFinishes | Rule::NoTransition
+            Rule::Unreachable | Rule::NeverFinishes | Rule::NoTransition | Rule::LoopWithoutExit
         );
         let reported_at_reference = problem.rule == Rule::UnknownState
             && lowering.arrow_pointers.contains(&problem.pointer);
@@ -142,13 +142,7 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
                 .is_some_and(|scope| lowering.scopes_without_start.contains(scope)),
             _ => false,
         };
-        let unreachable_by_typo =
-            names_unknown && matches!(problem.rule, Rule::Unreachable | Rule::NeverFinishes);
-        if reported_at_reference
-            || start_rejected
-            || unreachable_by_typo
-            || (consequence && lowering.graph_incomplete)
-        {
+        if reported_at_reference || start_rejected || (consequence && lowering.graph_incomplete) {
             continue;
         }
         let span = lowering.span_of(&problem.pointer, problem.rule);

@@ -1,5 +1,5 @@
 // Valid: loops with a way out. A Choice goes round again by a rule and leaves by its `Default`; a Task's `Catch`
-// waits and tries again, and its `Next` leaves.
+// (with `ResultPath: null`, so the job goes round again, not the error) waits and tries again; its `Next` leaves.
 use std::convert::Infallible;
 
 #[stepfn::step]
@@ -13,7 +13,7 @@ stepfn::workflow! {
     poll -> Ready;
     Ready: Choice { Choices: [{ Variable: "$.done", BooleanEquals: false, Next: Later }], Default: Upload };
     Later: Wait { Seconds: 30 } -> Poll;
-    upload { Catch: [{ ErrorEquals: ["States.ALL"], Next: Backoff }] } -> Finished;
+    upload { Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: Backoff }] } -> Finished;
     Backoff: Wait { Seconds: 5 } -> Upload;
     Finished: Succeed;
 }

@@ -288,36 +288,20 @@ impl Anything {
     }
 }
 
+/// Deserializer methods that answer with one fixed value of the asked-for type.
+macro_rules! answer {
+    ($($method:ident => $visit:ident($($value:expr)?)),* $(,)?) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
+                visitor.$visit($($value)?)
+            }
+        )*
+    };
+}
+
 impl<'de> de::Deserializer<'de> for Anything {
     type Error = FitError;
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_unit()
-    }
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_bool(false)
-    }
-    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_i64(0)
-    }
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_u64(0)
-    }
-    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_f64(0.0)
-    }
-    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_char(' ')
-    }
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_str("")
-    }
-    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_bytes(&[])
-    }
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_none()
-    }
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
@@ -380,41 +364,28 @@ impl<'de> de::Deserializer<'de> for Anything {
         visitor.visit_enum(FirstVariant { name: first, depth })
     }
 
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_i8(0)
-    }
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_i16(0)
-    }
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_i32(0)
-    }
-    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_i128(0)
-    }
-    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_u8(0)
-    }
-    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_u16(0)
-    }
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_u32(0)
-    }
-    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_u128(0)
-    }
-    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_f32(0.0)
-    }
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_string(String::new())
-    }
-    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_byte_buf(Vec::new())
-    }
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FitError> {
-        visitor.visit_str("")
+    answer! {
+        deserialize_any => visit_unit(),
+        deserialize_bool => visit_bool(false),
+        deserialize_i64 => visit_i64(0),
+        deserialize_u64 => visit_u64(0),
+        deserialize_f64 => visit_f64(0.0),
+        deserialize_char => visit_char(' '),
+        deserialize_str => visit_str(""),
+        deserialize_bytes => visit_bytes(&[]),
+        deserialize_option => visit_none(),
+        deserialize_i8 => visit_i8(0),
+        deserialize_i16 => visit_i16(0),
+        deserialize_i32 => visit_i32(0),
+        deserialize_i128 => visit_i128(0),
+        deserialize_u8 => visit_u8(0),
+        deserialize_u16 => visit_u16(0),
+        deserialize_u32 => visit_u32(0),
+        deserialize_u128 => visit_u128(0),
+        deserialize_f32 => visit_f32(0.0),
+        deserialize_string => visit_string(String::new()),
+        deserialize_byte_buf => visit_byte_buf(Vec::new()),
+        deserialize_identifier => visit_str(""),
     }
 
     serde::forward_to_deserialize_any! {

@@ -131,11 +131,19 @@ impl Outcome {
     /// clock the execution ran on, virtual or real); the first line also gives the start's timestamp.
     pub fn trace(&self) -> String {
         let start = self.history.first().map(|e| e.timestamp.as_str());
+        let times: Vec<String> = self
+            .history
+            .iter()
+            .map(|event| {
+                let elapsed = start.and_then(|start| history::elapsed(start, &event.timestamp));
+                elapsed.map_or_else(|| "?".to_owned(), history::format_elapsed)
+            })
+            .collect();
+        // One column for the times, as wide as the longest, so the events line up.
+        let width = times.iter().map(String::len).max().unwrap_or(0);
         let mut trace = String::new();
-        for (i, event) in self.history.iter().enumerate() {
-            let elapsed = start.and_then(|start| history::elapsed(start, &event.timestamp));
-            let elapsed = elapsed.map_or_else(|| "?".to_owned(), history::format_elapsed);
-            trace.push_str(&format!("{elapsed:>9}  {}", event.trace_line()));
+        for (i, (event, elapsed)) in self.history.iter().zip(&times).enumerate() {
+            trace.push_str(&format!("{elapsed:>width$}  {}", event.trace_line()));
             if i == 0 {
                 trace.push_str(&format!("  at {}", event.timestamp));
             }

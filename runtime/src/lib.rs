@@ -76,6 +76,8 @@ pub use main_entry::main;
 #[cfg(feature = "local")]
 pub use placeholders::{placeholder, placeholders_in, SubstitutionError};
 pub use step::{Context, Step};
+#[cfg(feature = "local")]
+pub use workflow::LocalRun;
 pub use workflow::{Json, StartInput, Workflow, WorkflowInput};
 
 /// Makes an `async fn` a workflow step and a Lambda handler.

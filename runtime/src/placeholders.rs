@@ -13,24 +13,23 @@ pub(crate) fn fill_placeholders<'a>(
     values: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<String, SubstitutionError> {
     let placeholders = placeholders_in(definition);
+    // Every problem at once, so one run of `definition KEY=ARN ...` shows all there is to fix.
+    let mut problems = Vec::new();
     let mut values_by_key: BTreeMap<&str, &str> = BTreeMap::new();
     for (key, value) in values {
         if values_by_key.insert(key, value).is_some() {
-            return Err(SubstitutionError::Twice {
+            problems.push(SubstitutionError::Twice {
                 key: key.to_string(),
             });
         }
     }
     let values = values_by_key;
-    if let Some(unknown) = values
-        .keys()
-        .find(|k| !placeholders.iter().any(|p| p == *k))
-    {
-        let known: Vec<&str> = placeholders.iter().map(String::as_str).collect();
+    let known: Vec<&str> = placeholders.iter().map(String::as_str).collect();
+    for unknown in values.keys().filter(|k| !known.contains(k)) {
         let hint = stepfn_asl::closest(unknown, known.iter().copied())
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_else(|| format!("; the placeholders are: {}", known.join(", ")));
-        return Err(SubstitutionError::Unknown {
+        problems.push(SubstitutionError::Unknown {
             key: unknown.to_string(),
             hint,
         });
@@ -41,14 +40,32 @@ pub(crate) fn fill_placeholders<'a>(
         .cloned()
         .collect();
     if !missing.is_empty() {
-        return Err(SubstitutionError::Missing { keys: missing });
+        problems.push(SubstitutionError::Missing { keys: missing });
     }
-    for (key, value) in &values {
-        check_value(key, value).map_err(|reason| SubstitutionError::NotAnArn {
-            key: key.to_string(),
-            value: value.to_string(),
-            reason,
-        })?;
+    let twice = |key: &str| {
+        problems
+            .iter()
+            .any(|p| matches!(p, SubstitutionError::Twice { key: k } if k == key))
+    };
+    let checked: Vec<(&str, &str)> = values
+        .iter()
+        .filter(|(k, v)| known.contains(k) && !v.is_empty() && !twice(k))
+        .map(|(k, v)| (*k, *v))
+        .collect();
+    for (key, value) in checked {
+        if let Err(reason) = check_value(key, value) {
+            problems.push(SubstitutionError::NotAnArn {
+                key: key.to_string(),
+                value: value.to_string(),
+                reason,
+            });
+        }
+    }
+    if problems.len() > 1 {
+        return Err(SubstitutionError::Several(problems));
+    }
+    if let Some(problem) = problems.pop() {
+        return Err(problem);
     }
     let mut text = definition.to_owned();
     for (key, value) in values {
@@ -202,6 +219,8 @@ pub enum SubstitutionError {
         value: String,
         reason: String,
     },
+    /// More than one of the above, each to fix.
+    Several(Vec<SubstitutionError>),
 }
 
 impl fmt::Display for SubstitutionError {
@@ -228,6 +247,16 @@ impl fmt::Display for SubstitutionError {
             }
             SubstitutionError::Twice { key } => {
                 write!(f, "`{key}` is given two values: give it one")
+            }
+            SubstitutionError::Several(problems) => {
+                write!(
+                    f,
+                    "{} problems with the placeholder values:",
+                    problems.len()
+                )?;
+                problems
+                    .iter()
+                    .try_for_each(|problem| write!(f, "\n  - {problem}"))
             }
             SubstitutionError::NotAnArn { key, value, reason } => {
                 let shape = if key.ends_with("FunctionArn") {
@@ -359,6 +388,23 @@ mod tests {
             let error = function_arn(bad).unwrap_err();
             assert!(error.contains(reason), "{bad}: {error}");
         }
+    }
+
+    /// The review's case: a bad ARN given while another key is missing; both are named in one error.
+    #[test]
+    fn every_problem_is_named_in_one_error() {
+        let definition = r#"{"A": "${AFunctionArn}", "B": "${BFunctionArn}"}"#;
+        let error =
+            fill_placeholders(definition, [("AFunctionArn", "a"), ("Typo", "x")]).unwrap_err();
+        let SubstitutionError::Several(problems) = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(problems.len(), 3, "{error}");
+        let text = error.to_string();
+        assert!(text.starts_with("3 problems"), "{text}");
+        assert!(text.contains("`Typo` is not a placeholder"), "{text}");
+        assert!(text.contains("`${BFunctionArn}`"), "{text}");
+        assert!(text.contains("`a` given for `AFunctionArn`"), "{text}");
     }
 
     #[test]

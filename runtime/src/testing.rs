@@ -39,6 +39,12 @@ use stepfn_engine::{check_mocked_states, load_test_case, Machine};
 pub use crate::local::{
     CompileError, Event, Mock, MockConfigError, MockItem, Outcome, Response, Status,
 };
+/// A test run, to `.await`. Boxed, so its type does not depend on the input's: a wrong input is one error at the
+/// argument, not one more at every use of the future.
+pub type TestRunFuture = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<TestExecution, TestError>> + Send + 'static>,
+>;
+
 /// JSON that starts any workflow (see [`StartInput`]).
 pub use crate::Json;
 /// The JSON that inputs, mocked results and outputs are.
@@ -49,7 +55,7 @@ pub struct TestRun<W> {
     options: Options,
     /// The mocks, in the order given (a later one for the same state wins).
     mocks: Vec<MockSource>,
-    workflow: PhantomData<W>,
+    workflow: PhantomData<fn() -> W>,
 }
 
 /// Where a mock comes from; checked against the workflow when the test runs.
@@ -137,11 +143,15 @@ impl<W: Workflow> TestRun<W> {
     /// [`WorkflowInput`](crate::WorkflowInput)) or its JSON (`json!(...)`).
     /// The error is a mock or definition that cannot be used, never a failed execution (that is an [`Outcome`] with
     /// its status).
-    pub async fn run<Kind>(
-        mut self,
-        input: impl StartInput<W, Kind>,
-    ) -> Result<TestExecution, TestError> {
+    pub fn run<Kind>(self, input: impl StartInput<W, Kind>) -> TestRunFuture
+    where
+        W: 'static,
+    {
         let input = input.into_json();
+        Box::pin(self.run_json(input))
+    }
+
+    async fn run_json(mut self, input: serde_json::Value) -> Result<TestExecution, TestError> {
         let machine = W::machine().map_err(TestError::Compile)?;
         for source in std::mem::take(&mut self.mocks) {
             self.install(&machine, source)?;

@@ -32,9 +32,7 @@ pub trait Workflow {
     /// move simulated time and take none. Keeps the history. Tasks that are not steps of this workflow need mocks:
     /// see [`crate::testing`] (virtual time too, with mocks and assertions) or [`Workflow::run_with`].
     #[cfg(feature = "local")]
-    fn run_virtual_time<Kind>(
-        input: impl StartInput<Self, Kind>,
-    ) -> impl Future<Output = Result<Outcome, CompileError>> + Send
+    fn run_virtual_time<Kind>(input: impl StartInput<Self, Kind>) -> LocalRun
     where
         Self: Sized,
     {
@@ -49,9 +47,7 @@ pub trait Workflow {
     /// Runs the workflow locally on `input` with its real steps, in real time: a one-hour Wait takes an hour, as
     /// on AWS. Keeps the history.
     #[cfg(feature = "local")]
-    fn run_real_time<Kind>(
-        input: impl StartInput<Self, Kind>,
-    ) -> impl Future<Output = Result<Outcome, CompileError>> + Send
+    fn run_real_time<Kind>(input: impl StartInput<Self, Kind>) -> LocalRun
     where
         Self: Sized,
     {
@@ -66,17 +62,14 @@ pub trait Workflow {
     /// steps are added to `options.resources` (handlers already there for the same resource or state, such as
     /// mocks, win). The error is a definition the local executor cannot compile.
     #[cfg(feature = "local")]
-    fn run_with<Kind>(
-        input: impl StartInput<Self, Kind>,
-        options: Options,
-    ) -> impl Future<Output = Result<Outcome, CompileError>> + Send
+    fn run_with<Kind>(input: impl StartInput<Self, Kind>, options: Options) -> LocalRun
     where
         Self: Sized,
     {
         let input = input.into_json();
         let options = with_steps(&Self::handlers(), options);
         let machine = Self::machine();
-        async move { Ok(machine?.run(input, &options).await) }
+        Box::pin(async move { Ok(machine?.run(input, &options).await) })
     }
 
     /// The placeholder names in [`Self::DEFINITION`] (`${Name}` anywhere in it, such as
@@ -96,6 +89,12 @@ pub trait Workflow {
         fill_placeholders(Self::DEFINITION, values)
     }
 }
+
+/// A local run of a workflow, to `.await`. Boxed, so its type does not depend on the input's: a wrong input is one
+/// error at the argument, not one more at every use of the future.
+#[cfg(feature = "local")]
+pub type LocalRun =
+    std::pin::Pin<Box<dyn Future<Output = Result<Outcome, CompileError>> + Send + 'static>>;
 
 /// The typed input of a workflow: `workflow!` implements `WorkflowInput<T>` when the workflow starts at a step whose
 /// input type is `T` and reads the execution's input unchanged (no `InputPath`, `Parameters` or `Arguments`). The run

@@ -198,10 +198,10 @@ fn cargo_build_regenerates_a_deleted_or_edited_artifact() {
     );
 }
 
-/// Renaming a workflow where its name is written removes the old name's file, so no stale definition looks
-/// current. Checks a scratch crate twice, in a target directory of its own (the one running this test is locked).
+/// Renaming (and moving) or deleting a workflow removes its old file, so no stale definition looks current. Checks
+/// a scratch crate three times, in a target directory of its own (the one running this test is locked).
 #[test]
-fn renaming_a_workflow_removes_the_old_definition() {
+fn renaming_or_deleting_a_workflow_removes_its_old_definition() {
     let rustc = Command::new("rustc").arg("--version").output().unwrap();
     let minor: Option<u32> = String::from_utf8_lossy(&rustc.stdout)
         .split_whitespace()
@@ -221,15 +221,18 @@ fn renaming_a_workflow_removes_the_old_definition() {
     );
     std::fs::write(krate.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(repo_root().join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
-    let source = |name: &str| {
+    let source = |names: &[&str]| {
+        let workflows: String = names
+            .iter()
+            .map(|name| format!("stepfn::workflow! {{\n    pub {name};\n    ship -> end;\n}}\n"))
+            .collect();
         format!(
-            "#[stepfn::step]\npub async fn ship(order: u32) -> Result<u32, std::convert::Infallible> {{ Ok(order) }}\n\n\
-             stepfn::workflow! {{\n    pub {name};\n    ship -> end;\n}}\n"
+            "#[stepfn::step]\npub async fn ship(order: u32) -> Result<u32, std::convert::Infallible> {{ Ok(order) }}\n\n{workflows}"
         )
     };
     let out = root.join("target/stepfn");
-    let check = |name: &str| {
-        std::fs::write(krate.join("src/lib.rs"), source(name)).unwrap();
+    let check = |names: &[&str]| {
+        std::fs::write(krate.join("src/lib.rs"), source(names)).unwrap();
         let status = Command::new(env!("CARGO"))
             .args(["check", "--quiet", "--offline"])
             .current_dir(&krate)
@@ -238,16 +241,26 @@ fn renaming_a_workflow_removes_the_old_definition() {
             .status()
             .unwrap();
         assert!(status.success());
+        std::thread::sleep(std::time::Duration::from_millis(1100)); // a newer mtime for the next edit, on any file system
     };
     let _ = std::fs::remove_dir_all(&out);
-    check("OldName");
-    assert!(out.join("OldName.asl.json").is_file());
+    let present = |name: &str| out.join(format!("{name}.asl.json")).is_file();
+    check(&["Kept", "OldName"]);
+    assert!(present("Kept") && present("OldName"));
 
-    std::thread::sleep(std::time::Duration::from_millis(1100)); // a newer mtime than the last build, on any file system
-    check("NewName");
-    assert!(out.join("NewName.asl.json").is_file());
+    // Renamed, and moved down (a workflow added above it): the old name's definition goes.
+    check(&["Kept", "Added", "NewName"]);
+    assert!(present("NewName") && present("Added") && present("Kept"));
     assert!(
-        !out.join("OldName.asl.json").exists(),
+        !present("OldName"),
         "the renamed workflow's old definition is gone"
     );
+
+    // Deleted from the source: its definition goes too.
+    check(&["Kept", "NewName"]);
+    assert!(
+        !present("Added"),
+        "the deleted workflow's definition is gone"
+    );
+    assert!(present("Kept") && present("NewName"));
 }

@@ -6,39 +6,38 @@
 //! the nearest ancestor holding Cargo's `CACHEDIR.TAG`), then `CARGO_TARGET_DIR`, then `target/` of the workspace.
 //! The file is rewritten only when its bytes change, so builds stay incremental.
 //!
-//! **Renamed workflows.** Beside each file, `.origin/<Name>.json` records where the workflow's name is written:
-//! its source file, line and column. When a workflow is expanded, any other workflow recorded at the same place
-//! is one that this place used to produce (the name written there was changed): its file and record are removed.
-//! Why this rule, and why it is safe:
+//! **Renamed and removed workflows.** Beside each file, `.origin/<Name>.json` records the source file the
+//! workflow is written in. When a workflow is expanded, the macro reads its own source file and lists the names of
+//! the `workflow!` invocations in it; any workflow recorded for that file whose name is no longer there was renamed
+//! or removed: its definition and record are removed. Why this rule, and why it is safe:
 //!
 //! - A macro sees one invocation, never the whole crate, and has no hook at the end of a compilation, so "every
-//!   name this crate no longer produces" cannot be known; the place of the name can, and at one place there is one
-//!   name at a time.
-//! - The place is used only when the name is a token written in the source (its span as wide as its text): a name
-//!   made by another macro may share its place with other names, and is never cleaned up after.
-//! - Removing a file that is still produced (another workflow's name shifted onto this place, and its record is
-//!   older) costs nothing lasting: that workflow's own expansion writes its file again before its `include_str!`
-//!   reads it, and rustc's tracking of the file rebuilds the crate once. The one race is two compilations of the
-//!   same source at the same instant (a library and its tests) in which a name shifted onto another's place: a
-//!   removal between one's check and its `include_str!` fails that compilation once, and the next build passes.
-//! - The place needs rustc 1.88 or later (where proc macros can read a span's file, line and column) in a real
-//!   compilation; before that, or under rust-analyzer, nothing is recorded and nothing removed. A workflow deleted
-//!   from the source (not renamed) leaves its file too: no place produces another name.
+//!   name this crate no longer produces" cannot be known; the names a source file holds now can, and a workflow
+//!   renamed, moved down a line or deleted leaves its file's list.
+//! - Only names in the file's current text are kept, and a file's list is read only when the name being expanded
+//!   is found in it (so a file this scan cannot read, or a macro imported under another name, removes nothing). A
+//!   name made by another macro (its span is not as wide as its text) records nothing and is never cleaned up.
+//! - A workflow moved to another file is recorded there when that file is expanded; if its old file is expanded
+//!   first in the same build, its definition is removed and written again moments later, before its own
+//!   `include_str!` reads it. The one race is two compilations of the same crate at the same instant (a library and
+//!   its tests) during such a move: it can fail one of them once, and the next build passes.
+//! - It needs rustc 1.88 or later (where proc macros can read a span's source file) in a real compilation; before
+//!   that, or under rust-analyzer, nothing is recorded and nothing removed. A source file deleted whole is never
+//!   expanded again, so its workflows' definitions stay until `cargo clean`.
 
-use proc_macro2::Span;
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use serde_json::json;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
-/// Where a workflow's name is written.
+/// The source file a workflow's name is written in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     pub file: PathBuf,
-    pub line: usize,
-    pub column: usize,
 }
 
 impl Origin {
-    /// The place of `name` as written in the source; `None` when the compiler does not say, or the name was made by
+    /// The file of `name` as written in the source; `None` when the compiler does not say, or the name was made by
     /// another macro (its span is not exactly as wide as its text).
     pub fn of(name: &syn::Ident) -> Option<Origin> {
         let span: Span = name.span();
@@ -49,46 +48,53 @@ impl Origin {
             && end.column.checked_sub(start.column) == Some(name.to_string().chars().count());
         written.then(|| Origin {
             file: absolute(file),
-            line: start.line,
-            column: start.column + 1,
         })
     }
 
     fn to_json(&self) -> String {
-        json!({ "file": self.file, "line": self.line, "column": self.column }).to_string()
+        json!({ "file": self.file }).to_string()
     }
 
     fn from_json(text: &str) -> Option<Origin> {
         let value: serde_json::Value = serde_json::from_str(text).ok()?;
         Some(Origin {
             file: PathBuf::from(value.get("file")?.as_str()?),
-            line: usize::try_from(value.get("line")?.as_u64()?).ok()?,
-            column: usize::try_from(value.get("column")?.as_u64()?).ok()?,
         })
     }
 }
 
-/// Writes the definition (recording where its name is written, and removing what that place used to produce) and
-/// returns the file's absolute path.
+/// Writes the definition (recording its source file, and removing what that file no longer produces) and returns
+/// the file's absolute path.
 pub fn write(name: &syn::Ident, definition: &str) -> Result<PathBuf, String> {
     let dir = output_dir()?;
+    let workflow = name.to_string();
+    let origin = Origin::of(name);
+    let current = origin
+        .as_ref()
+        .and_then(|origin| std::fs::read_to_string(&origin.file).ok())
+        .and_then(|text| workflow_names(&text))
+        .filter(|names| names.contains(&workflow));
+    let origin = origin.zip(current);
     write_in(
         &dir,
         &name.to_string(),
         definition,
-        Origin::of(name).as_ref(),
+        origin
+            .as_ref()
+            .map(|(origin, names)| (origin, names.as_slice())),
     )
 }
 
+/// Writes `workflow`'s definition; with its origin and the names its source file holds now, records the origin and
+/// removes the workflows recorded for that file that it no longer holds.
 fn write_in(
     dir: &Path,
     workflow: &str,
     definition: &str,
-    origin: Option<&Origin>,
+    origin: Option<(&Origin, &[String])>,
 ) -> Result<PathBuf, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
-    if let Some(origin) = origin {
-        // The record first: another expansion that reads it from now on leaves this file alone.
+    if let Some((origin, names)) = origin {
         let records = dir.join(".origin");
         std::fs::create_dir_all(&records)
             .map_err(|e| format!("cannot create `{}`: {e}", records.display()))?;
@@ -97,7 +103,7 @@ fn write_in(
             std::fs::write(&record, origin.to_json())
                 .map_err(|e| format!("cannot write `{}`: {e}", record.display()))?;
         }
-        remove_replaced(dir, workflow, origin);
+        remove_gone(dir, origin, names);
     }
     let file = dir.join(format!("{workflow}.asl.json"));
     if std::fs::read(&file).ok().as_deref() != Some(definition.as_bytes()) {
@@ -107,9 +113,9 @@ fn write_in(
     std::fs::canonicalize(&file).map_err(|e| format!("cannot resolve `{}`: {e}", file.display()))
 }
 
-/// Removes the file and record of every other workflow recorded at `origin`: the name written there changed.
+/// Removes the file and record of every workflow recorded for `origin`'s file whose name is not in `names`.
 /// Failures are ignored: another compilation may have removed them first.
-fn remove_replaced(dir: &Path, workflow: &str, origin: &Origin) {
+fn remove_gone(dir: &Path, origin: &Origin, names: &[String]) {
     let Ok(records) = std::fs::read_dir(dir.join(".origin")) else {
         return;
     };
@@ -122,15 +128,63 @@ fn remove_replaced(dir: &Path, workflow: &str, origin: &Origin) {
         else {
             continue;
         };
-        let replaced = other != workflow
+        let gone = !names.iter().any(|n| n == other)
             && std::fs::read_to_string(&path)
                 .ok()
                 .and_then(|text| Origin::from_json(&text))
                 .as_ref()
                 == Some(origin);
-        if replaced {
+        if gone {
             let _ = std::fs::remove_file(dir.join(format!("{other}.asl.json")));
             let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+/// The names of the `workflow!` invocations in a source text (`workflow! { #[attr] pub Name ... }`, under any path
+/// ending in `workflow`), at any depth; `None` when the text does not lex as Rust.
+fn workflow_names(text: &str) -> Option<Vec<String>> {
+    let tokens = TokenStream::from_str(text).ok()?;
+    let mut names = Vec::new();
+    collect_names(tokens, &mut names);
+    Some(names)
+}
+
+fn collect_names(tokens: TokenStream, names: &mut Vec<String>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Group(group) => {
+                let invoked = i >= 2
+                    && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '!')
+                    && matches!(&tokens[i - 2], TokenTree::Ident(id) if id == "workflow");
+                if invoked {
+                    names.extend(invocation_name(group.stream()));
+                }
+                collect_names(group.stream(), names);
+            }
+            _ => continue,
+        }
+    }
+}
+
+/// The name in a `workflow!` invocation's tokens: the first identifier after its attributes and visibility.
+fn invocation_name(tokens: TokenStream) -> Option<String> {
+    let mut tokens = tokens.into_iter().peekable();
+    loop {
+        match tokens.next()? {
+            // `#[...]` and `///` doc comments (which lex as `#[doc = "..."]`)
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                tokens.next();
+            }
+            TokenTree::Ident(id) if id == "pub" => {
+                if matches!(tokens.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+                {
+                    tokens.next();
+                }
+            }
+            TokenTree::Ident(id) => return Some(id.to_string()),
+            _ => return None,
         }
     }
 }
@@ -195,14 +249,6 @@ fn absolute(path: PathBuf) -> PathBuf {
 mod tests {
     use super::*;
 
-    fn origin(line: usize) -> Origin {
-        Origin {
-            file: PathBuf::from("/src/lib.rs"),
-            line,
-            column: 5,
-        }
-    }
-
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
@@ -218,41 +264,87 @@ mod tests {
         names
     }
 
+    fn holding(list: &[&str]) -> Vec<String> {
+        list.iter().map(|n| n.to_string()).collect()
+    }
+
     #[test]
-    fn a_renamed_workflow_replaces_the_file_of_its_old_name() {
+    fn a_workflow_its_file_no_longer_holds_loses_its_definition() {
         let dir =
             std::env::temp_dir().join(format!("stepfn-artifact-rename-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        write_in(&dir, "Orders", "{}\n", Some(&origin(10))).unwrap();
-        write_in(&dir, "Refunds", "{}\n", Some(&origin(20))).unwrap();
+        let lib = Origin {
+            file: PathBuf::from("/src/lib.rs"),
+        };
+        let other = Origin {
+            file: PathBuf::from("/src/other.rs"),
+        };
+        let both = holding(&["Orders", "Refunds"]);
+        write_in(&dir, "Orders", "{}\n", Some((&lib, &both))).unwrap();
+        write_in(&dir, "Refunds", "{}\n", Some((&lib, &both))).unwrap();
+        write_in(
+            &dir,
+            "Audits",
+            "{}\n",
+            Some((&other, &holding(&["Audits"]))),
+        )
+        .unwrap();
         write_in(&dir, "Unplaced", "{}\n", None).unwrap();
-        assert_eq!(names(&dir), ["Orders", "Refunds", "Unplaced"]);
+        assert_eq!(names(&dir), ["Audits", "Orders", "Refunds", "Unplaced"]);
 
-        // `Orders` renamed `OrderPipeline` where it is written: its old file goes, the others stay.
-        write_in(&dir, "OrderPipeline", "{}\n", Some(&origin(10))).unwrap();
-        assert_eq!(names(&dir), ["OrderPipeline", "Refunds", "Unplaced"]);
-        assert!(!dir.join(".origin/Orders.json").exists());
-
-        // Expanding again, or `Refunds` moving to another line, removes nothing more.
-        write_in(&dir, "OrderPipeline", "{}\n", Some(&origin(10))).unwrap();
-        write_in(&dir, "Refunds", "{}\n", Some(&origin(30))).unwrap();
-        assert_eq!(names(&dir), ["OrderPipeline", "Refunds", "Unplaced"]);
-        // A name now written where `Refunds` was replaces nothing: `Refunds` recorded its new place.
-        write_in(&dir, "Audits", "{}\n", Some(&origin(20))).unwrap();
+        // `Orders` renamed `OrderPipeline` (wherever it now sits in lib.rs): its old file goes, the others stay.
+        let renamed = holding(&["OrderPipeline", "Refunds"]);
+        write_in(&dir, "OrderPipeline", "{}\n", Some((&lib, &renamed))).unwrap();
         assert_eq!(
             names(&dir),
             ["Audits", "OrderPipeline", "Refunds", "Unplaced"]
         );
+        assert!(!dir.join(".origin/Orders.json").exists());
+
+        // `Refunds` deleted from lib.rs: gone at the next expansion there. Another file's workflows stay.
+        write_in(
+            &dir,
+            "OrderPipeline",
+            "{}\n",
+            Some((&lib, &holding(&["OrderPipeline"]))),
+        )
+        .unwrap();
+        assert_eq!(names(&dir), ["Audits", "OrderPipeline", "Unplaced"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
-    fn records_read_back_and_garbage_is_no_record() {
-        assert_eq!(Origin::from_json(&origin(3).to_json()), Some(origin(3)));
-        assert_eq!(Origin::from_json("not json"), None);
+    fn the_names_of_a_source_file_are_read_from_its_tokens() {
+        let text = r#"
+            use stepfn::workflow;
+            /// A doc comment, then attributes and a visibility.
+            stepfn::workflow! {
+                /// Orders.
+                #[allow(dead_code)]
+                pub(crate) OrderPipeline { Comment: "x" }
+                place_order -> end;
+            }
+            mod inner {
+                workflow! { Refunds; refund -> end; }
+                // workflow! { Commented; a -> end; }
+                const TEXT: &str = "workflow! { InAString; }";
+            }
+            fn not_a_workflow() { other! { Nope; } }
+        "#;
         assert_eq!(
-            Origin::from_json(r#"{"file": 1, "line": 2, "column": 3}"#),
-            None
+            workflow_names(text),
+            Some(holding(&["OrderPipeline", "Refunds"]))
         );
+        assert_eq!(workflow_names("fn broken( {"), None);
+    }
+
+    #[test]
+    fn records_read_back_and_garbage_is_no_record() {
+        let origin = Origin {
+            file: PathBuf::from("/src/lib.rs"),
+        };
+        assert_eq!(Origin::from_json(&origin.to_json()), Some(origin));
+        assert_eq!(Origin::from_json("not json"), None);
+        assert_eq!(Origin::from_json(r#"{"file": 1}"#), None);
     }
 }

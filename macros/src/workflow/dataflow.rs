@@ -187,6 +187,12 @@ pub fn edges(
             });
         }
     }
+    // In source order, so a mistake upstream (a processor's first step) is reported before what it leads to (the
+    // Map's results); where rustc does not tell positions (before 1.88), in the order of the states.
+    edges.sort_by_key(|edge| {
+        let start = edge.span.start();
+        (start.line, start.column)
+    });
     edges
 }
 

@@ -130,10 +130,9 @@ fn edge_probe(edge: &Edge) -> TokenStream {
     let what = from.describe();
     let message =
         format!("step `{to_state}` cannot take {what}: `{{Self}}` does not accept `{{Prev}}`");
-    let label = format!("{what} has type `{{Prev}}`, but `{to_state}` takes `{{Self}}`");
-    let note =
-        "make the two types the same, or, if `{Self}` deserializes from the JSON of `{Prev}`, \
-                write `impl stepfn::Accepts<{Prev}> for {Self} {}`";
+    let label = format!("this brings {what}, of type `{{Prev}}`; `{to_state}` takes `{{Self}}`");
+    let note = "make the two types the same, or, if `{Self}` is a type of your crate that deserializes from the \
+                JSON of `{Prev}`, write `impl stepfn::Accepts<{Prev}> for {Self} {}`";
     let from_ty = from.ty(span);
     let trait_name = syn::Ident::new("AcceptsAsInput", span);
     quote_spanned! {span=>

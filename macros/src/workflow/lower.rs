@@ -267,7 +267,7 @@ impl<'a> Lowering<'a> {
                     return None;
                 };
                 let name = info.state_name.clone();
-                let span = syn::spanned::Spanned::span(path);
+                let span = path_span(path);
                 if let Some(existing) = states.get(&name) {
                     if existing.origin.as_deref() == Some(path_key(path).as_str()) {
                         if let Some(fields) = fields {
@@ -320,7 +320,9 @@ impl<'a> Lowering<'a> {
         }
     }
 
+    /// A second declaration of `name`: references to it are not reported again (the name exists, once).
     fn duplicate(&mut self, name: &str, span: Span) {
+        self.rejected.insert(name.to_owned());
         self.graph_error(
             span,
             format!("duplicate state name `{name}`: state names are unique across the whole workflow; rename one (a step takes another name with `#[step(name = \"...\")]` or `OtherName: Task(step)`)"),
@@ -343,7 +345,7 @@ impl<'a> Lowering<'a> {
             (Some(TaskTarget::Step(path)), "Task") => {
                 let info = self.steps.get(&path_key(path)).copied()?;
                 object.insert("Resource".into(), json!(placeholder(info)));
-                let span = syn::spanned::Spanned::span(path);
+                let span = path_span(path);
                 self.record(format!("{pointer}/Resource"), span, span);
                 step = Some(path);
             }
@@ -636,6 +638,14 @@ impl<'a> Lowering<'a> {
             }
         }
     }
+}
+
+/// Where to point at a step's path: its last segment, the function's name (a path's joined span is not available
+/// on stable Rust, where `steps::charge` would point at `steps` alone).
+pub fn path_span(path: &Path) -> Span {
+    path.segments
+        .last()
+        .map_or_else(Span::call_site, |segment| segment.ident.span())
 }
 
 fn placeholder(info: &StepInfo) -> String {

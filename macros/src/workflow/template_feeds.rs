@@ -41,15 +41,16 @@ fn collect(
 ) {
     for (index, state) in scope.states.iter().enumerate() {
         if let (Kind::Task(_), Some(step)) = (&state.kind, steps.get(&state.name)) {
-            let own = state.parameters.as_ref().map(template_keys).or_else(|| {
-                state
-                    .jsonata
-                    .as_ref()
-                    .and_then(|j| j.arguments.as_ref())
-                    .map(jsonata_keys)
-            });
+            let own = state
+                .parameters
+                .as_ref()
+                .map(|template| ("Parameters", template_keys(template)))
+                .or_else(|| {
+                    let arguments = state.jsonata.as_ref()?.arguments.as_ref()?;
+                    Some(("Arguments", jsonata_keys(arguments)))
+                });
             let fed = match own {
-                Some(keys) => Some((format!("the `Parameters` of `{}`", state.name), keys)),
+                Some((field, keys)) => Some((format!("the `{field}` of `{}`", state.name), keys)),
                 None if index == scope.start => selector.as_ref().map(|s| {
                     (
                         format!("the `ItemSelector` of Map `{}`", s.map),

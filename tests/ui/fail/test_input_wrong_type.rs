@@ -19,3 +19,9 @@ stepfn::workflow! {
 fn main() {
     let _run = stepfn::testing::TestRun::<Orders>::new().run(Receipt { total: 3 });
 }
+
+// The usual form, awaited: still one error, at the argument.
+async fn _awaited() {
+    let _run = stepfn::testing::TestRun::<Orders>::new().run(Receipt { total: 3 }).await;
+    let _outcome = <Orders as stepfn::Workflow>::run_virtual_time(Receipt { total: 3 }).await;
+}

@@ -120,6 +120,23 @@ impl Parse for Value {
             if ident == "null" {
                 return Ok(Value::Json(serde_json::Value::Null, ident.span()));
             }
+            if input.peek(Token![::]) {
+                // `Next: steps::charge`: a path where ASL names a state.
+                let mut last = ident.clone();
+                while input.peek(Token![::]) {
+                    input.parse::<Token![::]>()?;
+                    last = input.parse()?;
+                }
+                let last = last.to_string();
+                let state = heck::ToUpperCamelCase::to_upper_camel_case(last.as_str());
+                return Err(syn::Error::new(
+                    ident.span(),
+                    format!(
+                        "a state is named here, not a step: write the step's state name, `{state}` unless its \
+                         `#[step(name = \"...\")]` gives another"
+                    ),
+                ));
+            }
             return Ok(Value::Ident(ident));
         }
         let lit: Lit = input.parse().map_err(|e| {

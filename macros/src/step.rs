@@ -227,6 +227,7 @@ fn generate(function: &ItemFn, args: &StepArgs, shape: &StepFn<'_>) -> TokenStre
         output,
         error,
     } = shape;
+    let takes_any_json = is_json_value(input);
     let call = if *takes_context {
         quote!(#ident(input, context))
     } else {
@@ -237,7 +238,7 @@ fn generate(function: &ItemFn, args: &StepArgs, shape: &StepFn<'_>) -> TokenStre
         quote! {
             (@stepfn_resolve { $($resolved:tt)* } $pending:tt $($input:tt)*) => {
                 ::stepfn::__private::workflow_continue! {
-                    { $($resolved)* (#state_name #resource_key) } $pending $($input)*
+                    { $($resolved)* (#state_name #resource_key #takes_any_json) } $pending $($input)*
                 }
             };
         },
@@ -271,6 +272,28 @@ fn generate(function: &ItemFn, args: &StepArgs, shape: &StepFn<'_>) -> TokenStre
 
         #resolver
     }
+}
+
+/// Whether a type is written as serde_json's `Value` (`serde_json::Value`, `Value`): a step taking it reads any
+/// JSON, so `workflow!` checks no type into it (serde_json's own type cannot declare `stepfn::Accepts`).
+fn is_json_value(ty: &Type) -> bool {
+    let Type::Path(path) = ty else {
+        return false;
+    };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    matches!(
+        segments
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        ["Value"] | ["serde_json", "Value"] | ["serde_json", "value", "Value"]
+    )
 }
 
 /// The resolver macro of a step, named like the function in the macro namespace, with the given rules.

@@ -122,6 +122,57 @@ pub mod __private {
     /// Implemented by nothing: the bound of the probe impl that never holds.
     pub trait Impossible {}
 
+    /// The marker of an edge probe that takes a Map's results item by item (see `Takes`).
+    pub struct Each<Marker>(std::marker::PhantomData<Marker>);
+
+    /// `Self` takes a `Prev` by being the same type or by `Accepts`: what the edge probes of `workflow!` ask of each
+    /// item of a Map's results and each element of a Parallel's.
+    pub trait Takes<Prev, Marker> {}
+    impl<T> Takes<T, Same> for T {}
+    impl<Prev, Next: crate::Accepts<Prev>> Takes<Prev, Declared> for Next {}
+
+    /// A tuple of `N` elements: the input a Parallel of `N` branches may feed.
+    pub trait Arity<const N: usize> {}
+    /// The `I`-th element type of a tuple.
+    pub trait Element<const I: usize> {
+        type Type;
+    }
+
+    /// `Arity` and every `Element` of the tuples up to 16 elements (a Parallel with more branches is compared as a
+    /// whole).
+    macro_rules! tuples {
+        ($( ($n:literal: $($index:tt $name:ident),+) )*) => {$(
+            impl<$($name),+> Arity<$n> for ($($name,)+) {}
+            tuples!(@elements ($($name),+) $($index $name)+);
+        )*};
+        (@elements $all:tt $($index:tt $name:ident)+) => {$(
+            tuples!(@element $all $index $name);
+        )+};
+        (@element ($($all:ident),+) $index:tt $name:ident) => {
+            impl<$($all),+> Element<$index> for ($($all,)+) {
+                type Type = $name;
+            }
+        };
+    }
+    tuples! {
+        (1: 0 A)
+        (2: 0 A, 1 B)
+        (3: 0 A, 1 B, 2 C)
+        (4: 0 A, 1 B, 2 C, 3 D)
+        (5: 0 A, 1 B, 2 C, 3 D, 4 E)
+        (6: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F)
+        (7: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G)
+        (8: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H)
+        (9: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I)
+        (10: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J)
+        (11: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K)
+        (12: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L)
+        (13: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M)
+        (14: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N)
+        (15: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O)
+        (16: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P)
+    }
+
     /// What a run method's input is (see `StartInput`): the workflow's typed input, a `serde_json::Value`, a `Json`.
     pub enum TypedInput {}
     pub enum ValueInput {}

@@ -190,7 +190,9 @@ async fn a_run_takes_the_first_step_input_or_json() {
         .unwrap();
     assert_eq!(reshaped.output(), &json!({"id": "o-4"}));
 
-    // The step takes `Value` itself, so a bare `Value` could be its typed input or JSON: `Json` says which.
-    let echo = TestRun::<Echo>::new().run(Json(json!([2]))).await.unwrap();
+    // The first step takes `Value` itself: the workflow has no typed input, and `json!` (or `Json`) starts it.
+    let echo = TestRun::<Echo>::new().run(json!([2])).await.unwrap();
     assert_eq!(echo.output(), &json!([2]));
+    let echo = TestRun::<Echo>::new().run(Json(json!([3]))).await.unwrap();
+    assert_eq!(echo.output(), &json!([3]));
 }

@@ -2,7 +2,8 @@
 //! the artifact file, and one type probe per step-to-step edge, spanned on the next step so rustc's error lands there.
 
 use super::artifact;
-use super::ast::{Decl, Node, TaskTarget, WorkflowInput};
+use super::ast::{path_key, Decl, Node, TaskTarget, WorkflowInput};
+use super::dataflow::Shape;
 use super::lower::{lower, Edge, ExpectedError, StepInfo};
 use super::template_feeds::Feed;
 use heck::ToSnakeCase;
@@ -16,12 +17,17 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
         return Err(syn::Error::new(name.span(), message));
     }
     let step_paths: Vec<&Path> = steps.iter().map(|(path, _)| *path).collect();
+    let any_json: Vec<String> = steps
+        .iter()
+        .filter(|(_, info)| info.takes_any_json)
+        .map(|(path, _)| path_key(path))
+        .collect();
     let lowered = match lower(input, steps) {
         Ok(lowered) => lowered,
         // Still define the type, so one mistake gives one error and not one more at every use of the workflow.
         Err(errors) => {
             let errors = errors.into_compile_error();
-            let item = workflow_item(input, &step_paths, quote!(""));
+            let item = workflow_item(input, &step_paths, &any_json, quote!(""));
             return Ok(quote!(#item #errors));
         }
     };
@@ -37,6 +43,7 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
     let item = workflow_item(
         input,
         &step_paths,
+        &any_json,
         quote!(::stepfn::__private::std::include_str!(#file)),
     );
     let probes = lowered.edges.iter().map(edge_probe);
@@ -50,7 +57,12 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
     })
 }
 
-fn workflow_item(input: &WorkflowInput, steps: &[&Path], definition: TokenStream) -> TokenStream {
+fn workflow_item(
+    input: &WorkflowInput,
+    steps: &[&Path],
+    any_json: &[String],
+    definition: TokenStream,
+) -> TokenStream {
     let WorkflowInput {
         attrs,
         vis,
@@ -78,11 +90,14 @@ fn workflow_item(input: &WorkflowInput, steps: &[&Path], definition: TokenStream
     });
     // An impl, not an associated type: its header may name a step less visible than the workflow.
     // Spanned on the step, where rustc shows which input the workflow takes when a test passes another.
-    let input_impl = step.filter(|_| !reshaped).map(|step| {
-        quote_spanned! {syn::spanned::Spanned::span(step)=>
-            impl ::stepfn::WorkflowInput<<#step as ::stepfn::Step>::Input> for #name {}
-        }
-    });
+    // A first step taking `serde_json::Value` has no typed input: `json!(...)` starts the workflow as it is.
+    let input_impl = step
+        .filter(|step| !reshaped && !any_json.contains(&path_key(step)))
+        .map(|step| {
+            quote_spanned! {syn::spanned::Spanned::span(step)=>
+                impl ::stepfn::WorkflowInput<<#step as ::stepfn::Step>::Input> for #name {}
+            }
+        });
     quote! {
         #(#attrs)*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -131,15 +146,28 @@ fn edge_probe(edge: &Edge) -> TokenStream {
     let message =
         format!("step `{to_state}` cannot take {what}: `{{Self}}` does not accept `{{Prev}}`");
     let label = format!("this brings {what}, of type `{{Prev}}`; `{to_state}` takes `{{Self}}`");
-    let note = "make the two types the same, or, if `{Self}` is a type of your crate that deserializes from the \
-                JSON of `{Prev}`, write `impl stepfn::Accepts<{Prev}> for {Self} {}`";
+    let note = match from {
+        Shape::Results { .. } => {
+            "a Map passes on a list of its item processor's outputs: take a list (`Vec`, `VecDeque`, ...) of that \
+             output type, or of a type of your crate that declares `impl stepfn::Accepts<ThatOutput> for YourItem {}`"
+        }
+        Shape::Branches { .. } => {
+            "a Parallel passes on a tuple of its branches' outputs, in order: take a tuple of those types, each the \
+             same or a type of your crate that declares `impl stepfn::Accepts<ThatOutput> for YourType {}`"
+        }
+        _ => {
+            "make the two types the same, or, if `{Self}` is a type of your crate that deserializes from the JSON \
+             of `{Prev}`, write `impl stepfn::Accepts<{Prev}> for {Self} {}`"
+        }
+    };
     let from_ty = from.ty(span);
     let trait_name = syn::Ident::new("AcceptsAsInput", span);
+    let ways = ways_to_accept(from, &trait_name, span);
     quote_spanned! {span=>
         const _: () = {
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
             trait #trait_name<Prev, Marker> {}
-            impl<T> #trait_name<T, ::stepfn::__private::Same> for T {}
+            #ways
             impl<Prev, Next: ::stepfn::Accepts<Prev>> #trait_name<Prev, ::stepfn::__private::Declared> for Next {}
             impl<Prev, Next> #trait_name<Prev, ::stepfn::__private::Never> for Next
             where
@@ -148,6 +176,44 @@ fn edge_probe(edge: &Edge) -> TokenStream {
             fn check<Next: #trait_name<Prev, Marker>, Prev, Marker>() {}
             let _: fn() = check::<<#to as ::stepfn::Step>::Input, #from_ty, _>;
         };
+    }
+}
+
+/// The probe's impls besides `Accepts`: the same type; or, for a Map's results, any list whose items take the
+/// processor's output (the same type or by `Accepts`); for a Parallel's results, a tuple whose elements take the
+/// branches' outputs. Exactly one applies to any pair of types (the whole `Vec` is never compared as itself), so
+/// rustc infers the marker without ambiguity.
+fn ways_to_accept(from: &Shape, probe: &syn::Ident, span: proc_macro2::Span) -> TokenStream {
+    match from {
+        Shape::Results { .. } => quote_spanned! {span=>
+            impl<Item, Next, Marker> #probe<::stepfn::__private::std::vec::Vec<Item>, ::stepfn::__private::Each<Marker>> for Next
+            where
+                Next: ::stepfn::MapItems,
+                <Next as ::stepfn::MapItems>::Item: ::stepfn::__private::Takes<Item, Marker>,
+            {}
+        },
+        // Up to 16 branches (the tuples `stepfn::__private::Element` knows); more are compared as a whole.
+        Shape::Branches { of, .. } if of.len() <= 16 => {
+            let count = of.len();
+            let prev: Vec<syn::Ident> = (0..count)
+                .map(|i| quote::format_ident!("P{}", i, span = span))
+                .collect();
+            let marker: Vec<syn::Ident> = (0..count)
+                .map(|i| quote::format_ident!("M{}", i, span = span))
+                .collect();
+            let index: Vec<syn::Index> = (0..count).map(syn::Index::from).collect();
+            // Generic over `Next` (its elements read through `Element`), so rustc's notes name no marker types.
+            quote_spanned! {span=>
+                impl<#(#prev,)* #(#marker,)* Next> #probe<(#(#prev,)*), (#(#marker,)*)> for Next
+                where
+                    Next: ::stepfn::__private::Arity<#count> #(+ ::stepfn::__private::Element<#index>)*,
+                    #(<Next as ::stepfn::__private::Element<#index>>::Type: ::stepfn::__private::Takes<#prev, #marker>,)*
+                {}
+            }
+        }
+        _ => quote_spanned! {span=>
+            impl<T> #probe<T, ::stepfn::__private::Same> for T {}
+        },
     }
 }
 

@@ -17,6 +17,8 @@ pub const STATE_TYPES: &str = "Task, Pass, Choice, Wait, Succeed, Fail, Parallel
 pub struct StepInfo {
     pub state_name: String,
     pub resource_key: String,
+    /// The step's input type is written `serde_json::Value` (or `Value`): any JSON reaches it, so no type check.
+    pub takes_any_json: bool,
 }
 
 pub use super::dataflow::Edge;
@@ -242,7 +244,13 @@ impl<'a> Lowering<'a> {
         let mut built = Map::new();
         for (name, building) in states {
             self.collect_expected_errors(&building);
-            if let Some(step) = building.step {
+            let typed = building.step.filter(|step| {
+                !self
+                    .steps
+                    .get(&path_key(step))
+                    .is_some_and(|info| info.takes_any_json)
+            });
+            if let Some(step) = typed {
                 self.step_states.insert(name.clone(), step.clone());
             }
             built.insert(name, serde_json::Value::Object(building.object));

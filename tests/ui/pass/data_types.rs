@@ -54,3 +54,39 @@ stepfn::workflow! {
 }
 
 fn main() {}
+
+// A step taking `serde_json::Value` takes whatever reaches it: a caught error, a typed output.
+#[stepfn::step]
+async fn log_anything(value: serde_json::Value) -> Result<serde_json::Value, Infallible> { Ok(value) }
+
+stepfn::workflow! {
+    AnyJson;
+    charge { Catch: [{ ErrorEquals: ["States.ALL"], Next: Log }] } -> Log;
+    Log: Task(log_anything) -> end;
+}
+
+// Map results item by item: a list of a type that declares it reads the processor's output.
+#[derive(Deserialize, Serialize)]
+pub struct PricedSummary { cents: u64 }
+impl stepfn::Accepts<Priced> for PricedSummary {}
+#[stepfn::step]
+async fn summarize(all: std::collections::VecDeque<PricedSummary>) -> Result<u64, Infallible> { Ok(all.len() as u64) }
+
+stepfn::workflow! {
+    ItemByItem;
+    lines -> PriceAll;
+    PriceAll: Map { ItemProcessor: { Price: Task(price) -> end; } } -> summarize -> end;
+}
+
+// Parallel results element by element: a tuple whose elements declare they read the branches' outputs.
+#[derive(Deserialize, Serialize)]
+pub struct Charged { cents: u64 }
+impl stepfn::Accepts<u64> for Charged {}
+#[stepfn::step]
+async fn settle(both: (Charged, bool)) -> Result<u64, Infallible> { Ok(both.0.cents) }
+
+stepfn::workflow! {
+    ElementByElement;
+    total -> Fork;
+    Fork: Parallel { Branches: [{ Charge: Task(charge) -> end; }, { Audit: Task(audit) -> end; }] } -> settle -> end;
+}

@@ -1,0 +1,598 @@
+//! The operations, with AWS's request and response shapes (the Step Functions API reference). Requests are read
+//! field by field with named errors (`ValidationException` for a missing or mistyped parameter), never trusted.
+
+use crate::arn;
+use crate::runner::Runner;
+use crate::store::{now, Execution, Machine, Store};
+use serde_json::{json, Map, Value};
+
+/// An error as AWS answers it: HTTP status, `__type`, `message`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(kind: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: 400,
+            kind,
+            message: message.into(),
+        }
+    }
+    pub fn invalid_name(message: impl Into<String>) -> ApiError {
+        ApiError::new("InvalidName", message)
+    }
+    pub fn invalid_arn(message: impl Into<String>) -> ApiError {
+        ApiError::new("InvalidArn", message)
+    }
+    pub fn validation(message: impl Into<String>) -> ApiError {
+        ApiError::new("ValidationException", message)
+    }
+    pub fn internal(message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: 500,
+            kind: "InternalFailure",
+            message: message.into(),
+        }
+    }
+}
+
+/// The largest definition AWS accepts, in bytes (the API reference, `definition`: 1,048,576).
+pub const MAX_DEFINITION_BYTES: usize = 1_048_576;
+/// The largest execution input AWS accepts, in bytes (the API reference, `input`: 262,144).
+pub const MAX_INPUT_BYTES: usize = 262_144;
+/// The most results a list returns when `maxResults` is not given (AWS: 100; at most 1000).
+const DEFAULT_PAGE: usize = 100;
+
+pub struct Service {
+    pub store: Store,
+    pub runner: Runner,
+}
+
+impl Service {
+    pub fn new(store: Store, virtual_time: bool) -> Service {
+        Service {
+            store,
+            runner: Runner::new(virtual_time),
+        }
+    }
+
+    /// Answers one operation.
+    pub async fn call(
+        self: &std::sync::Arc<Self>,
+        operation: &str,
+        request: &Value,
+    ) -> Result<Value, ApiError> {
+        let request = Request(request);
+        match operation {
+            "CreateStateMachine" => self.create_state_machine(request),
+            "DescribeStateMachine" => self.describe_state_machine(request),
+            "UpdateStateMachine" => self.update_state_machine(request),
+            "DeleteStateMachine" => self.delete_state_machine(request),
+            "ListStateMachines" => self.list_state_machines(request),
+            "ValidateStateMachineDefinition" => validate_definition(request),
+            "StartExecution" => self.start_execution(request),
+            "StartSyncExecution" => self.start_sync_execution(request).await,
+            "DescribeExecution" => self.describe_execution(request),
+            "DescribeStateMachineForExecution" => {
+                self.describe_state_machine_for_execution(request)
+            }
+            "ListExecutions" => self.list_executions(request),
+            "StopExecution" => self.stop_execution(request),
+            "GetExecutionHistory" => self.get_execution_history(request),
+            other => Err(ApiError::new(
+                "UnknownOperationException",
+                format!("stepfn serve does not support the operation `{other}` yet"),
+            )),
+        }
+    }
+
+    fn machine(&self, arn: &str) -> Result<Machine, ApiError> {
+        let name = arn::state_machine_name(arn)?;
+        self.store.machine(name)?.ok_or_else(|| {
+            ApiError::new(
+                "StateMachineDoesNotExist",
+                format!("State Machine Does Not Exist: '{arn}'"),
+            )
+        })
+    }
+
+    fn execution(&self, arn: &str) -> Result<Execution, ApiError> {
+        arn::execution_names(arn)?;
+        self.store.execution(arn)?.ok_or_else(|| {
+            ApiError::new(
+                "ExecutionDoesNotExist",
+                format!("Execution Does Not Exist: '{arn}'"),
+            )
+        })
+    }
+
+    fn create_state_machine(&self, request: Request) -> Result<Value, ApiError> {
+        let name = request.string("name")?;
+        arn::check_name(name)?;
+        let definition = request.string("definition")?;
+        let role_arn = request.string("roleArn")?;
+        check_role(role_arn)?;
+        let kind = request.optional_string("type")?.unwrap_or("STANDARD");
+        if !matches!(kind, "STANDARD" | "EXPRESS") {
+            return Err(ApiError::validation(format!(
+                "1 validation error detected: Value '{kind}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]"
+            )));
+        }
+        check_definition(definition)?;
+        let arn = arn::state_machine(name);
+        if let Some(existing) = self.store.machine(name)? {
+            // AWS: the same name, definition, role and type is the same machine (CreateStateMachine is idempotent).
+            if existing.definition == definition
+                && existing.role_arn == role_arn
+                && existing.kind == kind
+            {
+                return Ok(json!({"stateMachineArn": arn, "creationDate": existing.created}));
+            }
+            return Err(ApiError::new(
+                "StateMachineAlreadyExists",
+                format!("State Machine Already Exists: '{arn}'"),
+            ));
+        }
+        let machine = Machine {
+            name: name.to_owned(),
+            definition: definition.to_owned(),
+            role_arn: role_arn.to_owned(),
+            kind: kind.to_owned(),
+            created: now(),
+        };
+        self.store.insert_machine(&machine)?;
+        Ok(json!({"stateMachineArn": arn, "creationDate": machine.created}))
+    }
+
+    fn describe_state_machine(&self, request: Request) -> Result<Value, ApiError> {
+        let machine = self.machine(request.string("stateMachineArn")?)?;
+        Ok(json!({
+            "stateMachineArn": arn::state_machine(&machine.name),
+            "name": machine.name,
+            "status": "ACTIVE",
+            "definition": machine.definition,
+            "roleArn": machine.role_arn,
+            "type": machine.kind,
+            "creationDate": machine.created,
+            "loggingConfiguration": {"level": "OFF", "includeExecutionData": false},
+            "tracingConfiguration": {"enabled": false},
+        }))
+    }
+
+    fn update_state_machine(&self, request: Request) -> Result<Value, ApiError> {
+        let machine = self.machine(request.string("stateMachineArn")?)?;
+        let definition = request.optional_string("definition")?;
+        let role_arn = request.optional_string("roleArn")?;
+        if definition.is_none() && role_arn.is_none() {
+            return Err(ApiError::new(
+                "MissingRequiredParameter",
+                "give a new `definition`, `roleArn` or both",
+            ));
+        }
+        if let Some(definition) = definition {
+            check_definition(definition)?;
+        }
+        if let Some(role_arn) = role_arn {
+            check_role(role_arn)?;
+        }
+        self.store.update_machine(
+            &machine.name,
+            definition.unwrap_or(&machine.definition),
+            role_arn.unwrap_or(&machine.role_arn),
+        )?;
+        Ok(json!({"updateDate": now()}))
+    }
+
+    fn delete_state_machine(&self, request: Request) -> Result<Value, ApiError> {
+        let arn = request.string("stateMachineArn")?;
+        // AWS: deleting a machine that does not exist succeeds.
+        self.store.delete_machine(arn::state_machine_name(arn)?)?;
+        Ok(json!({}))
+    }
+
+    fn list_state_machines(&self, request: Request) -> Result<Value, ApiError> {
+        let machines: Vec<Value> = self
+            .store
+            .machines()?
+            .into_iter()
+            .map(|m| {
+                json!({"stateMachineArn": arn::state_machine(&m.name), "name": m.name, "type": m.kind, "creationDate": m.created})
+            })
+            .collect();
+        page(request, machines, "stateMachines")
+    }
+
+    fn start_execution(self: &std::sync::Arc<Self>, request: Request) -> Result<Value, ApiError> {
+        let (machine, execution) = self.new_execution(request)?;
+        if let Some(existing) = self.store.execution(&execution.arn)? {
+            // AWS: the same name and input as a running execution returns it; anything else is a conflict.
+            if existing.status == "RUNNING" && existing.input == execution.input {
+                return Ok(json!({"executionArn": existing.arn, "startDate": existing.started}));
+            }
+            return Err(ApiError::new(
+                "ExecutionAlreadyExists",
+                format!("Execution Already Exists: '{}'", execution.arn),
+            ));
+        }
+        if machine.kind == "EXPRESS" {
+            // Express executions have no ARN to describe on AWS either; this service keeps them like standard ones.
+        }
+        self.store.insert_execution(&execution)?;
+        self.runner.start(self.clone(), machine, execution.clone());
+        Ok(json!({"executionArn": execution.arn, "startDate": execution.started}))
+    }
+
+    async fn start_sync_execution(
+        self: &std::sync::Arc<Self>,
+        request: Request<'_>,
+    ) -> Result<Value, ApiError> {
+        let (machine, execution) = self.new_execution(request)?;
+        if machine.kind != "EXPRESS" {
+            return Err(ApiError::new(
+                "StateMachineTypeNotSupported",
+                "StartSyncExecution runs EXPRESS state machines only",
+            ));
+        }
+        self.store.insert_execution(&execution)?;
+        let finished = self.runner.run(self, &machine, execution).await?;
+        Ok(describe(&finished, true))
+    }
+
+    /// The machine and a new execution of it from a StartExecution request.
+    fn new_execution(&self, request: Request) -> Result<(Machine, Execution), ApiError> {
+        let machine = self.machine(request.string("stateMachineArn")?)?;
+        let name = match request.optional_string("name")? {
+            Some(name) => {
+                arn::check_name(name)?;
+                name.to_owned()
+            }
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        let input = request.optional_string("input")?.unwrap_or("{}");
+        if input.len() > MAX_INPUT_BYTES {
+            return Err(ApiError::validation(format!(
+                "the input is {} bytes; AWS accepts at most {MAX_INPUT_BYTES}",
+                input.len()
+            )));
+        }
+        if let Err(error) = stepfn_asl::json_text::from_str::<Value>(input) {
+            return Err(ApiError::new(
+                "InvalidExecutionInput",
+                format!("Invalid execution input: {error}"),
+            ));
+        }
+        let execution = Execution {
+            arn: arn::execution(&machine.name, &name),
+            machine: machine.name.clone(),
+            name,
+            input: input.to_owned(),
+            status: "RUNNING".into(),
+            output: None,
+            error: None,
+            cause: None,
+            started: now(),
+            stopped: None,
+            definition: machine.definition.clone(),
+        };
+        Ok((machine, execution))
+    }
+
+    fn describe_execution(&self, request: Request) -> Result<Value, ApiError> {
+        let execution = self.execution(request.string("executionArn")?)?;
+        Ok(describe(&execution, false))
+    }
+
+    fn describe_state_machine_for_execution(&self, request: Request) -> Result<Value, ApiError> {
+        let execution = self.execution(request.string("executionArn")?)?;
+        let machine = self.store.machine(&execution.machine)?;
+        Ok(json!({
+            "stateMachineArn": arn::state_machine(&execution.machine),
+            "name": execution.machine,
+            "definition": execution.definition,
+            "roleArn": machine.map(|m| m.role_arn).unwrap_or_default(),
+            "updateDate": execution.started,
+        }))
+    }
+
+    fn list_executions(&self, request: Request) -> Result<Value, ApiError> {
+        let machine = self.machine(request.string("stateMachineArn")?)?;
+        let status = request.optional_string("statusFilter")?;
+        if let Some(status) = status {
+            if !matches!(
+                status,
+                "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE"
+            ) {
+                return Err(ApiError::validation(format!(
+                    "1 validation error detected: Value '{status}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]"
+                )));
+            }
+        }
+        let executions: Vec<Value> = self
+            .store
+            .executions(&machine.name, status)?
+            .iter()
+            .map(|e| {
+                let mut item = json!({
+                    "executionArn": e.arn, "stateMachineArn": arn::state_machine(&e.machine), "name": e.name,
+                    "status": e.status, "startDate": e.started,
+                });
+                if let Some(stopped) = e.stopped {
+                    item["stopDate"] = json!(stopped);
+                }
+                item
+            })
+            .collect();
+        page(request, executions, "executions")
+    }
+
+    fn stop_execution(&self, request: Request) -> Result<Value, ApiError> {
+        let execution = self.execution(request.string("executionArn")?)?;
+        let error = request.optional_string("error")?;
+        let cause = request.optional_string("cause")?;
+        let stopped = now();
+        if execution.status == "RUNNING" {
+            self.runner.stop(&execution.arn);
+            let aborted = Execution {
+                status: "ABORTED".into(),
+                error: error.map(str::to_owned),
+                cause: cause.map(str::to_owned),
+                stopped: Some(stopped),
+                ..execution.clone()
+            };
+            let mut details = Map::new();
+            if let Some(error) = error {
+                details.insert("error".into(), json!(error));
+            }
+            if let Some(cause) = cause {
+                details.insert("cause".into(), json!(cause));
+            }
+            let events = [
+                started_event(&execution),
+                json!({"timestamp": stopped, "type": "ExecutionAborted", "id": 2, "previousEventId": 0,
+                       "executionAbortedEventDetails": details})
+                .to_string(),
+            ];
+            self.store.finish_execution(&aborted, &events)?;
+        }
+        Ok(json!({"stopDate": stopped}))
+    }
+
+    fn get_execution_history(&self, request: Request) -> Result<Value, ApiError> {
+        let execution = self.execution(request.string("executionArn")?)?;
+        let reverse = request.optional_bool("reverseOrder")?.unwrap_or(false);
+        let include_data = request
+            .optional_bool("includeExecutionData")?
+            .unwrap_or(true);
+        let mut events: Vec<String> = self.store.events(&execution.arn)?;
+        if events.is_empty() {
+            // Still running: the engine hands over its events when the execution ends.
+            events.push(started_event(&execution));
+        }
+        let mut events: Vec<Value> = events
+            .iter()
+            .filter_map(|text| serde_json::from_str::<Value>(text).ok())
+            .map(|event| {
+                if include_data {
+                    event
+                } else {
+                    without_data(event)
+                }
+            })
+            .collect();
+        if reverse {
+            events.reverse();
+        }
+        page(request, events, "events")
+    }
+}
+
+/// DescribeExecution's answer (StartSyncExecution's too, with `stateMachineArn` and billing left out).
+fn describe(execution: &Execution, sync: bool) -> Value {
+    let mut answer = json!({
+        "executionArn": execution.arn,
+        "stateMachineArn": arn::state_machine(&execution.machine),
+        "name": execution.name,
+        "status": execution.status,
+        "startDate": execution.started,
+        "input": execution.input,
+        "inputDetails": {"included": true},
+    });
+    let fields = [
+        ("stopDate", execution.stopped.map(|s| json!(s))),
+        ("output", execution.output.as_ref().map(|o| json!(o))),
+        ("error", execution.error.as_ref().map(|e| json!(e))),
+        ("cause", execution.cause.as_ref().map(|c| json!(c))),
+    ];
+    for (key, value) in fields {
+        if let Some(value) = value {
+            answer[key] = value;
+        }
+    }
+    if execution.output.is_some() {
+        answer["outputDetails"] = json!({"included": true});
+    }
+    if sync {
+        answer["billingDetails"] =
+            json!({"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": 100});
+    }
+    answer
+}
+
+/// The `ExecutionStarted` event of an execution, as it is known before the engine reports.
+fn started_event(execution: &Execution) -> String {
+    json!({
+        "timestamp": execution.started, "type": "ExecutionStarted", "id": 1, "previousEventId": 0,
+        "executionStartedEventDetails": {"input": execution.input, "inputDetails": {"truncated": false}},
+    })
+    .to_string()
+}
+
+/// An event without its `input` and `output` (GetExecutionHistory with `includeExecutionData: false`).
+fn without_data(mut event: Value) -> Value {
+    if let Some(object) = event.as_object_mut() {
+        for details in object.values_mut().filter_map(Value::as_object_mut) {
+            details.remove("input");
+            details.remove("output");
+        }
+    }
+    event
+}
+
+fn validate_definition(request: Request) -> Result<Value, ApiError> {
+    let definition = request.string("definition")?;
+    let diagnostics: Vec<Value> = match problems(definition) {
+        Ok(()) => Vec::new(),
+        Err(problems) => problems
+            .into_iter()
+            .map(|(code, location, message)| {
+                json!({"severity": "ERROR", "code": code, "message": message, "location": location})
+            })
+            .collect(),
+    };
+    let result = if diagnostics.is_empty() { "OK" } else { "FAIL" };
+    Ok(json!({"result": result, "diagnostics": diagnostics, "truncated": false}))
+}
+
+/// The definition's problems as (code, location, message), from the validator `workflow!` and `stepfn validate`
+/// use, knock-on problems folded into their cause.
+fn problems(definition: &str) -> Result<(), Vec<(&'static str, String, String)>> {
+    if definition.len() > MAX_DEFINITION_BYTES {
+        return Err(vec![(
+            "SCHEMA_VALIDATION_FAILED",
+            "/".into(),
+            format!(
+                "the definition is {} bytes; AWS accepts at most {MAX_DEFINITION_BYTES}",
+                definition.len()
+            ),
+        )]);
+    }
+    match stepfn_asl::model::Definition::parse(definition) {
+        Ok(_) => Ok(()),
+        Err(problems) => {
+            let document: Value =
+                stepfn_asl::json_text::from_str(definition).unwrap_or(Value::Null);
+            Err(problems_folded(&document, problems))
+        }
+    }
+}
+
+fn problems_folded(
+    document: &Value,
+    problems: Vec<stepfn_asl::Problem>,
+) -> Vec<(&'static str, String, String)> {
+    stepfn_asl::fold(document, problems)
+        .into_iter()
+        .map(|p| {
+            (
+                "SCHEMA_VALIDATION_FAILED",
+                p.pointer.clone(),
+                p.message.clone(),
+            )
+        })
+        .collect()
+}
+
+fn check_definition(definition: &str) -> Result<(), ApiError> {
+    problems(definition).map_err(|problems| {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|(code, location, message)| format!("{code}: {message} at {location}"))
+            .collect();
+        ApiError::new(
+            "InvalidDefinition",
+            format!("Invalid State Machine Definition: '{}'", lines.join(", ")),
+        )
+    })
+}
+
+fn check_role(role_arn: &str) -> Result<(), ApiError> {
+    if role_arn.starts_with("arn:") && role_arn.len() <= 256 {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_arn(format!(
+            "Invalid Arn: 'Resource type not valid in this context: {role_arn}'"
+        )))
+    }
+}
+
+/// One page of `items` under `key`: `maxResults` (1 to 1000) and the `nextToken` of the previous page.
+fn page(request: Request, items: Vec<Value>, key: &str) -> Result<Value, ApiError> {
+    let size = match request.optional_u64("maxResults")? {
+        None | Some(0) => DEFAULT_PAGE,
+        Some(n @ 1..=1000) => n as usize,
+        Some(n) => {
+            return Err(ApiError::validation(format!(
+                "1 validation error detected: Value '{n}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"
+            )))
+        }
+    };
+    let start = match request.optional_string("nextToken")? {
+        None => 0,
+        Some(token) => token
+            .parse::<usize>()
+            .ok()
+            .filter(|&start| start <= items.len())
+            .ok_or_else(|| ApiError::new("InvalidToken", format!("Invalid Token: '{token}'")))?,
+    };
+    let end = (start + size).min(items.len());
+    let mut answer = json!({ key: items[start..end] });
+    if end < items.len() {
+        answer["nextToken"] = json!(end.to_string());
+    }
+    Ok(answer)
+}
+
+/// A request's fields, read with AWS's errors for missing and mistyped parameters.
+#[derive(Clone, Copy)]
+struct Request<'a>(&'a Value);
+
+impl<'a> Request<'a> {
+    fn field(&self, key: &str) -> Option<&'a Value> {
+        self.0.get(key).filter(|v| !v.is_null())
+    }
+
+    fn string(&self, key: &str) -> Result<&'a str, ApiError> {
+        self.optional_string(key)?.ok_or_else(|| {
+            ApiError::validation(format!(
+                "1 validation error detected: Value null at '{key}' failed to satisfy constraint: Member must not be null"
+            ))
+        })
+    }
+
+    fn optional_string(&self, key: &str) -> Result<Option<&'a str>, ApiError> {
+        match self.field(key) {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text)),
+            Some(_) => Err(mistyped(key, "a string")),
+        }
+    }
+
+    fn optional_bool(&self, key: &str) -> Result<Option<bool>, ApiError> {
+        match self.field(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(mistyped(key, "a boolean")),
+        }
+    }
+
+    fn optional_u64(&self, key: &str) -> Result<Option<u64>, ApiError> {
+        match self.field(key) {
+            None => Ok(None),
+            Some(value) => value
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| mistyped(key, "a whole number")),
+        }
+    }
+}
+
+fn mistyped(key: &str, expected: &str) -> ApiError {
+    ApiError::new(
+        "SerializationException",
+        format!("`{key}` must be {expected}"),
+    )
+}

@@ -1,0 +1,125 @@
+//! Executions in flight: each runs as a tokio task on stepfn's engine; its end (status, output, history) is written
+//! to the store in one transaction. StopExecution aborts the task.
+
+use crate::api::{ApiError, Service};
+use crate::store::{now, Execution, Machine};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use stepfn_engine::{Options, Status};
+use tokio::task::AbortHandle;
+
+pub struct Runner {
+    virtual_time: bool,
+    running: Mutex<HashMap<String, AbortHandle>>,
+}
+
+impl Runner {
+    pub fn new(virtual_time: bool) -> Runner {
+        Runner {
+            virtual_time,
+            running: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, AbortHandle>> {
+        self.running
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Starts `execution` (already stored as RUNNING) in the background.
+    pub fn start(&self, service: Arc<Service>, machine: Machine, execution: Execution) {
+        let arn = execution.arn.clone();
+        let mut running = self.running();
+        let task = tokio::spawn(async move {
+            if let Err(error) = service.runner.run(&service, &machine, execution).await {
+                eprintln!("stepfn serve: {}", error.message);
+            }
+        });
+        if !task.is_finished() {
+            running.insert(arn, task.abort_handle());
+        }
+    }
+
+    /// Runs `execution` to its end and records it.
+    pub async fn run(
+        &self,
+        service: &Service,
+        machine: &Machine,
+        execution: Execution,
+    ) -> Result<Execution, ApiError> {
+        let input: Value = stepfn_asl::json_text::from_str(&execution.input).unwrap_or(Value::Null);
+        let options = Options {
+            virtual_time: self.virtual_time,
+            history: true,
+            execution_name: Some(execution.name.clone()),
+            ..Options::default()
+        };
+        let outcome = match stepfn_engine::Machine::from_json(&execution.definition) {
+            Ok(compiled) => Some(
+                compiled
+                    .named(machine.name.clone())
+                    .run(input, &options)
+                    .await,
+            ),
+            Err(_) => None,
+        };
+        let finished = match &outcome {
+            Some(outcome) => Execution {
+                status: match outcome.status {
+                    Status::Succeeded => "SUCCEEDED",
+                    Status::Failed => "FAILED",
+                    Status::TimedOut => "TIMED_OUT",
+                }
+                .into(),
+                output: outcome.output.as_ref().map(Value::to_string),
+                error: outcome.error.clone(),
+                cause: outcome.cause.clone(),
+                stopped: Some(now()),
+                ..execution
+            },
+            None => Execution {
+                status: "FAILED".into(),
+                error: Some("States.Runtime".into()),
+                cause: Some("stepfn's engine cannot run this definition".into()),
+                stopped: Some(now()),
+                ..execution
+            },
+        };
+        let events: Vec<String> = outcome
+            .iter()
+            .flat_map(|o| &o.history)
+            .map(|event| aws_event(event).to_string())
+            .collect();
+        service.store.finish_execution(&finished, &events)?;
+        self.running().remove(&finished.arn);
+        Ok(finished)
+    }
+
+    /// Stops a running execution's task; its record is the caller's to write.
+    pub fn stop(&self, arn: &str) {
+        if let Some(task) = self.running().remove(arn) {
+            task.abort();
+        }
+    }
+}
+
+/// An engine event as GetExecutionHistory returns it: epoch-second `timestamp`, `type`, ids, and the details under
+/// AWS's key.
+fn aws_event(event: &stepfn_engine::history::Event) -> Value {
+    let timestamp = stepfn_asl::timestamp::parse(&event.timestamp)
+        .map_or(0.0, |(seconds, nanos)| {
+            seconds as f64 + f64::from(nanos / 1_000_000) / 1000.0
+        });
+    let mut answer = json!({
+        "timestamp": timestamp,
+        "type": event.kind,
+        "id": event.id,
+        "previousEventId": event.previous_event_id,
+    });
+    if let Some(details) = &event.details {
+        answer[event.details_key()] = details.clone();
+    }
+    answer
+}

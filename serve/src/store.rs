@@ -1,0 +1,271 @@
+//! The store: state machines, executions and their history events in one SQLite database (`stepfn.sqlite3` under
+//! the data directory), written with `synchronous = FULL`, so what a call acknowledged survives a crash of the
+//! process or the machine. SQLite through rusqlite: one file, no server, transactions that hold across `kill -9`.
+
+use crate::api::ApiError;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+use std::sync::Mutex;
+
+pub struct Store {
+    connection: Mutex<Connection>,
+}
+
+/// A state machine as stored.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    pub name: String,
+    pub definition: String,
+    pub role_arn: String,
+    pub kind: String,
+    pub created: f64,
+}
+
+/// An execution as stored.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    pub arn: String,
+    pub machine: String,
+    pub name: String,
+    pub input: String,
+    pub status: String,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub started: f64,
+    pub stopped: Option<f64>,
+    /// The definition it ran (a later UpdateStateMachine does not change it).
+    pub definition: String,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS state_machines (
+    name TEXT PRIMARY KEY, definition TEXT NOT NULL, role_arn TEXT NOT NULL, kind TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS executions (
+    arn TEXT PRIMARY KEY, machine TEXT NOT NULL, name TEXT NOT NULL, input TEXT NOT NULL, status TEXT NOT NULL,
+    output TEXT, error TEXT, cause TEXT, started REAL NOT NULL, stopped REAL, definition TEXT NOT NULL,
+    seq INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (machine, seq);
+CREATE TABLE IF NOT EXISTS events (
+    execution TEXT NOT NULL, id INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (execution, id));
+";
+
+fn internal(error: rusqlite::Error) -> ApiError {
+    ApiError::internal(format!("the store failed: {error}"))
+}
+
+impl Store {
+    pub fn open(dir: &Path) -> Result<Store, String> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+        let file = dir.join("stepfn.sqlite3");
+        let connection = Connection::open(&file)
+            .map_err(|e| format!("cannot open `{}`: {e}", file.display()))?;
+        connection
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            .and_then(|()| connection.execute_batch(SCHEMA))
+            .map_err(|e| format!("cannot prepare `{}`: {e}", file.display()))?;
+        Ok(Store {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    fn with<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, ApiError> {
+        let connection = self
+            .connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        work(&connection).map_err(internal)
+    }
+
+    /// Executions still `RUNNING` from before a restart: they were cut off. Marks them failed, with a cause that
+    /// says so (a redrive runs them again), and returns how many.
+    pub fn fail_interrupted(&self) -> Result<usize, String> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE executions SET status = 'FAILED', error = 'Stepfn.ServiceStopped',
+                 cause = 'the stepfn service stopped while this execution ran', stopped = ?1 WHERE status = 'RUNNING'",
+                params![now()],
+            )
+        })
+        .map_err(|e| e.message)
+    }
+
+    pub fn insert_machine(&self, machine: &Machine) -> Result<(), ApiError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO state_machines (name, definition, role_arn, kind, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![machine.name, machine.definition, machine.role_arn, machine.kind, machine.created],
+            )
+            .map(drop)
+        })
+    }
+
+    pub fn machine(&self, name: &str) -> Result<Option<Machine>, ApiError> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT name, definition, role_arn, kind, created FROM state_machines WHERE name = ?1",
+                params![name],
+                read_machine,
+            )
+            .optional()
+        })
+    }
+
+    pub fn machines(&self) -> Result<Vec<Machine>, ApiError> {
+        self.with(|c| {
+            let mut query =
+                c.prepare("SELECT name, definition, role_arn, kind, created FROM state_machines ORDER BY name")?;
+            let rows = query.query_map([], read_machine)?;
+            rows.collect()
+        })
+    }
+
+    pub fn update_machine(
+        &self,
+        name: &str,
+        definition: &str,
+        role_arn: &str,
+    ) -> Result<(), ApiError> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE state_machines SET definition = ?2, role_arn = ?3 WHERE name = ?1",
+                params![name, definition, role_arn],
+            )
+            .map(drop)
+        })
+    }
+
+    pub fn delete_machine(&self, name: &str) -> Result<(), ApiError> {
+        self.with(|c| {
+            c.execute("DELETE FROM state_machines WHERE name = ?1", params![name])
+                .map(drop)
+        })
+    }
+
+    pub fn insert_execution(&self, execution: &Execution) -> Result<(), ApiError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO executions (arn, machine, name, input, status, started, definition, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT COALESCE(MAX(seq), 0) + 1 FROM executions))",
+                params![
+                    execution.arn,
+                    execution.machine,
+                    execution.name,
+                    execution.input,
+                    execution.status,
+                    execution.started,
+                    execution.definition
+                ],
+            )
+            .map(drop)
+        })
+    }
+
+    pub fn execution(&self, arn: &str) -> Result<Option<Execution>, ApiError> {
+        self.with(|c| {
+            c.query_row(
+                &format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE arn = ?1"),
+                params![arn],
+                read_execution,
+            )
+            .optional()
+        })
+    }
+
+    /// A machine's executions, newest first, optionally of one status.
+    pub fn executions(
+        &self,
+        machine: &str,
+        status: Option<&str>,
+    ) -> Result<Vec<Execution>, ApiError> {
+        self.with(|c| {
+            let mut query = c.prepare(&format!(
+                "SELECT {EXECUTION_COLUMNS} FROM executions WHERE machine = ?1 AND (?2 IS NULL OR status = ?2)
+                 ORDER BY seq DESC"
+            ))?;
+            let rows = query.query_map(params![machine, status], read_execution)?;
+            rows.collect()
+        })
+    }
+
+    /// Records how an execution ended and its history, in one transaction.
+    pub fn finish_execution(
+        &self,
+        execution: &Execution,
+        events: &[String],
+    ) -> Result<(), ApiError> {
+        self.with(|c| {
+            let transaction = c.unchecked_transaction()?;
+            transaction.execute(
+                "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stopped = ?6
+                 WHERE arn = ?1 AND status = 'RUNNING'",
+                params![
+                    execution.arn,
+                    execution.status,
+                    execution.output,
+                    execution.error,
+                    execution.cause,
+                    execution.stopped
+                ],
+            )?;
+            transaction.execute("DELETE FROM events WHERE execution = ?1", params![execution.arn])?;
+            for (id, event) in events.iter().enumerate() {
+                transaction.execute(
+                    "INSERT INTO events (execution, id, event) VALUES (?1, ?2, ?3)",
+                    params![execution.arn, id as i64 + 1, event],
+                )?;
+            }
+            transaction.commit()
+        })
+    }
+
+    /// The history events of an execution, in order, as stored (JSON text).
+    pub fn events(&self, execution: &str) -> Result<Vec<String>, ApiError> {
+        self.with(|c| {
+            let mut query =
+                c.prepare("SELECT event FROM events WHERE execution = ?1 ORDER BY id")?;
+            let rows = query.query_map(params![execution], |row| row.get(0))?;
+            rows.collect()
+        })
+    }
+}
+
+const EXECUTION_COLUMNS: &str =
+    "arn, machine, name, input, status, output, error, cause, started, stopped, definition";
+
+fn read_machine(row: &rusqlite::Row) -> rusqlite::Result<Machine> {
+    Ok(Machine {
+        name: row.get(0)?,
+        definition: row.get(1)?,
+        role_arn: row.get(2)?,
+        kind: row.get(3)?,
+        created: row.get(4)?,
+    })
+}
+
+fn read_execution(row: &rusqlite::Row) -> rusqlite::Result<Execution> {
+    Ok(Execution {
+        arn: row.get(0)?,
+        machine: row.get(1)?,
+        name: row.get(2)?,
+        input: row.get(3)?,
+        status: row.get(4)?,
+        output: row.get(5)?,
+        error: row.get(6)?,
+        cause: row.get(7)?,
+        started: row.get(8)?,
+        stopped: row.get(9)?,
+        definition: row.get(10)?,
+    })
+}
+
+/// Seconds since the epoch, as the JSON protocol writes timestamps.
+pub fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| (d.as_millis() as f64) / 1000.0)
+}

@@ -1,0 +1,517 @@
+//! The service over HTTP, as a client speaks to it (awsJson1.0 by hand, with std's TCP): the operations' shapes,
+//! AWS's errors, idempotent starts, stops, sync executions, bad input. boto3 and the AWS CLI drive it in
+//! cli/tests/serve_clients.rs.
+
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+use stepfn_serve::{bind, Config};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/stepfn";
+
+/// A service on 127.0.0.1 with a fresh data directory, stopped when the test's runtime ends.
+async fn start(virtual_time: bool) -> (SocketAddr, tempdir::Dir) {
+    let dir = tempdir::Dir::new();
+    let bound = bind(Config {
+        port: 0,
+        data_dir: dir.path.clone(),
+        virtual_time,
+        ..Config::default()
+    })
+    .await
+    .expect("binds");
+    let address = bound.address;
+    tokio::spawn(bound.serve());
+    (address, dir)
+}
+
+mod tempdir {
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub struct Dir {
+        pub path: PathBuf,
+    }
+
+    impl Dir {
+        pub fn new() -> Dir {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let path = std::env::temp_dir().join(format!(
+                "stepfn-serve-test-{}-{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            ));
+            let _ = std::fs::remove_dir_all(&path);
+            Dir { path }
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// One request: the status and the JSON body.
+fn raw(address: SocketAddr, target: Option<&str>, body: &[u8]) -> (u16, Value) {
+    let mut stream = TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let target = target
+        .map(|t| format!("X-Amz-Target: {t}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\n{target}Content-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    let status: u16 = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+fn call(address: SocketAddr, operation: &str, request: Value) -> (u16, Value) {
+    raw(
+        address,
+        Some(&format!("AWSStepFunctions.{operation}")),
+        request.to_string().as_bytes(),
+    )
+}
+
+fn ok(address: SocketAddr, operation: &str, request: Value) -> Value {
+    let (status, answer) = call(address, operation, request);
+    assert_eq!(status, 200, "{operation}: {answer}");
+    answer
+}
+
+fn error(address: SocketAddr, operation: &str, request: Value) -> String {
+    let (status, answer) = call(address, operation, request);
+    assert_eq!(status, 400, "{operation}: {answer}");
+    assert!(answer["message"].is_string(), "{answer}");
+    answer["__type"].as_str().unwrap_or_default().to_owned()
+}
+
+fn create(address: SocketAddr, name: &str, definition: Value, kind: &str) -> String {
+    let answer = ok(
+        address,
+        "CreateStateMachine",
+        json!({"name": name, "definition": definition.to_string(), "roleArn": ROLE, "type": kind}),
+    );
+    answer["stateMachineArn"].as_str().unwrap().to_owned()
+}
+
+async fn until_done(address: SocketAddr, execution: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let answer = ok(
+            address,
+            "DescribeExecution",
+            json!({"executionArn": execution}),
+        );
+        if answer["status"] != "RUNNING" || Instant::now() > deadline {
+            return answer;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn waits_then_passes(seconds: u64) -> Value {
+    json!({"StartAt": "Hold", "States": {
+        "Hold": {"Type": "Wait", "Seconds": seconds, "Next": "Each"},
+        "Each": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "Double", "States": {
+            "Double": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($, $)"}, "End": true}}},
+            "ResultPath": "$.doubled", "Next": "Done"},
+        "Done": {"Type": "Succeed"}}})
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_machine_runs_executions_and_keeps_their_history() {
+    let (address, _dir) = start(true).await;
+    let machine = create(address, "Orders", waits_then_passes(3600), "STANDARD");
+    let described = ok(
+        address,
+        "DescribeStateMachine",
+        json!({"stateMachineArn": machine}),
+    );
+    assert_eq!(described["name"], "Orders");
+    assert_eq!(described["status"], "ACTIVE");
+    assert_eq!(described["type"], "STANDARD");
+    let listed = ok(address, "ListStateMachines", json!({}));
+    assert_eq!(listed["stateMachines"][0]["stateMachineArn"], machine);
+
+    let started = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": machine, "name": "first", "input": "{\"items\": [1, 2]}"}),
+    );
+    let execution = started["executionArn"].as_str().unwrap();
+    assert_eq!(
+        execution,
+        "arn:aws:states:us-east-1:123456789012:execution:Orders:first"
+    );
+    // A one-hour Wait on virtual time: done at once.
+    let done = until_done(address, execution).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    let output: Value = serde_json::from_str(done["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output["doubled"], json!([{"n": 2}, {"n": 4}]));
+
+    let history = ok(
+        address,
+        "GetExecutionHistory",
+        json!({"executionArn": execution}),
+    );
+    let events = history["events"].as_array().unwrap();
+    assert_eq!(events.first().unwrap()["type"], "ExecutionStarted");
+    assert_eq!(events.last().unwrap()["type"], "ExecutionSucceeded");
+    assert!(events.iter().any(|e| e["type"] == "MapIterationSucceeded"));
+    // Pages of 3 read back the same events; reverseOrder turns them round; no data when asked.
+    let mut paged = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut request = json!({"executionArn": execution, "maxResults": 3});
+        if let Some(token) = &token {
+            request["nextToken"] = json!(token);
+        }
+        let page = ok(address, "GetExecutionHistory", request);
+        paged.extend(page["events"].as_array().unwrap().iter().cloned());
+        match page["nextToken"].as_str() {
+            Some(next) => token = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(&paged, events);
+    let reversed = ok(
+        address,
+        "GetExecutionHistory",
+        json!({"executionArn": execution, "reverseOrder": true}),
+    );
+    assert_eq!(reversed["events"][0]["type"], "ExecutionSucceeded");
+    let bare = ok(
+        address,
+        "GetExecutionHistory",
+        json!({"executionArn": execution, "includeExecutionData": false}),
+    );
+    assert!(bare["events"][0]["executionStartedEventDetails"]
+        .get("input")
+        .is_none());
+
+    let listed = ok(
+        address,
+        "ListExecutions",
+        json!({"stateMachineArn": machine, "statusFilter": "SUCCEEDED"}),
+    );
+    assert_eq!(listed["executions"][0]["executionArn"], execution);
+    let none = ok(
+        address,
+        "ListExecutions",
+        json!({"stateMachineArn": machine, "statusFilter": "FAILED"}),
+    );
+    assert_eq!(none["executions"], json!([]));
+    let for_execution = ok(
+        address,
+        "DescribeStateMachineForExecution",
+        json!({"executionArn": execution}),
+    );
+    assert_eq!(
+        for_execution["definition"],
+        waits_then_passes(3600).to_string()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn starts_are_idempotent_while_running_and_a_stop_aborts() {
+    let (address, _dir) = start(false).await;
+    let machine = create(address, "Slow", waits_then_passes(3600), "STANDARD");
+    let request = json!({"stateMachineArn": machine, "name": "once", "input": "{\"items\": []}"});
+    let first = ok(address, "StartExecution", request.clone());
+    // AWS: the same name and input as a running execution answers with it.
+    let again = ok(address, "StartExecution", request);
+    assert_eq!(first["executionArn"], again["executionArn"]);
+    let other_input =
+        json!({"stateMachineArn": machine, "name": "once", "input": "{\"items\": [1]}"});
+    assert_eq!(
+        error(address, "StartExecution", other_input),
+        "ExecutionAlreadyExists"
+    );
+
+    let execution = first["executionArn"].as_str().unwrap();
+    assert_eq!(
+        ok(
+            address,
+            "DescribeExecution",
+            json!({"executionArn": execution})
+        )["status"],
+        "RUNNING"
+    );
+    ok(
+        address,
+        "StopExecution",
+        json!({"executionArn": execution, "error": "Operator", "cause": "no longer needed"}),
+    );
+    let stopped = ok(
+        address,
+        "DescribeExecution",
+        json!({"executionArn": execution}),
+    );
+    assert_eq!(stopped["status"], "ABORTED");
+    assert_eq!(stopped["error"], "Operator");
+    let history = ok(
+        address,
+        "GetExecutionHistory",
+        json!({"executionArn": execution, "reverseOrder": true}),
+    );
+    assert_eq!(history["events"][0]["type"], "ExecutionAborted");
+    // Closed: the same name and input is now a conflict.
+    let request = json!({"stateMachineArn": machine, "name": "once", "input": "{\"items\": []}"});
+    assert_eq!(
+        error(address, "StartExecution", request),
+        "ExecutionAlreadyExists"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn express_machines_run_synchronously_and_failures_carry_their_error() {
+    let (address, _dir) = start(true).await;
+    let express = create(address, "Quick", waits_then_passes(10), "EXPRESS");
+    let answer = ok(
+        address,
+        "StartSyncExecution",
+        json!({"stateMachineArn": express, "input": "{\"items\": [5]}"}),
+    );
+    assert_eq!(answer["status"], "SUCCEEDED", "{answer}");
+    assert!(answer["output"].as_str().unwrap().contains("10"));
+    let standard = create(address, "Standard", waits_then_passes(1), "STANDARD");
+    assert_eq!(
+        error(
+            address,
+            "StartSyncExecution",
+            json!({"stateMachineArn": standard})
+        ),
+        "StateMachineTypeNotSupported"
+    );
+
+    let failing = json!({"StartAt": "No", "States": {"No": {"Type": "Fail", "Error": "Refused", "Cause": "by design"}}});
+    let machine = create(address, "Failing", failing, "STANDARD");
+    let started = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": machine}),
+    );
+    let done = until_done(address, started["executionArn"].as_str().unwrap()).await;
+    assert_eq!(
+        (
+            done["status"].as_str(),
+            done["error"].as_str(),
+            done["cause"].as_str()
+        ),
+        (Some("FAILED"), Some("Refused"), Some("by design"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_requests_get_aws_errors_and_the_service_keeps_serving() {
+    let (address, _dir) = start(true).await;
+    let good = waits_then_passes(1);
+    let machine = create(address, "Kept", good.clone(), "STANDARD");
+    // Creating the same machine again is idempotent; another definition under its name is a conflict.
+    assert_eq!(create(address, "Kept", good.clone(), "STANDARD"), machine);
+    let other =
+        json!({"name": "Kept", "definition": waits_then_passes(2).to_string(), "roleArn": ROLE});
+    assert_eq!(
+        error(address, "CreateStateMachine", other),
+        "StateMachineAlreadyExists"
+    );
+
+    let cases = [
+        (
+            "CreateStateMachine",
+            json!({"name": "a b", "definition": good.to_string(), "roleArn": ROLE}),
+            "InvalidName",
+        ),
+        (
+            "CreateStateMachine",
+            json!({"name": "x", "definition": "{\"StartAt\": \"Nope\", \"States\": {}}", "roleArn": ROLE}),
+            "InvalidDefinition",
+        ),
+        (
+            "CreateStateMachine",
+            json!({"name": "x", "definition": good.to_string()}),
+            "ValidationException",
+        ),
+        (
+            "CreateStateMachine",
+            json!({"name": 7, "definition": good.to_string(), "roleArn": ROLE}),
+            "SerializationException",
+        ),
+        (
+            "CreateStateMachine",
+            json!({"name": "x", "definition": good.to_string(), "roleArn": "role"}),
+            "InvalidArn",
+        ),
+        (
+            "CreateStateMachine",
+            json!({"name": "x", "definition": good.to_string(), "roleArn": ROLE, "type": "FAST"}),
+            "ValidationException",
+        ),
+        (
+            "DescribeStateMachine",
+            json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Gone"}),
+            "StateMachineDoesNotExist",
+        ),
+        (
+            "DescribeStateMachine",
+            json!({"stateMachineArn": "nonsense"}),
+            "InvalidArn",
+        ),
+        (
+            "DescribeExecution",
+            json!({"executionArn": "arn:aws:states:us-east-1:123456789012:execution:Kept:none"}),
+            "ExecutionDoesNotExist",
+        ),
+        (
+            "StartExecution",
+            json!({"stateMachineArn": machine, "input": "{not json"}),
+            "InvalidExecutionInput",
+        ),
+        (
+            "StartExecution",
+            json!({"stateMachineArn": machine, "input": format!("\"{}\"", "x".repeat(300_000))}),
+            "ValidationException",
+        ),
+        (
+            "ListExecutions",
+            json!({"stateMachineArn": machine, "maxResults": 5000}),
+            "ValidationException",
+        ),
+        (
+            "ListExecutions",
+            json!({"stateMachineArn": machine, "nextToken": "garbage"}),
+            "InvalidToken",
+        ),
+        (
+            "SendTaskSuccess",
+            json!({"taskToken": "t", "output": "{}"}),
+            "UnknownOperationException",
+        ),
+    ];
+    for (operation, request, expected) in cases {
+        assert_eq!(
+            error(address, operation, request.clone()),
+            expected,
+            "{operation} {request}"
+        );
+    }
+    // A definition past AWS's 1 MiB.
+    let big = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "x".repeat(1_100_000), "End": true}}});
+    let request = json!({"name": "Big", "definition": big.to_string(), "roleArn": ROLE});
+    assert_eq!(
+        error(address, "CreateStateMachine", request),
+        "InvalidDefinition"
+    );
+
+    // Malformed requests, and a thousand garbage bodies: each a 4xx with a JSON `__type`.
+    let (status, answer) = raw(address, None, b"{}");
+    assert_eq!(
+        (status, answer["__type"].as_str()),
+        (400, Some("UnknownOperationException"))
+    );
+    let (status, answer) = raw(
+        address,
+        Some("AWSStepFunctions.ListStateMachines"),
+        b"{\"a\":",
+    );
+    assert_eq!(
+        (status, answer["__type"].as_str()),
+        (400, Some("SerializationException"))
+    );
+    let (status, answer) = raw(
+        address,
+        Some("AWSStepFunctions.CreateStateMachine"),
+        &vec![b' '; 5 * 1_048_576],
+    );
+    assert_eq!(
+        (status, answer["__type"].as_str()),
+        (413, Some("ValidationException"))
+    );
+    let deep = "[".repeat(100_000);
+    let (status, _) = raw(
+        address,
+        Some("AWSStepFunctions.ListStateMachines"),
+        deep.as_bytes(),
+    );
+    assert_eq!(status, 400);
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for n in 0..1000 {
+        let body: Vec<u8> = (0..(n % 200))
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                (seed % 256) as u8
+            })
+            .collect();
+        let target = [
+            "AWSStepFunctions.CreateStateMachine",
+            "AWSStepFunctions.StartExecution",
+            "Nope",
+        ][n % 3];
+        let (status, answer) = raw(address, Some(target), &body);
+        assert!(
+            (400..500).contains(&status) && answer["__type"].is_string(),
+            "{status} {answer}"
+        );
+    }
+    assert_eq!(
+        ok(address, "ListStateMachines", json!({}))["stateMachines"][0]["stateMachineArn"],
+        machine
+    );
+}
+
+/// A restart finds what was running cut off: it is listed, FAILED with a cause that says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn executions_cut_off_by_a_stop_are_failed_with_the_reason_after_a_restart() {
+    let dir = tempdir::Dir::new();
+    let store = stepfn_serve::store::Store::open(&dir.path).unwrap();
+    let running = stepfn_serve::store::Execution {
+        arn: "arn:aws:states:us-east-1:123456789012:execution:M:cut".into(),
+        machine: "M".into(),
+        name: "cut".into(),
+        input: "{}".into(),
+        status: "RUNNING".into(),
+        output: None,
+        error: None,
+        cause: None,
+        started: 1.0,
+        stopped: None,
+        definition: "{}".into(),
+    };
+    store.insert_execution(&running).unwrap();
+    drop(store);
+    let bound = bind(Config {
+        port: 0,
+        data_dir: dir.path.clone(),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let address = bound.address;
+    tokio::spawn(bound.serve());
+    let answer = ok(
+        address,
+        "DescribeExecution",
+        json!({"executionArn": running.arn}),
+    );
+    assert_eq!(answer["status"], "FAILED");
+    assert_eq!(answer["error"], "Stepfn.ServiceStopped");
+}

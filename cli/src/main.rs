@@ -46,20 +46,7 @@ enum Command {
         file: PathBuf,
     },
     /// Serve the AWS Step Functions API (awsJson1.0) for AWS SDKs and the AWS CLI, running executions locally.
-    Serve {
-        /// The port (8083 is Step Functions Local's; 0 picks a free one, printed on the first line).
-        #[arg(long, default_value_t = 8083)]
-        port: u16,
-        /// The address to bind.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Where state machines, executions and histories are kept (a SQLite database).
-        #[arg(long, default_value = ".stepfn")]
-        data_dir: PathBuf,
-        /// Wait states and retry back-off take no time.
-        #[arg(long)]
-        virtual_time: bool,
-    },
+    Serve(stepfn_serve::command::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -67,34 +54,7 @@ fn main() -> ExitCode {
         Command::Validate { files } => validate(&files),
         Command::Run(args) => run::run(args),
         Command::Graph { file } => graph(&file),
-        Command::Serve {
-            port,
-            bind,
-            data_dir,
-            virtual_time,
-        } => serve(stepfn_serve::Config {
-            bind,
-            port,
-            data_dir,
-            virtual_time,
-        }),
-    }
-}
-
-fn serve(config: stepfn_serve::Config) -> ExitCode {
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("stepfn serve: cannot start the runtime: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    match runtime.block_on(stepfn_serve::serve(config)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("stepfn serve: {error}");
-            ExitCode::from(2)
-        }
+        Command::Serve(args) => args.run(Default::default(), Vec::new()),
     }
 }
 

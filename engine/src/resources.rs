@@ -45,6 +45,8 @@ where
 pub struct Resources {
     by_resource: HashMap<String, Arc<dyn TaskHandler>>,
     by_state: HashMap<String, Arc<dyn TaskHandler>>,
+    /// What runs a Task that nothing above handles (`stepfn serve`: a Lambda endpoint, or a clear failure).
+    otherwise: Option<Arc<dyn TaskHandler>>,
 }
 
 impl std::fmt::Debug for Resources {
@@ -81,8 +83,17 @@ impl Resources {
         self
     }
 
+    /// Calls `handler` for Task states that no resource or state handler takes (instead of failing them).
+    pub fn otherwise(&mut self, handler: impl TaskHandler + 'static) -> &mut Self {
+        self.otherwise = Some(Arc::new(handler));
+        self
+    }
+
     /// Adds every handler of `other`, replacing those with the same key.
     pub fn merge(&mut self, other: &Resources) -> &mut Self {
+        if let Some(otherwise) = &other.otherwise {
+            self.otherwise = Some(otherwise.clone());
+        }
         self.by_resource.extend(
             other
                 .by_resource
@@ -128,6 +139,9 @@ impl Resources {
                     }))
                 });
             }
+        }
+        if let Some(otherwise) = &self.otherwise {
+            return otherwise.invoke(call);
         }
         let message = format!(
             "Task state '{}' calls '{}', which nothing runs here: it has no mock and is no step of a workflow \

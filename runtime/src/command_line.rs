@@ -1,6 +1,7 @@
 //! A workflow binary's command line outside Lambda (the `local` feature): `run`, with the flags, output and exit
-//! statuses of `stepfn run` (`stepfn_engine::run_command`, one clap definition for both), and `graph`,
-//! `definition`, `placeholders`, `steps` over the workflow built into the binary.
+//! statuses of `stepfn run` (`stepfn_engine::run_command`, one clap definition for both), `serve` (the Step
+//! Functions API, `stepfn_serve`, with the workflow's machine and steps), and `graph`, `definition`,
+//! `placeholders`, `steps` over the workflow built into the binary.
 
 use crate::local::step_resources;
 use crate::Workflow;
@@ -25,6 +26,9 @@ enum WorkflowCommand {
     Run(RunArgs),
     /// Print a Mermaid flowchart of the workflow.
     Graph,
+    /// Serve the AWS Step Functions API (awsJson1.0) with this workflow's state machine created and its steps
+    /// running in process, for AWS SDKs and the AWS CLI pointed at http://127.0.0.1:8083.
+    Serve(stepfn_serve::command::ServeArgs),
     /// Print the ASL definition (as written to target/stepfn/<Name>.asl.json); given KEY=ARN pairs, with each
     /// ${KEY} placeholder replaced.
     Definition {
@@ -65,6 +69,13 @@ fn execute<W: Workflow>(command: WorkflowCommand) -> ExitCode {
                     W::NAME
                 )),
             }
+        }
+        WorkflowCommand::Serve(args) => {
+            let machine = stepfn_serve::Preset {
+                name: W::NAME.to_owned(),
+                definition: W::DEFINITION.to_owned(),
+            };
+            return args.run(step_resources(&W::handlers()), vec![machine]);
         }
         WorkflowCommand::Graph => match serde_json::from_str(W::DEFINITION) {
             Ok(definition) => print!("{}", stepfn_asl::graph::mermaid(&definition)),

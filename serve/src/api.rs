@@ -53,10 +53,10 @@ pub struct Service {
 }
 
 impl Service {
-    pub fn new(store: Store, virtual_time: bool) -> Service {
+    pub fn new(store: Store, virtual_time: bool, resources: stepfn_engine::Resources) -> Service {
         Service {
             store,
-            runner: Runner::new(virtual_time),
+            runner: Runner::new(virtual_time, resources),
         }
     }
 

@@ -8,6 +8,8 @@
 
 pub mod api;
 pub mod arn;
+pub mod client;
+pub mod command;
 pub mod protocol;
 pub mod runner;
 pub mod store;
@@ -27,6 +29,17 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Wait states and retry back-off take no time.
     pub virtual_time: bool,
+    /// What Task states call, beside the clear failure for any other resource: a workflow binary's steps.
+    pub resources: stepfn_engine::Resources,
+    /// State machines created at start (a workflow binary's own), or given their current definition.
+    pub machines: Vec<Preset>,
+}
+
+/// A state machine the service starts with.
+#[derive(Debug, Clone)]
+pub struct Preset {
+    pub name: String,
+    pub definition: String,
 }
 
 impl Default for Config {
@@ -36,6 +49,8 @@ impl Default for Config {
             port: 8083,
             data_dir: PathBuf::from(".stepfn"),
             virtual_time: false,
+            resources: stepfn_engine::Resources::default(),
+            machines: Vec::new(),
         }
     }
 }
@@ -84,7 +99,16 @@ pub async fn bind(config: Config) -> Result<Bound, ServeError> {
     if interrupted > 0 {
         eprintln!("stepfn serve: {interrupted} execution(s) were running when the service stopped: marked FAILED (Stepfn.ServiceStopped)");
     }
-    let service = Arc::new(api::Service::new(store, config.virtual_time));
+    for preset in &config.machines {
+        store
+            .preset_machine(&preset.name, &preset.definition)
+            .map_err(|error| ServeError::Store(error.message))?;
+    }
+    let service = Arc::new(api::Service::new(
+        store,
+        config.virtual_time,
+        config.resources,
+    ));
     let address = SocketAddr::new(config.bind, config.port);
     let listener = tokio::net::TcpListener::bind(address)
         .await

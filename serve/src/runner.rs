@@ -6,18 +6,22 @@ use crate::store::{now, Execution, Machine};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use stepfn_engine::{Options, Status};
+use stepfn_engine::{Failure, Options, Resources, Status, TaskCall, TaskFuture};
 use tokio::task::AbortHandle;
 
 pub struct Runner {
     virtual_time: bool,
+    resources: Resources,
     running: Mutex<HashMap<String, AbortHandle>>,
 }
 
 impl Runner {
-    pub fn new(virtual_time: bool) -> Runner {
+    /// Runs Task states with `resources`; any other Task fails with `States.TaskFailed` naming its resource.
+    pub fn new(virtual_time: bool, mut resources: Resources) -> Runner {
+        resources.otherwise(unhandled);
         Runner {
             virtual_time,
+            resources,
             running: Mutex::new(HashMap::new()),
         }
     }
@@ -54,6 +58,7 @@ impl Runner {
             virtual_time: self.virtual_time,
             history: true,
             execution_name: Some(execution.name.clone()),
+            resources: self.resources.clone(),
             ..Options::default()
         };
         let outcome = match stepfn_engine::Machine::from_json(&execution.definition) {
@@ -103,6 +108,24 @@ impl Runner {
             task.abort();
         }
     }
+}
+
+/// A Task no handler takes: `States.TaskFailed`, naming the resource and what would run it.
+fn unhandled(call: TaskCall) -> TaskFuture {
+    let cause = if call.resource.starts_with("arn:aws:lambda:")
+        || call.resource.contains(":::lambda:invoke")
+    {
+        format!(
+            "no Lambda function runs here for Task state '{}' ('{}'): serve a workflow binary (`cargo run -p CRATE -- serve`) to run its steps in process",
+            call.state, call.resource
+        )
+    } else {
+        format!(
+            "stepfn serve does not call '{}' (Task state '{}'): it runs Pass, Choice, Wait, Parallel, Map, Succeed and Fail states and a workflow binary's steps",
+            call.resource, call.state
+        )
+    };
+    Box::pin(async move { Err(Failure::new("States.TaskFailed", cause)) })
 }
 
 /// An engine event as GetExecutionHistory returns it: epoch-second `timestamp`, `type`, ids, and the details under

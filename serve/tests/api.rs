@@ -3,8 +3,7 @@
 //! cli/tests/serve_clients.rs.
 
 use serde_json::{json, Value};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use stepfn_serve::{bind, Config};
 
@@ -54,39 +53,12 @@ mod tempdir {
     }
 }
 
-/// One request: the status and the JSON body.
 fn raw(address: SocketAddr, target: Option<&str>, body: &[u8]) -> (u16, Value) {
-    let mut stream = TcpStream::connect(address).expect("connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let target = target
-        .map(|t| format!("X-Amz-Target: {t}\r\n"))
-        .unwrap_or_default();
-    let head = format!(
-        "POST / HTTP/1.1\r\nHost: {address}\r\n{target}Content-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).unwrap();
-    let answer = String::from_utf8_lossy(&answer);
-    let status: u16 = answer
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    stepfn_serve::client::raw(address, target, body).expect("the service answers")
 }
 
 fn call(address: SocketAddr, operation: &str, request: Value) -> (u16, Value) {
-    raw(
-        address,
-        Some(&format!("AWSStepFunctions.{operation}")),
-        request.to_string().as_bytes(),
-    )
+    stepfn_serve::client::call(address, operation, &request).expect("the service answers")
 }
 
 fn ok(address: SocketAddr, operation: &str, request: Value) -> Value {

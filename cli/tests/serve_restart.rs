@@ -1,0 +1,145 @@
+//! Nothing acknowledged is lost: `kill -9` in the middle of many running executions, then a restart on the same data
+//! directory. Every execution whose StartExecution returned is listed again; the finished ones as they ended, the
+//! ones cut off FAILED with `Stepfn.ServiceStopped` and a cause that says so.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use stepfn_serve::client::call;
+
+/// `stepfn serve` on a free port; killed (SIGKILL) when dropped.
+struct Served {
+    child: Child,
+    address: SocketAddr,
+}
+
+impl Served {
+    fn start(data_dir: &Path) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stepfn"))
+            .args(["serve", "--port", "0", "--data-dir"])
+            .arg(data_dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("stepfn starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let address = line
+            .trim()
+            .strip_prefix("stepfn serve: listening on http://")
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
+        Served { child, address }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ok(address: SocketAddr, operation: &str, request: Value) -> Value {
+    let (status, answer) = call(address, operation, &request).expect("the service answers");
+    assert_eq!(status, 200, "{operation}: {answer}");
+    answer
+}
+
+fn create(address: SocketAddr, name: &str, definition: Value) -> String {
+    let request = json!({"name": name, "definition": definition.to_string(), "roleArn": "arn:aws:iam::123456789012:role/r"});
+    ok(address, "CreateStateMachine", request)["stateMachineArn"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn a_kill_in_the_middle_of_many_executions_loses_none_of_them() {
+    let data_dir =
+        std::env::temp_dir().join(format!("stepfn-serve-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let served = Served::start(&data_dir);
+    let address = served.address;
+    let slow = create(
+        address,
+        "Slow",
+        json!({"StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 3600, "End": true}}}),
+    );
+    let quick = create(
+        address,
+        "Quick",
+        json!({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "Result": 42, "End": true}}}),
+    );
+    let finished = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": quick, "name": "finished"}),
+    );
+    let finished = finished["executionArn"].as_str().unwrap().to_owned();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while ok(
+        address,
+        "DescribeExecution",
+        json!({"executionArn": finished}),
+    )["status"]
+        == "RUNNING"
+    {
+        assert!(Instant::now() < deadline, "the quick execution ends");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let started: Vec<String> = (0..50)
+        .map(|i| {
+            let answer = ok(
+                address,
+                "StartExecution",
+                json!({"stateMachineArn": slow, "name": format!("run-{i}")}),
+            );
+            answer["executionArn"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    drop(served); // SIGKILL, with 50 executions running
+
+    let served = Served::start(&data_dir);
+    let address = served.address;
+    let listed = ok(
+        address,
+        "ListExecutions",
+        json!({"stateMachineArn": slow, "maxResults": 1000}),
+    );
+    let listed: Vec<&str> = listed["executions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["executionArn"].as_str().unwrap())
+        .collect();
+    for arn in &started {
+        assert!(
+            listed.contains(&arn.as_str()),
+            "{arn} is listed after the restart"
+        );
+        let answer = ok(address, "DescribeExecution", json!({"executionArn": arn}));
+        assert_eq!(answer["status"], "FAILED", "{answer}");
+        assert_eq!(answer["error"], "Stepfn.ServiceStopped");
+        assert!(answer["cause"]
+            .as_str()
+            .unwrap()
+            .contains("stopped while this execution ran"));
+    }
+    let answer = ok(
+        address,
+        "DescribeExecution",
+        json!({"executionArn": finished}),
+    );
+    assert_eq!(
+        (answer["status"].as_str(), answer["output"].as_str()),
+        (Some("SUCCEEDED"), Some("42"))
+    );
+    drop(served);
+    let _ = std::fs::remove_dir_all(&data_dir);
+}

@@ -1,0 +1,50 @@
+//! A minimal blocking awsJson1.0 client over std's TCP, for tests and scripts that drive the service without an
+//! AWS SDK (the SDKs themselves are tested in cli/tests/serve_clients.rs).
+
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+/// Sends one request (`target` is the `X-Amz-Target` header, if any) and returns the HTTP status and the JSON body
+/// (`Null` when the body is not JSON).
+pub fn raw(
+    address: SocketAddr,
+    target: Option<&str>,
+    body: &[u8],
+) -> std::io::Result<(u16, Value)> {
+    let mut stream = TcpStream::connect(address)?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let target = target
+        .map(|t| format!("X-Amz-Target: {t}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\n{target}Content-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer)?;
+    let answer = String::from_utf8_lossy(&answer);
+    let status: u16 = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    Ok((status, serde_json::from_str(body).unwrap_or(Value::Null)))
+}
+
+/// Calls `operation` (`StartExecution`, ...) with `request`.
+pub fn call(
+    address: SocketAddr,
+    operation: &str,
+    request: &Value,
+) -> std::io::Result<(u16, Value)> {
+    raw(
+        address,
+        Some(&format!("AWSStepFunctions.{operation}")),
+        request.to_string().as_bytes(),
+    )
+}

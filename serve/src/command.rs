@@ -1,0 +1,51 @@
+//! `serve`'s command line, one clap definition for `stepfn serve` and a workflow binary's `serve`.
+
+use crate::{Config, Preset};
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Serve the AWS Step Functions API (awsJson1.0) for AWS SDKs and the AWS CLI, running executions locally.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// The port (8083 is Step Functions Local's; 0 picks a free one, printed on the first line).
+    #[arg(long, default_value_t = 8083)]
+    pub port: u16,
+    /// The address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Where state machines, executions and histories are kept (a SQLite database).
+    #[arg(long, default_value = ".stepfn")]
+    pub data_dir: PathBuf,
+    /// Wait states and retry back-off take no time.
+    #[arg(long)]
+    pub virtual_time: bool,
+}
+
+impl ServeArgs {
+    /// Serves with these Task handlers and preset machines until the process ends; exit 2 when it cannot start.
+    pub fn run(self, resources: stepfn_engine::Resources, machines: Vec<Preset>) -> ExitCode {
+        let config = Config {
+            bind: self.bind,
+            port: self.port,
+            data_dir: self.data_dir,
+            virtual_time: self.virtual_time,
+            resources,
+            machines,
+        };
+        let runtime = match tokio::runtime::Runtime::new() {
+            Ok(runtime) => runtime,
+            Err(error) => {
+                eprintln!("stepfn serve: cannot start the runtime: {error}");
+                return ExitCode::from(2);
+            }
+        };
+        match runtime.block_on(crate::serve(config)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("stepfn serve: {error}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}

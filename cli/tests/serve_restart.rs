@@ -3,46 +3,18 @@
 //! ones cut off FAILED with `Stepfn.ServiceStopped` and a cause that says so.
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
-use stepfn_serve::client::call;
+use stepfn_serve::client::{call, Served};
 
-/// `stepfn serve` on a free port; killed (SIGKILL) when dropped.
-struct Served {
-    child: Child,
-    address: SocketAddr,
-}
-
-impl Served {
-    fn start(data_dir: &Path) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stepfn"))
-            .args(["serve", "--port", "0", "--data-dir"])
-            .arg(data_dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("stepfn starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let address = line
-            .trim()
-            .strip_prefix("stepfn serve: listening on http://")
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
-        Served { child, address }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn serve(data_dir: &Path) -> Served {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_stepfn"));
+    command
+        .args(["serve", "--port", "0", "--data-dir"])
+        .arg(data_dir);
+    Served::start(command).expect("stepfn serve starts")
 }
 
 fn ok(address: SocketAddr, operation: &str, request: Value) -> Value {
@@ -64,7 +36,7 @@ fn a_kill_in_the_middle_of_many_executions_loses_none_of_them() {
     let data_dir =
         std::env::temp_dir().join(format!("stepfn-serve-restart-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data_dir);
-    let served = Served::start(&data_dir);
+    let served = serve(&data_dir);
     let address = served.address;
     let slow = create(
         address,
@@ -105,7 +77,7 @@ fn a_kill_in_the_middle_of_many_executions_loses_none_of_them() {
         .collect();
     drop(served); // SIGKILL, with 50 executions running
 
-    let served = Served::start(&data_dir);
+    let served = serve(&data_dir);
     let address = served.address;
     let listed = ok(
         address,

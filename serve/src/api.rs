@@ -50,13 +50,24 @@ const DEFAULT_PAGE: usize = 100;
 pub struct Service {
     pub store: Store,
     pub runner: Runner,
+    /// Step Functions Local's MockConfigFile, if given: `stateMachineArn#TestCase` in StartExecution picks a case.
+    pub mocks: Option<String>,
 }
 
+/// The mocked Task states of one execution, by state name.
+pub type Mocks = std::collections::BTreeMap<String, stepfn_engine::mock::Mock>;
+
 impl Service {
-    pub fn new(store: Store, virtual_time: bool, resources: stepfn_engine::Resources) -> Service {
+    pub fn new(
+        store: Store,
+        virtual_time: bool,
+        resources: stepfn_engine::Resources,
+        mocks: Option<String>,
+    ) -> Service {
         Service {
             store,
             runner: Runner::new(virtual_time, resources),
+            mocks,
         }
     }
 
@@ -207,7 +218,7 @@ impl Service {
     }
 
     fn start_execution(self: &std::sync::Arc<Self>, request: Request) -> Result<Value, ApiError> {
-        let (machine, execution) = self.new_execution(request)?;
+        let (machine, execution, mocks) = self.new_execution(request)?;
         if let Some(existing) = self.store.execution(&execution.arn)? {
             // AWS: the same name and input as a running execution returns it; anything else is a conflict.
             if existing.status == "RUNNING" && existing.input == execution.input {
@@ -218,11 +229,9 @@ impl Service {
                 format!("Execution Already Exists: '{}'", execution.arn),
             ));
         }
-        if machine.kind == "EXPRESS" {
-            // Express executions have no ARN to describe on AWS either; this service keeps them like standard ones.
-        }
         self.store.insert_execution(&execution)?;
-        self.runner.start(self.clone(), machine, execution.clone());
+        self.runner
+            .start(self.clone(), machine, execution.clone(), mocks);
         Ok(json!({"executionArn": execution.arn, "startDate": execution.started}))
     }
 
@@ -230,7 +239,7 @@ impl Service {
         self: &std::sync::Arc<Self>,
         request: Request<'_>,
     ) -> Result<Value, ApiError> {
-        let (machine, execution) = self.new_execution(request)?;
+        let (machine, execution, mocks) = self.new_execution(request)?;
         if machine.kind != "EXPRESS" {
             return Err(ApiError::new(
                 "StateMachineTypeNotSupported",
@@ -238,13 +247,22 @@ impl Service {
             ));
         }
         self.store.insert_execution(&execution)?;
-        let finished = self.runner.run(self, &machine, execution).await?;
+        let finished = self.runner.run(self, &machine, execution, mocks).await?;
         Ok(describe(&finished, true))
     }
 
-    /// The machine and a new execution of it from a StartExecution request.
-    fn new_execution(&self, request: Request) -> Result<(Machine, Execution), ApiError> {
-        let machine = self.machine(request.string("stateMachineArn")?)?;
+    /// The machine, a new execution of it and its mocks, from a StartExecution request. As in Step Functions Local,
+    /// `stateMachineArn#TestCase` runs the test case of the mock file.
+    fn new_execution(&self, request: Request) -> Result<(Machine, Execution, Mocks), ApiError> {
+        let (machine_arn, test_case) = match request.string("stateMachineArn")?.split_once('#') {
+            Some((arn, case)) => (arn, Some(case)),
+            None => (request.string("stateMachineArn")?, None),
+        };
+        let machine = self.machine(machine_arn)?;
+        let mocks = match test_case {
+            None => Mocks::new(),
+            Some(case) => self.mocks_of(&machine, case)?,
+        };
         let name = match request.optional_string("name")? {
             Some(name) => {
                 arn::check_name(name)?;
@@ -278,7 +296,25 @@ impl Service {
             stopped: None,
             definition: machine.definition.clone(),
         };
-        Ok((machine, execution))
+        Ok((machine, execution, mocks))
+    }
+
+    /// The mocks of test case `case` for `machine`, from the mock file.
+    fn mocks_of(&self, machine: &Machine, case: &str) -> Result<Mocks, ApiError> {
+        let text = self.mocks.as_deref().ok_or_else(|| {
+            ApiError::validation(format!(
+                "test case `{case}` asked for, but stepfn serve was started without a mock file: give `--mock FILE`"
+            ))
+        })?;
+        let compiled = stepfn_engine::Machine::from_json(&machine.definition)
+            .map_err(|error| ApiError::new("InvalidDefinition", error.to_string()))?
+            .named(machine.name.clone());
+        stepfn_engine::mock::load_test_case(text, &compiled, Some(&machine.name), Some(case))
+            .map_err(|error| {
+                ApiError::validation(format!(
+                    "the mock file cannot run test case `{case}`: {error}"
+                ))
+            })
     }
 
     fn describe_execution(&self, request: Request) -> Result<Value, ApiError> {

@@ -48,3 +48,48 @@ pub fn call(
         request.to_string().as_bytes(),
     )
 }
+
+/// A `serve` process (`stepfn serve` or a workflow binary's) on a free port, for tests: started with
+/// `--port 0`, its address read from its first line, killed (SIGKILL) when dropped so no test leaves it running.
+pub struct Served {
+    child: std::process::Child,
+    pub address: SocketAddr,
+}
+
+impl Served {
+    /// Runs `command` (which must include `serve --port 0`) and waits for its address.
+    pub fn start(mut command: std::process::Command) -> std::io::Result<Served> {
+        use std::io::BufRead;
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| std::io::Error::other("no stdout"))?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line)?;
+        let address = line
+            .trim()
+            .strip_prefix("stepfn serve: listening on http://")
+            .and_then(|a| a.parse().ok());
+        match address {
+            Some(address) => Ok(Served { child, address }),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(std::io::Error::other(format!(
+                    "serve did not start: {line:?}"
+                )))
+            }
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

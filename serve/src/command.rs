@@ -20,12 +20,30 @@ pub struct ServeArgs {
     /// Wait states and retry back-off take no time.
     #[arg(long)]
     pub virtual_time: bool,
+    /// A Step Functions Local mock file (MockConfigFile): start an execution with `stateMachineArn#TestCase` to run
+    /// that test case's mocked Task states.
+    #[arg(long, value_name = "FILE")]
+    pub mock: Option<PathBuf>,
 }
 
 impl ServeArgs {
     /// Serves with these Task handlers and preset machines until the process ends; exit 2 when it cannot start.
     pub fn run(self, resources: stepfn_engine::Resources, machines: Vec<Preset>) -> ExitCode {
+        let mocks = match &self.mock {
+            None => None,
+            Some(file) => match std::fs::read_to_string(file) {
+                Ok(text) => Some(text),
+                Err(error) => {
+                    eprintln!(
+                        "stepfn serve: cannot read the mock file `{}`: {error}",
+                        file.display()
+                    );
+                    return ExitCode::from(2);
+                }
+            },
+        };
         let config = Config {
+            mocks,
             bind: self.bind,
             port: self.port,
             data_dir: self.data_dir,

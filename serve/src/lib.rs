@@ -33,6 +33,8 @@ pub struct Config {
     pub resources: stepfn_engine::Resources,
     /// State machines created at start (a workflow binary's own), or given their current definition.
     pub machines: Vec<Preset>,
+    /// The text of a Step Functions Local MockConfigFile.
+    pub mocks: Option<String>,
 }
 
 /// A state machine the service starts with.
@@ -51,6 +53,7 @@ impl Default for Config {
             virtual_time: false,
             resources: stepfn_engine::Resources::default(),
             machines: Vec::new(),
+            mocks: None,
         }
     }
 }
@@ -108,6 +111,7 @@ pub async fn bind(config: Config) -> Result<Bound, ServeError> {
         store,
         config.virtual_time,
         config.resources,
+        config.mocks,
     ));
     let address = SocketAddr::new(config.bind, config.port);
     let listener = tokio::net::TcpListener::bind(address)

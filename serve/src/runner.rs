@@ -1,7 +1,7 @@
 //! Executions in flight: each runs as a tokio task on stepfn's engine; its end (status, output, history) is written
 //! to the store in one transaction. StopExecution aborts the task.
 
-use crate::api::{ApiError, Service};
+use crate::api::{ApiError, Mocks, Service};
 use crate::store::{now, Execution, Machine};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -33,11 +33,21 @@ impl Runner {
     }
 
     /// Starts `execution` (already stored as RUNNING) in the background.
-    pub fn start(&self, service: Arc<Service>, machine: Machine, execution: Execution) {
+    pub fn start(
+        &self,
+        service: Arc<Service>,
+        machine: Machine,
+        execution: Execution,
+        mocks: Mocks,
+    ) {
         let arn = execution.arn.clone();
         let mut running = self.running();
         let task = tokio::spawn(async move {
-            if let Err(error) = service.runner.run(&service, &machine, execution).await {
+            if let Err(error) = service
+                .runner
+                .run(&service, &machine, execution, mocks)
+                .await
+            {
                 eprintln!("stepfn serve: {}", error.message);
             }
         });
@@ -52,13 +62,18 @@ impl Runner {
         service: &Service,
         machine: &Machine,
         execution: Execution,
+        mocks: Mocks,
     ) -> Result<Execution, ApiError> {
         let input: Value = stepfn_asl::json_text::from_str(&execution.input).unwrap_or(Value::Null);
+        let mut resources = self.resources.clone();
+        for (state, mock) in mocks {
+            mock.install(&mut resources, state);
+        }
         let options = Options {
             virtual_time: self.virtual_time,
             history: true,
             execution_name: Some(execution.name.clone()),
-            resources: self.resources.clone(),
+            resources,
             ..Options::default()
         };
         let outcome = match stepfn_engine::Machine::from_json(&execution.definition) {

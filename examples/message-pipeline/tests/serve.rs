@@ -2,54 +2,10 @@
 //! running in process, as an SDK user's code would drive it.
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
-use stepfn_serve::client::call;
-
-/// The binary serving on a free port; killed when dropped, so the test never leaves it running.
-struct Served {
-    child: Child,
-    address: SocketAddr,
-    data_dir: std::path::PathBuf,
-}
-
-impl Served {
-    fn start() -> Served {
-        let data_dir =
-            std::env::temp_dir().join(format!("message-pipeline-serve-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&data_dir);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_message-pipeline"))
-            .args(["serve", "--port", "0", "--virtual-time", "--data-dir"])
-            .arg(&data_dir)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let address = line
-            .trim()
-            .strip_prefix("stepfn serve: listening on http://")
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
-        Served {
-            child,
-            address,
-            data_dir,
-        }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.data_dir);
-    }
-}
+use stepfn_serve::client::{call, Served};
 
 fn ok(address: SocketAddr, operation: &str, request: Value) -> Value {
     let (status, answer) = call(address, operation, &request).expect("the service answers");
@@ -59,7 +15,14 @@ fn ok(address: SocketAddr, operation: &str, request: Value) -> Value {
 
 #[test]
 fn the_served_workflow_runs_its_real_step() {
-    let served = Served::start();
+    let data_dir =
+        std::env::temp_dir().join(format!("message-pipeline-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_message-pipeline"));
+    command
+        .args(["serve", "--port", "0", "--virtual-time", "--data-dir"])
+        .arg(&data_dir);
+    let served = Served::start(command).expect("the binary serves");
     let machine = "arn:aws:states:us-east-1:123456789012:stateMachine:MessagePipeline";
     let listed = ok(served.address, "ListStateMachines", json!({}));
     assert_eq!(listed["stateMachines"][0]["stateMachineArn"], machine);
@@ -100,4 +63,6 @@ fn the_served_workflow_runs_its_real_step() {
         json!({"executionArn": execution}),
     );
     assert_eq!(failed["status"], "FAILED", "{failed}");
+    drop(served);
+    let _ = std::fs::remove_dir_all(&data_dir);
 }

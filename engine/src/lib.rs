@@ -65,6 +65,18 @@ pub struct Options {
     pub execution_name: Option<String>,
     /// Seed for `States.UUID`, `States.MathRandom` and retry jitter, so runs repeat.
     pub seed: Option<u64>,
+    /// Told each history event as it happens (with `history` on), for a service that shows a running execution.
+    pub on_event: Option<EventSink>,
+}
+
+/// A callback told each history event as it is recorded.
+#[derive(Clone)]
+pub struct EventSink(pub std::sync::Arc<dyn Fn(&history::Event) + Send + Sync>);
+
+impl std::fmt::Debug for EventSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EventSink")
+    }
 }
 
 /// How an execution ended.

@@ -24,6 +24,8 @@ pub struct TaskCall {
     pub attempt: u32,
     /// The execution's ARN.
     pub execution_id: String,
+    /// `$$.Task.Token`: what a `.waitForTaskToken` task is completed with (SendTaskSuccess in `stepfn serve`).
+    pub task_token: String,
 }
 
 /// Something that runs a Task state.

@@ -566,6 +566,7 @@ fn mock_execute(parts: &[String], _: &mut Context) {
                 input: Value::Null,
                 attempt,
                 execution_id: "arn:aws:states:us-east-1:123456789012:execution:M:local".into(),
+                task_token: "local:state:1".into(),
             });
         }
     }

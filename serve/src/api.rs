@@ -48,7 +48,7 @@ pub const MAX_INPUT_BYTES: usize = 262_144;
 const DEFAULT_PAGE: usize = 100;
 
 pub struct Service {
-    pub store: Store,
+    pub store: std::sync::Arc<Store>,
     pub runner: Runner,
     /// Step Functions Local's MockConfigFile, if given: `stateMachineArn#TestCase` in StartExecution picks a case.
     pub mocks: Option<String>,
@@ -65,7 +65,7 @@ impl Service {
         mocks: Option<String>,
     ) -> Service {
         Service {
-            store,
+            store: std::sync::Arc::new(store),
             runner: Runner::new(virtual_time, resources),
             mocks,
         }
@@ -94,6 +94,9 @@ impl Service {
             "ListExecutions" => self.list_executions(request),
             "StopExecution" => self.stop_execution(request),
             "GetExecutionHistory" => self.get_execution_history(request),
+            "SendTaskSuccess" => self.send_task_result(request, true),
+            "SendTaskFailure" => self.send_task_result(request, false),
+            "SendTaskHeartbeat" => self.send_task_heartbeat(request),
             other => Err(ApiError::new(
                 "UnknownOperationException",
                 format!("stepfn serve does not support the operation `{other}` yet"),
@@ -379,6 +382,13 @@ impl Service {
                 stopped: Some(stopped),
                 ..execution.clone()
             };
+            self.store.finish_execution(&aborted, &[])?;
+            let mut events = self.store.events(&execution.arn)?.len() as u64;
+            if events == 0 {
+                self.store
+                    .append_event(&execution.arn, 1, &started_event(&execution))?;
+                events = 1;
+            }
             let mut details = Map::new();
             if let Some(error) = error {
                 details.insert("error".into(), json!(error));
@@ -386,13 +396,10 @@ impl Service {
             if let Some(cause) = cause {
                 details.insert("cause".into(), json!(cause));
             }
-            let events = [
-                started_event(&execution),
-                json!({"timestamp": stopped, "type": "ExecutionAborted", "id": 2, "previousEventId": 0,
-                       "executionAbortedEventDetails": details})
-                .to_string(),
-            ];
-            self.store.finish_execution(&aborted, &events)?;
+            let event = json!({"timestamp": stopped, "type": "ExecutionAborted", "id": events + 1,
+                               "previousEventId": events, "executionAbortedEventDetails": details});
+            self.store
+                .append_event(&execution.arn, events + 1, &event.to_string())?;
         }
         Ok(json!({"stopDate": stopped}))
     }
@@ -423,6 +430,33 @@ impl Service {
             events.reverse();
         }
         page(request, events, "events")
+    }
+}
+
+impl Service {
+    /// SendTaskSuccess (`output`) or SendTaskFailure (`error`, `cause`) for a `.waitForTaskToken` task.
+    fn send_task_result(&self, request: Request, success: bool) -> Result<Value, ApiError> {
+        let token = request.string("taskToken")?;
+        let result = if success {
+            let output = request.string("output")?;
+            let output: Value = stepfn_asl::json_text::from_str(output).map_err(|error| {
+                ApiError::new("InvalidOutput", format!("Invalid Output: {error}"))
+            })?;
+            Ok(output)
+        } else {
+            Err(stepfn_engine::Failure::new(
+                request.optional_string("error")?.unwrap_or_default(),
+                request.optional_string("cause")?.unwrap_or_default(),
+            ))
+        };
+        self.runner.callbacks.complete(token, result)?;
+        Ok(json!({}))
+    }
+
+    fn send_task_heartbeat(&self, request: Request) -> Result<Value, ApiError> {
+        let token = request.string("taskToken")?;
+        self.runner.callbacks.check(token)?;
+        Ok(json!({}))
     }
 }
 

@@ -6,23 +6,94 @@ use crate::store::{now, Execution, Machine};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use stepfn_engine::{Failure, Options, Resources, Status, TaskCall, TaskFuture};
+use stepfn_engine::{EventSink, Failure, Options, Resources, Status, TaskCall, TaskFuture};
 use tokio::task::AbortHandle;
 
 pub struct Runner {
     virtual_time: bool,
     resources: Resources,
     running: Mutex<HashMap<String, AbortHandle>>,
+    /// The `.waitForTaskToken` tasks waiting for SendTaskSuccess or SendTaskFailure.
+    pub callbacks: Arc<Callbacks>,
+}
+
+/// Tasks waiting for their token, each with the sender that completes it.
+#[derive(Default)]
+pub struct Callbacks {
+    waiting: Mutex<HashMap<String, tokio::sync::oneshot::Sender<Result<Value, Failure>>>>,
+}
+
+impl Callbacks {
+    fn waiting(
+        &self,
+    ) -> std::sync::MutexGuard<
+        '_,
+        HashMap<String, tokio::sync::oneshot::Sender<Result<Value, Failure>>>,
+    > {
+        self.waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits for the token's result (the task's output, or its failure).
+    fn wait(&self, token: String) -> TaskFuture {
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        self.waiting().insert(token, sender);
+        Box::pin(async move {
+            receiver.await.unwrap_or_else(|_| {
+                Err(Failure::runtime(
+                    "the service stopped waiting for this task's token",
+                ))
+            })
+        })
+    }
+
+    /// Completes the task waiting for `token`: AWS's `TaskDoesNotExist` when none is, `TaskTimedOut` when its
+    /// execution has ended meanwhile.
+    pub fn complete(&self, token: &str, result: Result<Value, Failure>) -> Result<(), ApiError> {
+        let sender = self.waiting().remove(token).ok_or_else(|| no_task(token))?;
+        sender
+            .send(result)
+            .map_err(|_| ApiError::new("TaskTimedOut", format!("Task Timed Out: '{token}'")))
+    }
+
+    /// SendTaskHeartbeat: whether a task still waits for `token`.
+    pub fn check(&self, token: &str) -> Result<(), ApiError> {
+        match self.waiting().get(token) {
+            Some(sender) if !sender.is_closed() => Ok(()),
+            Some(_) => Err(ApiError::new(
+                "TaskTimedOut",
+                format!("Task Timed Out: '{token}'"),
+            )),
+            None => Err(no_task(token)),
+        }
+    }
+}
+
+fn no_task(token: &str) -> ApiError {
+    ApiError::new(
+        "TaskDoesNotExist",
+        format!("Task Does Not Exist: '{token}'"),
+    )
 }
 
 impl Runner {
     /// Runs Task states with `resources`; any other Task fails with `States.TaskFailed` naming its resource.
     pub fn new(virtual_time: bool, mut resources: Resources) -> Runner {
-        resources.otherwise(unhandled);
+        let callbacks = Arc::new(Callbacks::default());
+        let waiting = callbacks.clone();
+        resources.otherwise(move |call: TaskCall| -> TaskFuture {
+            if call.resource.ends_with(".waitForTaskToken") {
+                waiting.wait(call.task_token)
+            } else {
+                unhandled(call)
+            }
+        });
         Runner {
             virtual_time,
             resources,
             running: Mutex::new(HashMap::new()),
+            callbacks,
         }
     }
 
@@ -69,11 +140,20 @@ impl Runner {
         for (state, mock) in mocks {
             mock.install(&mut resources, state);
         }
+        // Each event is stored as it happens, so a running execution's history is readable.
+        let store = service.store.clone();
+        let arn = execution.arn.clone();
+        let sink = EventSink(Arc::new(move |event: &stepfn_engine::history::Event| {
+            if let Err(error) = store.append_event(&arn, event.id, &aws_event(event).to_string()) {
+                eprintln!("stepfn serve: {}", error.message);
+            }
+        }));
         let options = Options {
             virtual_time: self.virtual_time,
             history: true,
             execution_name: Some(execution.name.clone()),
             resources,
+            on_event: Some(sink),
             ..Options::default()
         };
         let outcome = match stepfn_engine::Machine::from_json(&execution.definition) {

@@ -1,6 +1,8 @@
 //! The store: state machines, executions and their history events in one SQLite database (`stepfn.sqlite3` under
-//! the data directory), written with `synchronous = FULL`, so what a call acknowledged survives a crash of the
-//! process or the machine. SQLite through rusqlite: one file, no server, transactions that hold across `kill -9`.
+//! the data directory). Each call's writes commit before it answers, in SQLite's write-ahead log with
+//! `synchronous = NORMAL`: what a call acknowledged survives the process's crash (`kill -9`); an operating-system
+//! crash or power loss may lose the last commits (SQLite's documented trade-off, which spares an fsync per history
+//! event). SQLite through rusqlite: one file, no server.
 
 use crate::api::ApiError;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -62,7 +64,7 @@ impl Store {
         let connection = Connection::open(&file)
             .map_err(|e| format!("cannot open `{}`: {e}", file.display()))?;
         connection
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
             .and_then(|()| connection.execute_batch(SCHEMA))
             .map_err(|e| format!("cannot prepare `{}`: {e}", file.display()))?;
         Ok(Store {
@@ -213,7 +215,7 @@ impl Store {
     ) -> Result<(), ApiError> {
         self.with(|c| {
             let transaction = c.unchecked_transaction()?;
-            transaction.execute(
+            let updated = transaction.execute(
                 "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stopped = ?6
                  WHERE arn = ?1 AND status = 'RUNNING'",
                 params![
@@ -225,14 +227,28 @@ impl Store {
                     execution.stopped
                 ],
             )?;
-            transaction.execute("DELETE FROM events WHERE execution = ?1", params![execution.arn])?;
+            if updated == 0 {
+                // Ended already (a stop and the execution's own end raced): the first record stands.
+                return Ok(());
+            }
             for (id, event) in events.iter().enumerate() {
                 transaction.execute(
-                    "INSERT INTO events (execution, id, event) VALUES (?1, ?2, ?3)",
+                    "INSERT OR REPLACE INTO events (execution, id, event) VALUES (?1, ?2, ?3)",
                     params![execution.arn, id as i64 + 1, event],
                 )?;
             }
             transaction.commit()
+        })
+    }
+
+    /// Records one history event of a running execution as it happens.
+    pub fn append_event(&self, execution: &str, id: u64, event: &str) -> Result<(), ApiError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO events (execution, id, event) VALUES (?1, ?2, ?3)",
+                params![execution, id as i64, event],
+            )
+            .map(drop)
         })
     }
 

@@ -374,6 +374,11 @@ async fn bad_requests_get_aws_errors_and_the_service_keeps_serving() {
         (
             "SendTaskSuccess",
             json!({"taskToken": "t", "output": "{}"}),
+            "TaskDoesNotExist",
+        ),
+        (
+            "CreateActivity",
+            json!({"name": "a"}),
             "UnknownOperationException",
         ),
     ];
@@ -486,4 +491,106 @@ async fn executions_cut_off_by_a_stop_are_failed_with_the_reason_after_a_restart
     );
     assert_eq!(answer["status"], "FAILED");
     assert_eq!(answer["error"], "Stepfn.ServiceStopped");
+}
+
+/// A `.waitForTaskToken` task waits until SendTaskSuccess or SendTaskFailure names its token, which a client reads
+/// from the running execution's history (here; on AWS, from the message the task sent).
+#[tokio::test(flavor = "multi_thread")]
+async fn callback_tasks_wait_for_their_token() {
+    let (address, _dir) = start(false).await;
+    let definition = json!({"StartAt": "Ask", "States": {
+        "Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+                               "MessageBody": {"token.$": "$$.Task.Token"}},
+                "Next": "Done"},
+        "Done": {"Type": "Succeed"}}});
+    let machine = create(address, "Callback", definition, "STANDARD");
+    let token_of = |execution: &str| -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let history = ok(
+                address,
+                "GetExecutionHistory",
+                json!({"executionArn": execution}),
+            );
+            let scheduled = history["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["type"] == "TaskScheduled")
+                .cloned();
+            if let Some(event) = scheduled {
+                let parameters: Value = serde_json::from_str(
+                    event["taskScheduledEventDetails"]["parameters"]
+                        .as_str()
+                        .unwrap(),
+                )
+                .unwrap();
+                return parameters["MessageBody"]["token"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the task is scheduled: {history}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+
+    let started = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": machine, "name": "yes"}),
+    );
+    let execution = started["executionArn"].as_str().unwrap().to_owned();
+    let token = token_of(&execution);
+    ok(address, "SendTaskHeartbeat", json!({"taskToken": token}));
+    assert_eq!(
+        error(
+            address,
+            "SendTaskSuccess",
+            json!({"taskToken": token, "output": "{not json"})
+        ),
+        "InvalidOutput"
+    );
+    ok(
+        address,
+        "SendTaskSuccess",
+        json!({"taskToken": token, "output": "{\"approved\": true}"}),
+    );
+    let done = until_done(address, &execution).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    assert_eq!(done["output"], "{\"approved\":true}");
+    assert_eq!(
+        error(
+            address,
+            "SendTaskSuccess",
+            json!({"taskToken": token, "output": "{}"})
+        ),
+        "TaskDoesNotExist"
+    );
+
+    let started = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": machine, "name": "no"}),
+    );
+    let execution = started["executionArn"].as_str().unwrap().to_owned();
+    let token = token_of(&execution);
+    ok(
+        address,
+        "SendTaskFailure",
+        json!({"taskToken": token, "error": "Rejected", "cause": "by a person"}),
+    );
+    let done = until_done(address, &execution).await;
+    assert_eq!(
+        (
+            done["status"].as_str(),
+            done["error"].as_str(),
+            done["cause"].as_str()
+        ),
+        (Some("FAILED"), Some("Rejected"), Some("by a person"))
+    );
 }

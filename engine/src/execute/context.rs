@@ -69,7 +69,7 @@ impl StateResolver<'_> {
                 "Name": execution.machine.name
             },
             "Task": {
-                "Token": format!("{}:{}:{}", execution.name, self.info.name, self.info.entered_event)
+                "Token": execution.task_token(self.info)
             }
         });
         if let Some((index, value)) = self.item {

@@ -53,6 +53,9 @@ impl Execution<'_> {
                 details: (!details.as_object().is_some_and(Map::is_empty) && !details.is_null())
                     .then_some(details),
             });
+            if let (Some(sink), Some(event)) = (&self.options.on_event, list.last()) {
+                (sink.0)(event);
+            }
         }
         frame.last_event = id;
         id

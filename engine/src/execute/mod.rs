@@ -170,6 +170,11 @@ impl Execution<'_> {
         }
     }
 
+    /// `$$.Task.Token` of the state being run: unique within the execution.
+    fn task_token(&self, info: &StateInfo) -> String {
+        format!("{}:{}:{}", self.name, info.name, info.entered_event)
+    }
+
     fn execution_arn(&self) -> String {
         format!(
             "arn:aws:states:{REGION}:{ACCOUNT}:execution:{}:{}",

@@ -69,6 +69,7 @@ impl Execution<'_> {
             input,
             attempt: info.retry_count,
             execution_id: self.execution_arn(),
+            task_token: self.task_token(info),
         };
         let invocation = self.options.resources.invoke(call);
         let limit = match (timeout, heartbeat) {

@@ -242,7 +242,8 @@ impl Service {
         self: &std::sync::Arc<Self>,
         request: Request<'_>,
     ) -> Result<Value, ApiError> {
-        let (machine, execution, mocks) = self.new_execution(request)?;
+        let (machine, mut execution, mocks) = self.new_execution(request)?;
+        execution.arn = arn::express_execution(&machine.name, &execution.name);
         if machine.kind != "EXPRESS" {
             return Err(ApiError::new(
                 "StateMachineTypeNotSupported",

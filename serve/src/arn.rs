@@ -39,6 +39,14 @@ pub fn execution(machine: &str, name: &str) -> String {
     format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine}:{name}")
 }
 
+/// An express execution's ARN, as StartSyncExecution answers it (AWS adds an id: express names are not unique).
+pub fn express_execution(machine: &str, name: &str) -> String {
+    format!(
+        "arn:aws:states:{REGION}:{ACCOUNT}:express:{machine}:{name}:{}",
+        uuid::Uuid::new_v4()
+    )
+}
+
 /// The state machine's name in its ARN.
 pub fn state_machine_name(arn: &str) -> Result<&str, ApiError> {
     arn.strip_prefix(&format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:"))

@@ -44,6 +44,8 @@ impl ApiError {
 pub const MAX_DEFINITION_BYTES: usize = 1_048_576;
 /// The largest execution input AWS accepts, in bytes (the API reference, `input`: 262,144).
 pub const MAX_INPUT_BYTES: usize = 262_144;
+/// How long GetActivityTask waits for a task (AWS: 60 seconds).
+const ACTIVITY_POLL_SECONDS: u64 = 60;
 /// The most results a list returns when `maxResults` is not given (AWS: 100; at most 1000).
 const DEFAULT_PAGE: usize = 100;
 
@@ -97,6 +99,11 @@ impl Service {
             "SendTaskSuccess" => self.send_task_result(request, true),
             "SendTaskFailure" => self.send_task_result(request, false),
             "SendTaskHeartbeat" => self.send_task_heartbeat(request),
+            "CreateActivity" => self.create_activity(request),
+            "DescribeActivity" => self.describe_activity(request),
+            "ListActivities" => self.list_activities(request),
+            "DeleteActivity" => self.delete_activity(request),
+            "GetActivityTask" => self.get_activity_task(request).await,
             other => Err(ApiError::new(
                 "UnknownOperationException",
                 format!("stepfn serve does not support the operation `{other}` yet"),
@@ -452,6 +459,64 @@ impl Service {
         };
         self.runner.callbacks.complete(token, result)?;
         Ok(json!({}))
+    }
+
+    fn create_activity(&self, request: Request) -> Result<Value, ApiError> {
+        let name = request.string("name")?;
+        arn::check_name(name)?;
+        let created = self.store.create_activity(name)?;
+        Ok(json!({"activityArn": arn::activity(name), "creationDate": created}))
+    }
+
+    fn activity(&self, request: Request) -> Result<(String, f64), ApiError> {
+        let activity_arn = request.string("activityArn")?;
+        let name = arn::activity_name(activity_arn)?;
+        let created = self.store.activity(name)?.ok_or_else(|| {
+            ApiError::new(
+                "ActivityDoesNotExist",
+                format!("Activity Does Not Exist: '{activity_arn}'"),
+            )
+        })?;
+        Ok((name.to_owned(), created))
+    }
+
+    fn describe_activity(&self, request: Request) -> Result<Value, ApiError> {
+        let (name, created) = self.activity(request)?;
+        Ok(json!({"activityArn": arn::activity(&name), "name": name, "creationDate": created}))
+    }
+
+    fn list_activities(&self, request: Request) -> Result<Value, ApiError> {
+        let activities: Vec<Value> = self
+            .store
+            .activities()?
+            .into_iter()
+            .map(|(name, created)| json!({"activityArn": arn::activity(&name), "name": name, "creationDate": created}))
+            .collect();
+        page(request, activities, "activities")
+    }
+
+    fn delete_activity(&self, request: Request) -> Result<Value, ApiError> {
+        let activity_arn = request.string("activityArn")?;
+        self.store
+            .delete_activity(arn::activity_name(activity_arn)?)?;
+        Ok(json!({}))
+    }
+
+    /// A worker's long poll: the next task of the activity, or `{}` after a minute without one (as on AWS).
+    async fn get_activity_task(&self, request: Request<'_>) -> Result<Value, ApiError> {
+        let (name, _) = self.activity(request)?;
+        let poll = std::time::Duration::from_secs(ACTIVITY_POLL_SECONDS);
+        Ok(
+            match self
+                .runner
+                .activities
+                .next(&arn::activity(&name), poll)
+                .await
+            {
+                Some(task) => json!({"taskToken": task.token, "input": task.input}),
+                None => json!({}),
+            },
+        )
     }
 
     fn send_task_heartbeat(&self, request: Request) -> Result<Value, ApiError> {

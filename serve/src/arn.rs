@@ -39,6 +39,22 @@ pub fn execution(machine: &str, name: &str) -> String {
     format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine}:{name}")
 }
 
+pub fn activity(name: &str) -> String {
+    format!("arn:aws:states:{REGION}:{ACCOUNT}:activity:{name}")
+}
+
+/// The activity's name in its ARN.
+pub fn activity_name(arn: &str) -> Result<&str, ApiError> {
+    arn.strip_prefix(&format!("arn:aws:states:{REGION}:{ACCOUNT}:activity:"))
+        .filter(|name| check_name(name).is_ok())
+        .ok_or_else(|| {
+            ApiError::invalid_arn(format!(
+                "Invalid Arn: '{}' is not an activity ARN of this service",
+                shorten(arn)
+            ))
+        })
+}
+
 /// An express execution's ARN, as StartSyncExecution answers it (AWS adds an id: express names are not unique).
 pub fn express_execution(machine: &str, name: &str) -> String {
     format!(

@@ -13,8 +13,58 @@ pub struct Runner {
     virtual_time: bool,
     resources: Resources,
     running: Mutex<HashMap<String, AbortHandle>>,
-    /// The `.waitForTaskToken` tasks waiting for SendTaskSuccess or SendTaskFailure.
+    /// The `.waitForTaskToken` and activity tasks waiting for SendTaskSuccess or SendTaskFailure.
     pub callbacks: Arc<Callbacks>,
+    /// Activity tasks scheduled and not yet handed to a worker (GetActivityTask), by activity ARN.
+    pub activities: Arc<ActivityQueues>,
+}
+
+/// One activity task for a worker.
+#[derive(Debug, Clone)]
+pub struct ActivityTask {
+    pub token: String,
+    pub input: String,
+}
+
+/// The scheduled tasks of each activity, and a wake-up for workers polling.
+#[derive(Default)]
+pub struct ActivityQueues {
+    queues: Mutex<HashMap<String, std::collections::VecDeque<ActivityTask>>>,
+    scheduled: tokio::sync::Notify,
+}
+
+impl ActivityQueues {
+    fn push(&self, activity: &str, task: ActivityTask) {
+        self.queues
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(activity.to_owned())
+            .or_default()
+            .push_back(task);
+        self.scheduled.notify_waiters();
+    }
+
+    fn pop(&self, activity: &str) -> Option<ActivityTask> {
+        self.queues
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get_mut(activity)
+            .and_then(std::collections::VecDeque::pop_front)
+    }
+
+    /// The next task of `activity`, waiting up to `poll` for one (GetActivityTask's long poll).
+    pub async fn next(&self, activity: &str, poll: std::time::Duration) -> Option<ActivityTask> {
+        let deadline = tokio::time::Instant::now() + poll;
+        loop {
+            let scheduled = self.scheduled.notified();
+            if let Some(task) = self.pop(activity) {
+                return Some(task);
+            }
+            if tokio::time::timeout_at(deadline, scheduled).await.is_err() {
+                return self.pop(activity);
+            }
+        }
+    }
 }
 
 /// Tasks waiting for their token, each with the sender that completes it.
@@ -81,10 +131,20 @@ impl Runner {
     /// Runs Task states with `resources`; any other Task fails with `States.TaskFailed` naming its resource.
     pub fn new(virtual_time: bool, mut resources: Resources) -> Runner {
         let callbacks = Arc::new(Callbacks::default());
-        let waiting = callbacks.clone();
+        let activities = Arc::new(ActivityQueues::default());
+        let (waiting, queues) = (callbacks.clone(), activities.clone());
         resources.otherwise(move |call: TaskCall| -> TaskFuture {
             if call.resource.ends_with(".waitForTaskToken") {
                 waiting.wait(call.task_token)
+            } else if crate::arn::activity_name(&call.resource).is_ok() {
+                // An activity: a worker takes the task with GetActivityTask and ends it with SendTask*.
+                let result = waiting.wait(call.task_token.clone());
+                let task = ActivityTask {
+                    token: call.task_token,
+                    input: call.input.to_string(),
+                };
+                queues.push(&call.resource, task);
+                result
             } else {
                 unhandled(call)
             }
@@ -94,6 +154,7 @@ impl Runner {
             resources,
             running: Mutex::new(HashMap::new()),
             callbacks,
+            activities,
         }
     }
 

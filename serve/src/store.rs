@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS executions (
     output TEXT, error TEXT, cause TEXT, started REAL NOT NULL, stopped REAL, definition TEXT NOT NULL,
     seq INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (machine, seq);
+CREATE TABLE IF NOT EXISTS activities (name TEXT PRIMARY KEY, created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
     execution TEXT NOT NULL, id INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (execution, id));
 ";
@@ -238,6 +239,48 @@ impl Store {
                 )?;
             }
             transaction.commit()
+        })
+    }
+
+    /// Creates the activity `name` unless it exists; its creation date either way.
+    pub fn create_activity(&self, name: &str) -> Result<f64, ApiError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT OR IGNORE INTO activities (name, created) VALUES (?1, ?2)",
+                params![name, now()],
+            )?;
+            c.query_row(
+                "SELECT created FROM activities WHERE name = ?1",
+                params![name],
+                |row| row.get(0),
+            )
+        })
+    }
+
+    pub fn activity(&self, name: &str) -> Result<Option<f64>, ApiError> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT created FROM activities WHERE name = ?1",
+                params![name],
+                |row| row.get(0),
+            )
+            .optional()
+        })
+    }
+
+    /// Every activity, by name, with its creation date.
+    pub fn activities(&self) -> Result<Vec<(String, f64)>, ApiError> {
+        self.with(|c| {
+            let mut query = c.prepare("SELECT name, created FROM activities ORDER BY name")?;
+            let rows = query.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect()
+        })
+    }
+
+    pub fn delete_activity(&self, name: &str) -> Result<(), ApiError> {
+        self.with(|c| {
+            c.execute("DELETE FROM activities WHERE name = ?1", params![name])
+                .map(drop)
         })
     }
 

@@ -377,8 +377,8 @@ async fn bad_requests_get_aws_errors_and_the_service_keeps_serving() {
             "TaskDoesNotExist",
         ),
         (
-            "CreateActivity",
-            json!({"name": "a"}),
+            "TestState",
+            json!({"definition": "{}", "roleArn": ROLE}),
             "UnknownOperationException",
         ),
     ];
@@ -592,5 +592,78 @@ async fn callback_tasks_wait_for_their_token() {
             done["cause"].as_str()
         ),
         (Some("FAILED"), Some("Rejected"), Some("by a person"))
+    );
+}
+
+/// An activity: a worker takes its tasks with GetActivityTask (a long poll) and ends each with SendTaskSuccess.
+#[tokio::test(flavor = "multi_thread")]
+async fn activity_workers_take_tasks_and_complete_them() {
+    let (address, _dir) = start(false).await;
+    let created = ok(address, "CreateActivity", json!({"name": "approve"}));
+    let activity = created["activityArn"].as_str().unwrap().to_owned();
+    assert_eq!(
+        activity,
+        "arn:aws:states:us-east-1:123456789012:activity:approve"
+    );
+    assert_eq!(
+        ok(address, "CreateActivity", json!({"name": "approve"}))["activityArn"],
+        activity
+    );
+    assert_eq!(
+        ok(
+            address,
+            "DescribeActivity",
+            json!({"activityArn": activity})
+        )["name"],
+        "approve"
+    );
+    assert_eq!(
+        ok(address, "ListActivities", json!({}))["activities"][0]["activityArn"],
+        activity
+    );
+
+    let definition = json!({"StartAt": "Approve", "States": {
+        "Approve": {"Type": "Task", "Resource": activity, "End": true}}});
+    let machine = create(address, "Approvals", definition, "STANDARD");
+    let started = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": machine, "input": "{\"amount\": 5}"}),
+    );
+    let execution = started["executionArn"].as_str().unwrap().to_owned();
+    let worker = tokio::task::spawn_blocking(move || {
+        ok(
+            address,
+            "GetActivityTask",
+            json!({"activityArn": activity, "workerName": "w1"}),
+        )
+    });
+    let task = worker.await.unwrap();
+    assert_eq!(task["input"], "{\"amount\":5}");
+    let token = task["taskToken"].as_str().unwrap();
+    ok(
+        address,
+        "SendTaskSuccess",
+        json!({"taskToken": token, "output": "{\"approved\": 5}"}),
+    );
+    let done = until_done(address, &execution).await;
+    assert_eq!(
+        (done["status"].as_str(), done["output"].as_str()),
+        (Some("SUCCEEDED"), Some("{\"approved\":5}"))
+    );
+
+    let gone = "arn:aws:states:us-east-1:123456789012:activity:gone";
+    assert_eq!(
+        error(address, "DescribeActivity", json!({"activityArn": gone})),
+        "ActivityDoesNotExist"
+    );
+    ok(
+        address,
+        "DeleteActivity",
+        json!({"activityArn": "arn:aws:states:us-east-1:123456789012:activity:approve"}),
+    );
+    assert_eq!(
+        ok(address, "ListActivities", json!({}))["activities"],
+        json!([])
     );
 }

@@ -104,6 +104,9 @@ impl Service {
             "ListActivities" => self.list_activities(request),
             "DeleteActivity" => self.delete_activity(request),
             "GetActivityTask" => self.get_activity_task(request).await,
+            "TagResource" => self.tag_resource(request),
+            "UntagResource" => self.untag_resource(request),
+            "ListTagsForResource" => self.list_tags(request),
             other => Err(ApiError::new(
                 "UnknownOperationException",
                 format!("stepfn serve does not support the operation `{other}` yet"),
@@ -158,6 +161,7 @@ impl Service {
                 format!("State Machine Already Exists: '{arn}'"),
             ));
         }
+        let tags = tags_of(request)?;
         let machine = Machine {
             name: name.to_owned(),
             definition: definition.to_owned(),
@@ -166,6 +170,7 @@ impl Service {
             created: now(),
         };
         self.store.insert_machine(&machine)?;
+        self.store.retag(&arn, &tags, &[])?;
         Ok(json!({"stateMachineArn": arn, "creationDate": machine.created}))
     }
 
@@ -212,6 +217,7 @@ impl Service {
         let arn = request.string("stateMachineArn")?;
         // AWS: deleting a machine that does not exist succeeds.
         self.store.delete_machine(arn::state_machine_name(arn)?)?;
+        self.store.untag_all(arn)?;
         Ok(json!({}))
     }
 
@@ -464,7 +470,9 @@ impl Service {
     fn create_activity(&self, request: Request) -> Result<Value, ApiError> {
         let name = request.string("name")?;
         arn::check_name(name)?;
+        let tags = tags_of(request)?;
         let created = self.store.create_activity(name)?;
+        self.store.retag(&arn::activity(name), &tags, &[])?;
         Ok(json!({"activityArn": arn::activity(name), "creationDate": created}))
     }
 
@@ -517,6 +525,72 @@ impl Service {
                 None => json!({}),
             },
         )
+    }
+
+    /// A taggable resource that exists: a state machine or an activity.
+    fn taggable(&self, request: Request) -> Result<String, ApiError> {
+        let resource = request.string("resourceArn")?;
+        let exists = if let Ok(name) = arn::state_machine_name(resource) {
+            self.store.machine(name)?.is_some()
+        } else if let Ok(name) = arn::activity_name(resource) {
+            self.store.activity(name)?.is_some()
+        } else {
+            false
+        };
+        if !exists {
+            return Err(ApiError::new(
+                "ResourceNotFound",
+                format!("Resource not found: '{resource}'"),
+            ));
+        }
+        Ok(resource.to_owned())
+    }
+
+    fn tag_resource(&self, request: Request) -> Result<Value, ApiError> {
+        let resource = self.taggable(request)?;
+        let tags = tags_of(request)?;
+        let existing = self.store.tags(&resource)?;
+        let total = existing
+            .iter()
+            .filter(|(k, _)| !tags.iter().any(|(t, _)| t == k))
+            .count()
+            + tags.len();
+        if total > MAX_TAGS {
+            return Err(ApiError::new(
+                "TooManyTags",
+                format!("a resource holds at most {MAX_TAGS} tags; this would make {total}"),
+            ));
+        }
+        self.store.retag(&resource, &tags, &[])?;
+        Ok(json!({}))
+    }
+
+    fn untag_resource(&self, request: Request) -> Result<Value, ApiError> {
+        let resource = self.taggable(request)?;
+        let keys = match request.field("tagKeys") {
+            Some(Value::Array(keys)) => keys
+                .iter()
+                .map(|k| {
+                    k.as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| mistyped("tagKeys", "a list of strings"))
+                })
+                .collect::<Result<Vec<String>, ApiError>>()?,
+            _ => return Err(mistyped("tagKeys", "a list of strings")),
+        };
+        self.store.retag(&resource, &[], &keys)?;
+        Ok(json!({}))
+    }
+
+    fn list_tags(&self, request: Request) -> Result<Value, ApiError> {
+        let resource = self.taggable(request)?;
+        let tags: Vec<Value> = self
+            .store
+            .tags(&resource)?
+            .into_iter()
+            .map(|(key, value)| json!({"key": key, "value": value}))
+            .collect();
+        Ok(json!({"tags": tags}))
     }
 
     fn send_task_heartbeat(&self, request: Request) -> Result<Value, ApiError> {
@@ -724,6 +798,41 @@ impl<'a> Request<'a> {
                 .ok_or_else(|| mistyped(key, "a whole number")),
         }
     }
+}
+
+/// The most tags a resource holds (AWS: 50).
+const MAX_TAGS: usize = 50;
+
+/// The `tags` of a request, `[{"key": ..., "value": ...}]`, with AWS's limits on keys (1 to 128 characters) and
+/// values (at most 256).
+fn tags_of(request: Request) -> Result<Vec<(String, String)>, ApiError> {
+    let Some(tags) = request.field("tags") else {
+        return Ok(Vec::new());
+    };
+    let tags = tags
+        .as_array()
+        .ok_or_else(|| mistyped("tags", "a list of {key, value}"))?;
+    if tags.len() > MAX_TAGS {
+        return Err(ApiError::new(
+            "TooManyTags",
+            format!("at most {MAX_TAGS} tags; {} given", tags.len()),
+        ));
+    }
+    tags.iter()
+        .map(|tag| {
+            let key = tag
+                .get("key")
+                .and_then(Value::as_str)
+                .ok_or_else(|| mistyped("tags", "a list of {key, value}"))?;
+            let value = tag.get("value").and_then(Value::as_str).unwrap_or_default();
+            if key.is_empty() || key.chars().count() > 128 || value.chars().count() > 256 {
+                return Err(ApiError::validation(format!(
+                    "tag `{key}`: a key has 1 to 128 characters and a value at most 256"
+                )));
+            }
+            Ok((key.to_owned(), value.to_owned()))
+        })
+        .collect()
 }
 
 fn mistyped(key: &str, expected: &str) -> ApiError {

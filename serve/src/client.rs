@@ -22,8 +22,13 @@ pub fn raw(
         "POST / HTTP/1.1\r\nHost: {address}\r\n{target}Content-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
+    // A server that refuses a body it will not read (too large) answers and closes before the body is written:
+    // read its answer all the same.
+    if let Err(error) = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body)) {
+        if !matches!(error.kind(), std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset) {
+            return Err(error);
+        }
+    }
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer)?;
     let answer = String::from_utf8_lossy(&answer);

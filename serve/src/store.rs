@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS executions (
     seq INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (machine, seq);
 CREATE TABLE IF NOT EXISTS activities (name TEXT PRIMARY KEY, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS tags (arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key));
 CREATE TABLE IF NOT EXISTS events (
     execution TEXT NOT NULL, id INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (execution, id));
 ";
@@ -281,6 +282,48 @@ impl Store {
         self.with(|c| {
             c.execute("DELETE FROM activities WHERE name = ?1", params![name])
                 .map(drop)
+        })
+    }
+
+    /// A resource's tags, by key.
+    pub fn tags(&self, arn: &str) -> Result<Vec<(String, String)>, ApiError> {
+        self.with(|c| {
+            let mut query = c.prepare("SELECT key, value FROM tags WHERE arn = ?1 ORDER BY key")?;
+            let rows = query.query_map(params![arn], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect()
+        })
+    }
+
+    /// Removes every tag of a resource (it was deleted).
+    pub fn untag_all(&self, arn: &str) -> Result<(), ApiError> {
+        self.with(|c| {
+            c.execute("DELETE FROM tags WHERE arn = ?1", params![arn])
+                .map(drop)
+        })
+    }
+
+    /// Sets `tags` on a resource (replacing values of the same keys) and removes `remove`.
+    pub fn retag(
+        &self,
+        arn: &str,
+        tags: &[(String, String)],
+        remove: &[String],
+    ) -> Result<(), ApiError> {
+        self.with(|c| {
+            let transaction = c.unchecked_transaction()?;
+            for (key, value) in tags {
+                transaction.execute(
+                    "INSERT OR REPLACE INTO tags (arn, key, value) VALUES (?1, ?2, ?3)",
+                    params![arn, key, value],
+                )?;
+            }
+            for key in remove {
+                transaction.execute(
+                    "DELETE FROM tags WHERE arn = ?1 AND key = ?2",
+                    params![arn, key],
+                )?;
+            }
+            transaction.commit()
         })
     }
 

@@ -667,3 +667,70 @@ async fn activity_workers_take_tasks_and_complete_them() {
         json!([])
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn state_machines_and_activities_take_tags() {
+    let (address, _dir) = start(true).await;
+    let request = json!({"name": "Tagged", "definition": waits_then_passes(1).to_string(), "roleArn": ROLE,
+                         "tags": [{"key": "team", "value": "orders"}]});
+    let machine = ok(address, "CreateStateMachine", request)["stateMachineArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(
+        address,
+        "TagResource",
+        json!({"resourceArn": machine, "tags": [{"key": "stage", "value": "dev"}, {"key": "team", "value": "payments"}]}),
+    );
+    let tags = ok(
+        address,
+        "ListTagsForResource",
+        json!({"resourceArn": machine}),
+    );
+    assert_eq!(
+        tags["tags"],
+        json!([{"key": "stage", "value": "dev"}, {"key": "team", "value": "payments"}])
+    );
+    ok(
+        address,
+        "UntagResource",
+        json!({"resourceArn": machine, "tagKeys": ["stage"]}),
+    );
+    let tags = ok(
+        address,
+        "ListTagsForResource",
+        json!({"resourceArn": machine}),
+    );
+    assert_eq!(tags["tags"], json!([{"key": "team", "value": "payments"}]));
+    let many: Vec<Value> = (0..51)
+        .map(|i| json!({"key": format!("k{i}"), "value": "v"}))
+        .collect();
+    assert_eq!(
+        error(
+            address,
+            "TagResource",
+            json!({"resourceArn": machine, "tags": many})
+        ),
+        "TooManyTags"
+    );
+    let missing = "arn:aws:states:us-east-1:123456789012:stateMachine:Missing";
+    assert_eq!(
+        error(
+            address,
+            "ListTagsForResource",
+            json!({"resourceArn": missing})
+        ),
+        "ResourceNotFound"
+    );
+    let activity = ok(
+        address,
+        "CreateActivity",
+        json!({"name": "a", "tags": [{"key": "k", "value": "v"}]}),
+    );
+    let tags = ok(
+        address,
+        "ListTagsForResource",
+        json!({"resourceArn": activity["activityArn"]}),
+    );
+    assert_eq!(tags["tags"], json!([{"key": "k", "value": "v"}]));
+}

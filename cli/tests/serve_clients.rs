@@ -637,3 +637,102 @@ fn faults_and_bad_input_get_aws_errors_and_the_server_keeps_serving() {
     assert_eq!(arns, [machine.as_str()], "the machines after the faults");
     println!("ListStateMachines still answers, with the one valid machine");
 }
+
+/// Whether a result is AWS's recorded one: the same output for a success, the same error name for a failure (the
+/// rule of engine/tests/conformance.rs).
+fn as_aws_recorded(
+    case: &Value,
+    status: &str,
+    output: Option<&Value>,
+    error: Option<&str>,
+) -> bool {
+    let expected = &case["expected"];
+    match (expected["status"].as_str(), status) {
+        (Some("SUCCEEDED"), "SUCCEEDED") => output == Some(&expected["output"]),
+        (Some("FAILED"), "FAILED") => error == expected["error"].as_str(),
+        _ => false,
+    }
+}
+
+/// The AWS-recorded cases pass through the service, with boto3, exactly as they pass in process.
+#[test]
+fn aws_recorded_cases_pass_through_the_service_as_in_process() {
+    let Some(text) = shared_data::aws_recorded() else {
+        return;
+    };
+    let Some(venv) = client_venv("boto3", None) else {
+        return;
+    };
+    let cases: Vec<Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let cases_file =
+        std::env::temp_dir().join(format!("stepfn-conformance-{}.jsonl", std::process::id()));
+    std::fs::write(&cases_file, &text).unwrap();
+    let mut server = Server::start("conformance", &["--virtual-time"]);
+    let mut command = Command::new(venv.join("bin/python"));
+    command
+        .arg(script("conformance.py"))
+        .arg(&server.url)
+        .arg(&cases_file);
+    let (ok, output) = run_with_timeout(command, SCRIPT_TIMEOUT);
+    let _ = std::fs::remove_file(&cases_file);
+    server.assert_running();
+    assert!(
+        ok,
+        "the conformance script failed:\n{output}\n--- stepfn serve stderr ---\n{}",
+        server.stderr()
+    );
+    let served: Vec<Value> = output
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert_eq!(served.len(), cases.len(), "one result per case:\n{output}");
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut differences = Vec::new();
+    let mut passed = 0;
+    for (case, result) in cases.iter().zip(&served) {
+        let through_service = as_aws_recorded(
+            case,
+            result["status"].as_str().unwrap_or_default(),
+            result.get("output").filter(|o| !o.is_null()),
+            result["error"].as_str(),
+        );
+        let machine = stepfn_engine::Machine::from_json(&case["definition"].to_string()).unwrap();
+        let options = stepfn_engine::Options {
+            virtual_time: true,
+            ..Default::default()
+        };
+        let outcome = runtime.block_on(machine.run(case["input"].clone(), &options));
+        let in_process = as_aws_recorded(
+            case,
+            outcome.status.as_str(),
+            outcome.output.as_ref(),
+            outcome.error.as_deref(),
+        );
+        passed += usize::from(through_service);
+        if through_service != in_process {
+            differences.push(format!(
+                "{}: through the service {through_service}, in process {in_process}",
+                case["id"]
+            ));
+        }
+    }
+    println!(
+        "{passed} of {} AWS-recorded cases pass through the service",
+        cases.len()
+    );
+    assert!(
+        differences.is_empty(),
+        "cases that pass one way and not the other:\n{}",
+        differences.join("\n")
+    );
+    assert!(
+        passed * 100 >= cases.len() * 98,
+        "only {passed} of {} pass",
+        cases.len()
+    );
+}

@@ -24,8 +24,14 @@ pub fn raw(
     );
     // A server that refuses a body it will not read (too large) answers and closes before the body is written:
     // read its answer all the same.
-    if let Err(error) = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body)) {
-        if !matches!(error.kind(), std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset) {
+    if let Err(error) = stream
+        .write_all(head.as_bytes())
+        .and_then(|()| stream.write_all(body))
+    {
+        if !matches!(
+            error.kind(),
+            std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+        ) {
             return Err(error);
         }
     }

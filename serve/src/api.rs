@@ -54,6 +54,8 @@ pub struct Service {
     pub runner: Runner,
     /// Step Functions Local's MockConfigFile, if given: `stateMachineArn#TestCase` in StartExecution picks a case.
     pub mocks: Option<String>,
+    /// How many closed executions are kept.
+    pub retain: usize,
 }
 
 /// The mocked Task states of one execution, by state name.
@@ -65,11 +67,13 @@ impl Service {
         virtual_time: bool,
         resources: stepfn_engine::Resources,
         mocks: Option<String>,
+        retain: usize,
     ) -> Service {
         Service {
             store: std::sync::Arc::new(store),
             runner: Runner::new(virtual_time, resources),
             mocks,
+            retain,
         }
     }
 

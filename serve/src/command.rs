@@ -24,6 +24,9 @@ pub struct ServeArgs {
     /// that test case's mocked Task states.
     #[arg(long, value_name = "FILE")]
     pub mock: Option<PathBuf>,
+    /// How many closed executions (with their histories) are kept; older ones are deleted as new ones end.
+    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_RETAIN)]
+    pub retain: usize,
 }
 
 impl ServeArgs {
@@ -44,6 +47,7 @@ impl ServeArgs {
         };
         let config = Config {
             mocks,
+            retain: self.retain,
             bind: self.bind,
             port: self.port,
             data_dir: self.data_dir,

@@ -35,7 +35,12 @@ pub struct Config {
     pub machines: Vec<Preset>,
     /// The text of a Step Functions Local MockConfigFile.
     pub mocks: Option<String>,
+    /// How many closed executions (with their histories) are kept; older ones are deleted as new ones end.
+    pub retain: usize,
 }
+
+/// Closed executions kept by default.
+pub const DEFAULT_RETAIN: usize = 10_000;
 
 /// A state machine the service starts with.
 #[derive(Debug, Clone)]
@@ -54,6 +59,7 @@ impl Default for Config {
             resources: stepfn_engine::Resources::default(),
             machines: Vec::new(),
             mocks: None,
+            retain: DEFAULT_RETAIN,
         }
     }
 }
@@ -112,6 +118,7 @@ pub async fn bind(config: Config) -> Result<Bound, ServeError> {
         config.virtual_time,
         config.resources,
         config.mocks,
+        config.retain,
     ));
     let address = SocketAddr::new(config.bind, config.port);
     let listener = tokio::net::TcpListener::bind(address)

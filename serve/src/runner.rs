@@ -17,7 +17,12 @@ pub struct Runner {
     pub callbacks: Arc<Callbacks>,
     /// Activity tasks scheduled and not yet handed to a worker (GetActivityTask), by activity ARN.
     pub activities: Arc<ActivityQueues>,
+    /// Executions ended since the start, for the retention check.
+    ended: std::sync::atomic::AtomicUsize,
 }
+
+/// The most executions that end between two retention checks.
+const RETENTION_EVERY: usize = 100;
 
 /// One activity task for a worker.
 #[derive(Debug, Clone)]
@@ -155,6 +160,7 @@ impl Runner {
             running: Mutex::new(HashMap::new()),
             callbacks,
             activities,
+            ended: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -255,6 +261,17 @@ impl Runner {
             .collect();
         service.store.finish_execution(&finished, &events)?;
         self.running().remove(&finished.arn);
+        // The retention bound, checked every so often rather than at each end (it is one query over the index): at
+        // most a tenth of the bound (and 100) executions past it are kept between two checks.
+        let every = (service.retain / 10).clamp(1, RETENTION_EVERY);
+        if self
+            .ended
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            % every
+            == 0
+        {
+            service.store.retain_closed(service.retain)?;
+        }
         Ok(finished)
     }
 

@@ -327,6 +327,33 @@ impl Store {
         })
     }
 
+    /// Deletes the oldest closed executions (and their history) past the newest `keep`: the retention bound.
+    pub fn retain_closed(&self, keep: usize) -> Result<usize, ApiError> {
+        self.with(|c| {
+            let transaction = c.unchecked_transaction()?;
+            transaction.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS expired (arn TEXT PRIMARY KEY)",
+                [],
+            )?;
+            transaction.execute("DELETE FROM expired", [])?;
+            transaction.execute(
+                "INSERT INTO expired SELECT arn FROM executions WHERE status != 'RUNNING'
+                 ORDER BY seq DESC LIMIT -1 OFFSET ?1",
+                params![keep as i64],
+            )?;
+            transaction.execute(
+                "DELETE FROM events WHERE execution IN (SELECT arn FROM expired)",
+                [],
+            )?;
+            let removed = transaction.execute(
+                "DELETE FROM executions WHERE arn IN (SELECT arn FROM expired)",
+                [],
+            )?;
+            transaction.commit()?;
+            Ok(removed)
+        })
+    }
+
     /// Records one history event of a running execution as it happens.
     pub fn append_event(&self, execution: &str, id: u64, event: &str) -> Result<(), ApiError> {
         self.with(|c| {

@@ -734,3 +734,49 @@ async fn state_machines_and_activities_take_tags() {
     );
     assert_eq!(tags["tags"], json!([{"key": "k", "value": "v"}]));
 }
+
+/// The retention bound: closed executions past the newest `retain` are deleted with their histories.
+#[tokio::test(flavor = "multi_thread")]
+async fn closed_executions_past_the_retention_bound_are_deleted() {
+    let dir = tempdir::Dir::new();
+    let bound = bind(Config {
+        port: 0,
+        data_dir: dir.path.clone(),
+        virtual_time: true,
+        retain: 5,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let address = bound.address;
+    tokio::spawn(bound.serve());
+    let quick = json!({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": true}}});
+    let machine = create(address, "Quick", quick, "STANDARD");
+    let mut last = String::new();
+    for i in 0..30 {
+        let started = ok(
+            address,
+            "StartExecution",
+            json!({"stateMachineArn": machine, "name": format!("run-{i}")}),
+        );
+        last = started["executionArn"].as_str().unwrap().to_owned();
+        until_done(address, &last).await;
+    }
+    let listed = ok(
+        address,
+        "ListExecutions",
+        json!({"stateMachineArn": machine}),
+    );
+    let listed = listed["executions"].as_array().unwrap();
+    assert_eq!(listed.len(), 5, "{listed:?}");
+    assert_eq!(listed[0]["executionArn"], last, "the newest are kept");
+    let first = "arn:aws:states:us-east-1:123456789012:execution:Quick:run-0";
+    assert_eq!(
+        error(
+            address,
+            "GetExecutionHistory",
+            json!({"executionArn": first})
+        ),
+        "ExecutionDoesNotExist"
+    );
+}

@@ -135,7 +135,13 @@ pub async fn bind(config: Config) -> Result<Bound, ServeError> {
 impl Bound {
     /// Answers requests until the process ends.
     pub async fn serve(self) -> Result<(), ServeError> {
-        axum::serve(self.listener, protocol::router(self.service))
+        // Without TCP_NODELAY, small answers on a keep-alive connection wait out Nagle's algorithm against the
+        // client's delayed ACK (about 40 ms each).
+        use axum::serve::ListenerExt;
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, protocol::router(self.service))
             .await
             .map_err(ServeError::Io)
     }

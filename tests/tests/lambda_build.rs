@@ -68,6 +68,9 @@ fn without_local_nothing_pulls_in_the_executor_jsonata_or_clap() {
             "stepfn-asl",
             "clap",
             "fancy-regex",
+            "stepfn-serve",
+            "axum",
+            "rusqlite",
         ] {
             assert!(
                 !lean

@@ -275,9 +275,10 @@ impl Service {
     /// The machine, a new execution of it and its mocks, from a StartExecution request. As in Step Functions Local,
     /// `stateMachineArn#TestCase` runs the test case of the mock file.
     fn new_execution(&self, request: Request) -> Result<(Machine, Execution, Mocks), ApiError> {
-        let (machine_arn, test_case) = match request.string("stateMachineArn")?.split_once('#') {
+        let requested = request.string("stateMachineArn")?;
+        let (machine_arn, test_case) = match requested.split_once('#') {
             Some((arn, case)) => (arn, Some(case)),
-            None => (request.string("stateMachineArn")?, None),
+            None => (requested, None),
         };
         let machine = self.machine(machine_arn)?;
         let mocks = match test_case {
@@ -327,9 +328,10 @@ impl Service {
                 "test case `{case}` asked for, but stepfn serve was started without a mock file: give `--mock FILE`"
             ))
         })?;
-        let compiled = stepfn_engine::Machine::from_json(&machine.definition)
-            .map_err(|error| ApiError::new("InvalidDefinition", error.to_string()))?
-            .named(machine.name.clone());
+        let compiled = self
+            .runner
+            .compiled(&machine.name, &machine.definition)
+            .map_err(|error| ApiError::new("InvalidDefinition", error.to_string()))?;
         stepfn_engine::mock::load_test_case(text, &compiled, Some(&machine.name), Some(case))
             .map_err(|error| {
                 ApiError::validation(format!(
@@ -401,7 +403,7 @@ impl Service {
                 ..execution.clone()
             };
             self.store.finish_execution(&aborted, &[])?;
-            let mut events = self.store.events(&execution.arn)?.len() as u64;
+            let mut events = self.store.event_count(&execution.arn)?;
             if events == 0 {
                 self.store
                     .append_event(&execution.arn, 1, &started_event(&execution))?;
@@ -630,8 +632,13 @@ fn describe(execution: &Execution, sync: bool) -> Value {
         answer["outputDetails"] = json!({"included": true});
     }
     if sync {
+        // AWS bills express executions by the 100 ms of duration and at least 64 MB of memory.
+        let millis = execution
+            .stopped
+            .map_or(0.0, |stopped| (stopped - execution.started) * 1000.0);
+        let billed = ((millis / 100.0).ceil().max(1.0) * 100.0) as u64;
         answer["billingDetails"] =
-            json!({"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": 100});
+            json!({"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": billed});
     }
     answer
 }

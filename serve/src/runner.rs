@@ -19,6 +19,9 @@ pub struct Runner {
     pub activities: Arc<ActivityQueues>,
     /// Executions ended since the start, for the retention check.
     ended: std::sync::atomic::AtomicUsize,
+    /// Each machine's definition compiled once (by machine name, with the text it was compiled from), not at every
+    /// execution.
+    compiled: Mutex<HashMap<String, (String, Arc<stepfn_engine::Machine>)>>,
 }
 
 /// The most executions that end between two retention checks.
@@ -161,6 +164,7 @@ impl Runner {
             callbacks,
             activities,
             ended: std::sync::atomic::AtomicUsize::new(0),
+            compiled: Mutex::new(HashMap::new()),
         }
     }
 
@@ -223,13 +227,8 @@ impl Runner {
             on_event: Some(sink),
             ..Options::default()
         };
-        let outcome = match stepfn_engine::Machine::from_json(&execution.definition) {
-            Ok(compiled) => Some(
-                compiled
-                    .named(machine.name.clone())
-                    .run(input, &options)
-                    .await,
-            ),
+        let outcome = match self.compiled(&machine.name, &execution.definition) {
+            Ok(compiled) => Some(compiled.run(input, &options).await),
             Err(_) => None,
         };
         let finished = match &outcome {
@@ -273,6 +272,26 @@ impl Runner {
             service.store.retain_closed(service.retain)?;
         }
         Ok(finished)
+    }
+
+    /// `definition` compiled for the machine `name`, from the cache while the machine keeps that definition.
+    pub fn compiled(
+        &self,
+        name: &str,
+        definition: &str,
+    ) -> Result<Arc<stepfn_engine::Machine>, stepfn_engine::CompileError> {
+        let mut cache = self
+            .compiled
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((text, machine)) = cache.get(name) {
+            if text == definition {
+                return Ok(machine.clone());
+            }
+        }
+        let machine = Arc::new(stepfn_engine::Machine::from_json(definition)?.named(name));
+        cache.insert(name.to_owned(), (definition.to_owned(), machine.clone()));
+        Ok(machine)
     }
 
     /// Stops a running execution's task; its record is the caller's to write.

@@ -365,6 +365,18 @@ impl Store {
         })
     }
 
+    /// How many history events an execution has.
+    pub fn event_count(&self, execution: &str) -> Result<u64, ApiError> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM events WHERE execution = ?1",
+                params![execution],
+                |row| row.get::<_, i64>(0),
+            )
+        })
+        .map(|count| count.max(0) as u64)
+    }
+
     /// The history events of an execution, in order, as stored (JSON text).
     pub fn events(&self, execution: &str) -> Result<Vec<String>, ApiError> {
         self.with(|c| {

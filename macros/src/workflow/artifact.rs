@@ -146,26 +146,34 @@ fn remove_gone(dir: &Path, origin: &Origin, names: &[String]) {
 fn workflow_names(text: &str) -> Option<Vec<String>> {
     let tokens = TokenStream::from_str(text).ok()?;
     let mut names = Vec::new();
-    collect_names(tokens, &mut names);
-    Some(names)
+    collect_names(tokens, &mut names, 0).then_some(names)
 }
 
-fn collect_names(tokens: TokenStream, names: &mut Vec<String>) {
+/// How deeply delimiters may nest before the scan gives up (a file it cannot read whole removes nothing).
+const MAX_NESTING: usize = 256;
+
+/// Adds the names of the invocations in `tokens`; `false` when they nest past [`MAX_NESTING`], so the list is not
+/// the whole file's (and must not be used to remove anything).
+fn collect_names(tokens: TokenStream, names: &mut Vec<String>, depth: usize) -> bool {
+    if depth > MAX_NESTING {
+        return false;
+    }
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
     for (i, token) in tokens.iter().enumerate() {
-        match token {
-            TokenTree::Group(group) => {
-                let invoked = i >= 2
-                    && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '!')
-                    && matches!(&tokens[i - 2], TokenTree::Ident(id) if id == "workflow");
-                if invoked {
-                    names.extend(invocation_name(group.stream()));
-                }
-                collect_names(group.stream(), names);
-            }
-            _ => continue,
+        let TokenTree::Group(group) = token else {
+            continue;
+        };
+        let invoked = i >= 2
+            && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '!')
+            && matches!(&tokens[i - 2], TokenTree::Ident(id) if id == "workflow");
+        if invoked {
+            names.extend(invocation_name(group.stream()));
+        }
+        if !collect_names(group.stream(), names, depth + 1) {
+            return false;
         }
     }
+    true
 }
 
 /// The name in a `workflow!` invocation's tokens: the first identifier after its attributes and visibility.
@@ -336,6 +344,9 @@ mod tests {
             Some(holding(&["OrderPipeline", "Refunds"]))
         );
         assert_eq!(workflow_names("fn broken( {"), None);
+        // Nesting past the bound: no list (removing by a partial one could delete a live definition), no overflow.
+        let deep = format!("{}{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(workflow_names(&deep), None);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod jsonpath;
 mod machine;
 pub mod mock;
 mod resources;
+pub mod resume;
 #[cfg(feature = "cli")]
 pub mod run_command;
 mod template;
@@ -67,6 +68,10 @@ pub struct Options {
     pub seed: Option<u64>,
     /// Told each history event as it happens (with `history` on), for a service that shows a running execution.
     pub on_event: Option<EventSink>,
+    /// Told where the execution stands at each top-level state it enters, for a service that can redrive it.
+    pub on_checkpoint: Option<resume::CheckpointSink>,
+    /// Continue a stopped execution from its last checkpoint (a redrive) instead of starting anew.
+    pub resume: Option<resume::Resume>,
 }
 
 /// A callback told each history event as it is recorded.

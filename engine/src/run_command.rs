@@ -118,7 +118,7 @@ impl RunArgs {
             resources,
             execution_name: None,
             seed: self.seed,
-            on_event: None,
+            ..Options::default()
         };
         let runtime = match tokio::runtime::Builder::new_current_thread()
             .enable_all()

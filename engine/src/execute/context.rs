@@ -56,8 +56,8 @@ impl StateResolver<'_> {
                 "Input": execution.input,
                 "Name": execution.name,
                 "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/stepfn-local"),
-                "StartTime": timestamp(execution.start),
-                "RedriveCount": 0
+                "StartTime": timestamp(execution.first_start),
+                "RedriveCount": execution.options.resume.as_ref().map_or(0, |r| r.redrive_count)
             },
             "State": {
                 "EnteredTime": timestamp(self.info.entered),
@@ -72,6 +72,10 @@ impl StateResolver<'_> {
                 "Token": execution.task_token(self.info)
             }
         });
+        if execution.options.resume.is_some() {
+            // A redriven execution also says when it was redriven (AWS's context object).
+            context["Execution"]["RedriveTime"] = json!(timestamp(execution.start));
+        }
         if let Some((index, value)) = self.item {
             context["Map"] = json!({"Item": {"Index": index, "Value": value}});
         }

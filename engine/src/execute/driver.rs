@@ -14,6 +14,7 @@ use crate::failure::names;
 use crate::history::{self, EVENT_LIMIT};
 use crate::intrinsics::Entropy;
 use crate::machine::{Machine, Scope, State};
+use crate::resume::Checkpoint;
 use crate::{Failure, Options, Outcome, Status};
 use futures_util::future::{self, Either};
 use serde_json::{json, Value};
@@ -37,8 +38,15 @@ pub(crate) async fn run(machine: &Machine, input: Value, options: &Options) -> O
         options,
         name,
         start: (now.as_secs() as i64, now.subsec_nanos()),
+        first_start: options
+            .resume
+            .as_ref()
+            .map_or((now.as_secs() as i64, now.subsec_nanos()), |r| r.started),
         started: Instant::now(),
-        events: Mutex::new(Events::new(options.history)),
+        events: Mutex::new(Events::new(
+            options.history,
+            options.resume.as_ref().map_or(0, |r| r.events_so_far),
+        )),
         entropy: Mutex::new(match options.seed {
             Some(seed) => Entropy::seeded(seed),
             None => Entropy::seeded(now.as_nanos() as u64),
@@ -56,16 +64,40 @@ impl Execution<'_> {
             last_event: 0,
             detached: false,
         };
-        self.event(&mut frame, ("ExecutionStarted", ""), || {
-            let role = format!("arn:aws:iam::{ACCOUNT}:role/stepfn-local");
-            history::details(None, &[("input", &self.input)], &[("roleArn", json!(role))])
-        });
-        let result = match size_failure(&self.input, || "the execution input".into()) {
-            Some(failure) => Err(failure),
+        let result = match &self.options.resume {
+            Some(resume) => {
+                // A redrive goes on after the events recorded so far, from the state where the execution stopped,
+                // with the variables assigned before it.
+                frame.last_event = resume.events_so_far;
+                self.event(&mut frame, ("ExecutionRedriven", ""), || {
+                    json!({"redriveCount": resume.redrive_count})
+                });
+                frame.variables.local = resume.from.variables.clone().into_iter().collect();
+                match (self.machine.root.states.iter()).position(|s| s.name == resume.from.state) {
+                    Some(start) => {
+                        self.run_timed(start, resume.from.input.clone(), &mut frame)
+                            .await
+                    }
+                    None => Err(Failure::runtime(format!(
+                        "cannot redrive from state '{}': the definition has no such top-level state",
+                        resume.from.state
+                    ))),
+                }
+            }
             None => {
-                // The first state's entered event follows nothing, as on AWS.
-                frame.last_event = 0;
-                self.run_timed(&mut frame).await
+                self.event(&mut frame, ("ExecutionStarted", ""), || {
+                    let role = format!("arn:aws:iam::{ACCOUNT}:role/stepfn-local");
+                    history::details(None, &[("input", &self.input)], &[("roleArn", json!(role))])
+                });
+                match size_failure(&self.input, || "the execution input".into()) {
+                    Some(failure) => Err(failure),
+                    None => {
+                        // The first state's entered event follows nothing, as on AWS.
+                        frame.last_event = 0;
+                        self.run_timed(self.machine.root.start, self.input.clone(), &mut frame)
+                            .await
+                    }
+                }
             }
         };
         let timed_out = matches!(&result, Err(f) if f.error.as_deref() == Some(names::TIMEOUT)
@@ -116,8 +148,13 @@ impl Execution<'_> {
 
     /// The machine's states under its `TimeoutSeconds`, or AWS's one-year maximum when it gives none, on the wall
     /// clock or the virtual one.
-    async fn run_timed(&self, frame: &mut Frame) -> Result<Value, Failure> {
-        let run = self.run_scope(&self.machine.root, self.input.clone(), frame);
+    async fn run_timed(
+        &self,
+        start: usize,
+        input: Value,
+        frame: &mut Frame,
+    ) -> Result<Value, Failure> {
+        let run = self.run_scope_from(&self.machine.root, start, input, frame);
         let limit = Duration::from_secs(
             self.machine
                 .timeout_seconds
@@ -142,8 +179,24 @@ impl Execution<'_> {
         input: Value,
         frame: &'a mut Frame,
     ) -> BoxFuture<'a, Result<Value, Failure>> {
+        self.run_scope_from(scope, scope.start, input, frame)
+    }
+
+    /// Runs a scope's states from `start`; at the machine's top level, tells the checkpoint sink each state entered.
+    fn run_scope_from<'a>(
+        &'a self,
+        scope: &'a Scope,
+        start: usize,
+        input: Value,
+        frame: &'a mut Frame,
+    ) -> BoxFuture<'a, Result<Value, Failure>> {
+        let checkpoints = self
+            .options
+            .on_checkpoint
+            .as_ref()
+            .filter(|_| std::ptr::eq(scope, &self.machine.root));
         Box::pin(async move {
-            let mut current = scope.start;
+            let mut current = start;
             let mut input = input;
             loop {
                 if self.history_full() {
@@ -152,6 +205,13 @@ impl Execution<'_> {
                     )));
                 }
                 let state = &scope.states[current];
+                if let Some(sink) = checkpoints {
+                    (sink.0)(&Checkpoint {
+                        state: state.name.clone(),
+                        input: input.clone(),
+                        variables: frame.variables.local.clone().into_iter().collect(),
+                    });
+                }
                 // Each state's language picks its stage here, once: the stage is static below, so its steps inline
                 // into the attempt.
                 let (output, transition) = match &state.jsonata {

@@ -14,10 +14,10 @@ pub(super) struct Events {
 }
 
 impl Events {
-    /// No events yet; `keep` keeps them, else they are only counted.
-    pub fn new(keep: bool) -> Events {
+    /// The events after the first `so_far` (none for a new execution); `keep` keeps them, else they are only counted.
+    pub fn new(keep: bool, so_far: u64) -> Events {
         Events {
-            count: 0,
+            count: so_far,
             list: keep.then(Vec::new),
         }
     }

@@ -48,8 +48,10 @@ struct Execution<'a> {
     options: &'a Options,
     input: Value,
     name: String,
-    /// Wall-clock start, seconds and nanoseconds since the epoch.
+    /// Wall-clock start of this run, seconds and nanoseconds since the epoch: what the execution's clock counts from.
     start: (i64, u32),
+    /// The execution's first start (`$$.Execution.StartTime`): this run's start, or the original one's when redriven.
+    first_start: (i64, u32),
     started: Instant,
     events: Mutex<Events>,
     entropy: Mutex<Entropy>,

@@ -37,7 +37,7 @@ pub use mock::{
     check_mocked_states, load_test_case, task_states, Mock, MockConfig, MockConfigError, MockItem,
     Response,
 };
-pub use resources::{Resources, TaskCall, TaskFuture, TaskHandler};
+pub use resources::{Heartbeat, Resources, TaskCall, TaskFuture, TaskHandler};
 
 use serde_json::{json, Value};
 

@@ -26,6 +26,25 @@ pub struct TaskCall {
     pub execution_id: String,
     /// `$$.Task.Token`: what a `.waitForTaskToken` task is completed with (SendTaskSuccess in `stepfn serve`).
     pub task_token: String,
+    /// Beat it while the task works: each beat restarts the state's `HeartbeatSeconds` (SendTaskHeartbeat).
+    pub heartbeat: Heartbeat,
+}
+
+/// A running task's heartbeat: [`Heartbeat::beat`] tells the state the task is alive, so `HeartbeatSeconds` counts
+/// again from now. Clones beat the same task.
+#[derive(Debug, Clone, Default)]
+pub struct Heartbeat(std::sync::Arc<tokio::sync::Notify>);
+
+impl Heartbeat {
+    pub fn beat(&self) {
+        // A stored permit: a beat between two waits is not lost.
+        self.0.notify_one();
+    }
+
+    /// The next beat.
+    pub(crate) async fn beaten(&self) {
+        self.0.notified().await;
+    }
 }
 
 /// Something that runs a Task state.

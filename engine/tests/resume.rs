@@ -66,7 +66,10 @@ async fn a_redrive_goes_on_from_the_failed_state_with_its_input_and_the_variable
     let checkpoints = checkpoints.lock().unwrap().clone();
     // One checkpoint per top-level state entered: Price, then Charge with Price's output and assignment.
     assert_eq!(
-        checkpoints.iter().map(|c| c.state.as_str()).collect::<Vec<_>>(),
+        checkpoints
+            .iter()
+            .map(|c| c.state.as_str())
+            .collect::<Vec<_>>(),
         ["Price", "Charge"]
     );
     let last = checkpoints.last().unwrap().clone();
@@ -105,10 +108,7 @@ async fn a_redrive_goes_on_from_the_failed_state_with_its_input_and_the_variable
     }));
     assert_eq!(second.history[0].id, so_far + 1);
     assert_eq!(second.history[0].previous_event_id, so_far);
-    assert_eq!(
-        second.history[0].details,
-        Some(json!({"redriveCount": 1}))
-    );
+    assert_eq!(second.history[0].details, Some(json!({"redriveCount": 1})));
     assert!(second.history.windows(2).all(|w| w[1].id == w[0].id + 1));
 }
 

@@ -567,6 +567,7 @@ fn mock_execute(parts: &[String], _: &mut Context) {
                 attempt,
                 execution_id: "arn:aws:states:us-east-1:123456789012:execution:M:local".into(),
                 task_token: "local:state:1".into(),
+                heartbeat: Default::default(),
             });
         }
     }

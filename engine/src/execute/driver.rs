@@ -69,9 +69,11 @@ impl Execution<'_> {
                 // A redrive goes on after the events recorded so far, from the state where the execution stopped,
                 // with the variables assigned before it.
                 frame.last_event = resume.events_so_far;
-                self.event(&mut frame, ("ExecutionRedriven", ""), || {
-                    json!({"redriveCount": resume.redrive_count})
-                });
+                self.event(
+                    &mut frame,
+                    ("ExecutionRedriven", ""),
+                    || json!({"redriveCount": resume.redrive_count}),
+                );
                 frame.variables.local = resume.from.variables.clone().into_iter().collect();
                 match (self.machine.root.states.iter()).position(|s| s.name == resume.from.state) {
                     Some(start) => {

@@ -7,7 +7,7 @@ use crate::errors::failure_details;
 use crate::failure::names;
 use crate::history;
 use crate::machine::{State, Task};
-use crate::resources::TaskCall;
+use crate::resources::{Heartbeat, TaskCall};
 use crate::Failure;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -63,6 +63,7 @@ impl Execution<'_> {
             details
         });
         self.event(frame, (prefix, "Started"), || Value::Null);
+        let heartbeat_signal = Heartbeat::default();
         let call = TaskCall {
             state: state.name.clone(),
             resource: task.resource.clone(),
@@ -70,30 +71,24 @@ impl Execution<'_> {
             attempt: info.retry_count,
             execution_id: self.execution_arn(),
             task_token: self.task_token(info),
+            heartbeat: heartbeat_signal.clone(),
         };
         let invocation = self.options.resources.invoke(call);
-        let limit = match (timeout, heartbeat) {
-            (Some(t), Some(h)) if h < t => Some((h, names::HEARTBEAT_TIMEOUT)),
-            (Some(t), _) => Some((t, names::TIMEOUT)),
-            (None, Some(h)) => Some((h, names::HEARTBEAT_TIMEOUT)),
-            (None, None) => None,
-        };
         // A task is real work: under virtual time the clock waits for it rather than running ahead.
         let busy = self.clock.busy();
-        let result = match limit {
-            Some((seconds, error)) if tokio::runtime::Handle::try_current().is_ok() => {
-                match tokio::time::timeout(Duration::from_secs(seconds), invocation).await {
-                    Ok(result) => result,
-                    Err(_) => Err(Failure::new(
-                        error,
-                        format!(
-                            "Task state '{}' did not finish within {seconds} seconds",
-                            state.name
-                        ),
-                    )),
-                }
-            }
-            _ => invocation.await,
+        let result = if (timeout.is_some() || heartbeat.is_some())
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            within_limits(
+                invocation,
+                timeout,
+                heartbeat,
+                &heartbeat_signal,
+                &state.name,
+            )
+            .await
+        } else {
+            invocation.await
         };
         drop(busy);
         let result = result.and_then(|output| {
@@ -136,4 +131,56 @@ fn service_parts(resource: &str) -> (String, String) {
 fn is_lambda(resource: &str) -> bool {
     resource.starts_with("arn:aws:lambda:")
         || (resource.starts_with("${") && resource.ends_with("FunctionArn}"))
+}
+
+/// The task's result, unless `TimeoutSeconds` passes first (`States.Timeout`) or `HeartbeatSeconds` passes without a
+/// beat (`States.HeartbeatTimeout`); each beat restarts the heartbeat's count.
+async fn within_limits(
+    invocation: crate::TaskFuture,
+    timeout: Option<u64>,
+    heartbeat: Option<u64>,
+    signal: &Heartbeat,
+    state: &str,
+) -> Result<Value, Failure> {
+    use tokio::time::{sleep_until, Instant};
+    let started = Instant::now();
+    let timeout_at = timeout.map(|t| started + Duration::from_secs(t));
+    let mut beat_by = heartbeat.map(|h| started + Duration::from_secs(h));
+    let mut invocation = invocation;
+    loop {
+        // The nearer deadline; a timeout no later than the heartbeat's wins.
+        let (deadline, failure) = match (timeout_at, beat_by) {
+            (Some(t), Some(b)) if b < t => (b, heartbeat_failure(heartbeat, state)),
+            (Some(t), _) => (t, timeout_failure(timeout, state)),
+            (None, Some(b)) => (b, heartbeat_failure(heartbeat, state)),
+            (None, None) => return invocation.await,
+        };
+        tokio::select! {
+            result = &mut invocation => return result,
+            () = sleep_until(deadline) => return Err(failure),
+            () = signal.beaten(), if heartbeat.is_some() => {
+                beat_by = heartbeat.map(|h| Instant::now() + Duration::from_secs(h));
+            }
+        }
+    }
+}
+
+fn timeout_failure(seconds: Option<u64>, state: &str) -> Failure {
+    Failure::new(
+        names::TIMEOUT,
+        format!(
+            "Task state '{state}' did not finish within {} seconds",
+            seconds.unwrap_or_default()
+        ),
+    )
+}
+
+fn heartbeat_failure(seconds: Option<u64>, state: &str) -> Failure {
+    Failure::new(
+        names::HEARTBEAT_TIMEOUT,
+        format!(
+            "Task state '{state}' sent no heartbeat for {} seconds",
+            seconds.unwrap_or_default()
+        ),
+    )
 }

@@ -40,3 +40,16 @@ pub struct Resume {
     /// The execution's first start, seconds and nanoseconds since the epoch (`$$.Execution.StartTime` keeps it).
     pub started: (i64, u32),
 }
+
+impl Checkpoint {
+    /// Before the machine's first state: where an execution stands until it enters one.
+    pub fn at_start(machine: &crate::Machine, input: Value) -> Checkpoint {
+        Checkpoint {
+            state: (machine.root.states.get(machine.root.start))
+                .map(|state| state.name.clone())
+                .unwrap_or_default(),
+            input,
+            variables: Map::new(),
+        }
+    }
+}

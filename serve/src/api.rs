@@ -3,8 +3,9 @@
 
 use crate::arn;
 use crate::runner::Runner;
-use crate::store::{now, Execution, Machine, Store};
+use crate::store::{self, now, Execution, Machine, Store};
 use serde_json::{json, Map, Value};
+use stepfn_engine::resume::{Checkpoint, Resume};
 
 /// An error as AWS answers it: HTTP status, `__type`, `message`.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +100,7 @@ impl Service {
             }
             "ListExecutions" => self.list_executions(request),
             "StopExecution" => self.stop_execution(request),
+            "RedriveExecution" => self.redrive_execution(request),
             "GetExecutionHistory" => self.get_execution_history(request),
             "SendTaskSuccess" => self.send_task_result(request, true),
             "SendTaskFailure" => self.send_task_result(request, false),
@@ -251,7 +253,7 @@ impl Service {
         }
         self.store.insert_execution(&execution)?;
         self.runner
-            .start(self.clone(), machine, execution.clone(), mocks);
+            .start(self.clone(), machine, execution.clone(), mocks, None);
         Ok(json!({"executionArn": execution.arn, "startDate": execution.started}))
     }
 
@@ -268,7 +270,10 @@ impl Service {
             ));
         }
         self.store.insert_execution(&execution)?;
-        let finished = self.runner.run(self, &machine, execution, mocks).await?;
+        let finished = self
+            .runner
+            .run(self, &machine, execution, mocks, None)
+            .await?;
         Ok(describe(&finished, true))
     }
 
@@ -317,6 +322,9 @@ impl Service {
             started: now(),
             stopped: None,
             definition: machine.definition.clone(),
+            redrive_count: 0,
+            redrive_date: None,
+            checkpoint: None,
         };
         Ok((machine, execution, mocks))
     }
@@ -342,7 +350,22 @@ impl Service {
 
     fn describe_execution(&self, request: Request) -> Result<Value, ApiError> {
         let execution = self.execution(request.string("executionArn")?)?;
-        Ok(describe(&execution, false))
+        let mut answer = describe(&execution, false);
+        answer["redriveCount"] = json!(execution.redrive_count);
+        if let Some(date) = execution.redrive_date {
+            answer["redriveDate"] = json!(date);
+        }
+        // Whether RedriveExecution would take it now.
+        let machine = self.store.machine(&execution.machine)?;
+        let events = self.store.event_count(&execution.arn)?;
+        match not_redrivable(&execution, machine.as_ref(), events) {
+            None => answer["redriveStatus"] = json!("REDRIVABLE"),
+            Some(reason) => {
+                answer["redriveStatus"] = json!("NOT_REDRIVABLE");
+                answer["redriveStatusReason"] = json!(reason);
+            }
+        }
+        Ok(answer)
     }
 
     fn describe_state_machine_for_execution(&self, request: Request) -> Result<Value, ApiError> {
@@ -370,17 +393,31 @@ impl Service {
                 )));
             }
         }
+        let redriven = match request.optional_string("redriveFilter")? {
+            None => None,
+            Some("REDRIVEN") => Some(true),
+            Some("NOT_REDRIVEN") => Some(false),
+            Some(other) => {
+                return Err(ApiError::validation(format!(
+                    "1 validation error detected: Value '{other}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]"
+                )))
+            }
+        };
         let executions: Vec<Value> = self
             .store
             .executions(&machine.name, status)?
             .iter()
+            .filter(|e| redriven.is_none_or(|redriven| (e.redrive_count > 0) == redriven))
             .map(|e| {
                 let mut item = json!({
                     "executionArn": e.arn, "stateMachineArn": arn::state_machine(&e.machine), "name": e.name,
-                    "status": e.status, "startDate": e.started,
+                    "status": e.status, "startDate": e.started, "redriveCount": e.redrive_count,
                 });
                 if let Some(stopped) = e.stopped {
                     item["stopDate"] = json!(stopped);
+                }
+                if let Some(date) = e.redrive_date {
+                    item["redriveDate"] = json!(date);
                 }
                 item
             })
@@ -405,8 +442,11 @@ impl Service {
             self.store.finish_execution(&aborted, &[])?;
             let mut events = self.store.event_count(&execution.arn)?;
             if events == 0 {
-                self.store
-                    .append_event(&execution.arn, 1, &started_event(&execution))?;
+                self.store.append_event(
+                    &execution.arn,
+                    1,
+                    &store::started_event(&execution.input, execution.started),
+                )?;
                 events = 1;
             }
             let mut details = Map::new();
@@ -424,6 +464,81 @@ impl Service {
         Ok(json!({"stopDate": stopped}))
     }
 
+    /// RedriveExecution: a failed, timed-out or aborted standard execution goes on, under the same ARN, from the
+    /// top-level state it stopped in, with that state's input and the variables assigned before it; its history
+    /// continues after an `ExecutionRedriven` event.
+    fn redrive_execution(self: &std::sync::Arc<Self>, request: Request) -> Result<Value, ApiError> {
+        let execution = self.execution(request.string("executionArn")?)?;
+        let token = request.optional_string("clientToken")?;
+        if let Some(token) = token {
+            if token.is_empty() || token.len() > 64 {
+                return Err(ApiError::validation(
+                    "clientToken must be 1 to 64 characters long",
+                ));
+            }
+            if execution.status == "RUNNING"
+                && self.store.redrive_token(&execution.arn)?.as_deref() == Some(token)
+            {
+                // A retry of the redrive that made it run: AWS answers it again rather than failing.
+                return Ok(json!({"redriveDate": execution.redrive_date}));
+            }
+        }
+        let machine = self.store.machine(&execution.machine)?;
+        let events = self.store.event_count(&execution.arn)?;
+        if let Some(reason) = not_redrivable(&execution, machine.as_ref(), events) {
+            return Err(ApiError::new(
+                "ExecutionNotRedrivable",
+                format!("Execution '{}' cannot be redriven: {reason}", execution.arn),
+            ));
+        }
+        let Some(machine) = machine else {
+            return Err(ApiError::internal("the state machine went missing"));
+        };
+        let compiled = self
+            .runner
+            .compiled(&machine.name, &execution.definition)
+            .map_err(|error| ApiError::new("InvalidDefinition", error.to_string()))?;
+        let from = match &execution.checkpoint {
+            Some(text) => serde_json::from_str(text).map_err(|error| {
+                ApiError::internal(format!("the execution's checkpoint is unreadable: {error}"))
+            })?,
+            None => {
+                let input =
+                    stepfn_asl::json_text::from_str(&execution.input).unwrap_or(Value::Null);
+                Checkpoint::at_start(&compiled, input)
+            }
+        };
+        let date = now();
+        if !self.store.redrive(&execution.arn, date, token)? {
+            return Err(ApiError::new(
+                "ExecutionNotRedrivable",
+                format!(
+                    "Execution '{}' cannot be redriven: it is running again",
+                    execution.arn
+                ),
+            ));
+        }
+        let resume = Resume {
+            from,
+            events_so_far: events,
+            redrive_count: execution.redrive_count + 1,
+            started: epoch_parts(execution.started),
+        };
+        let running = Execution {
+            status: "RUNNING".into(),
+            output: None,
+            error: None,
+            cause: None,
+            stopped: None,
+            redrive_count: execution.redrive_count + 1,
+            redrive_date: Some(date),
+            ..execution
+        };
+        self.runner
+            .start(self.clone(), machine, running, Mocks::new(), Some(resume));
+        Ok(json!({"redriveDate": date}))
+    }
+
     fn get_execution_history(&self, request: Request) -> Result<Value, ApiError> {
         let execution = self.execution(request.string("executionArn")?)?;
         let reverse = request.optional_bool("reverseOrder")?.unwrap_or(false);
@@ -433,7 +548,7 @@ impl Service {
         let mut events: Vec<String> = self.store.events(&execution.arn)?;
         if events.is_empty() {
             // Still running: the engine hands over its events when the execution ends.
-            events.push(started_event(&execution));
+            events.push(store::started_event(&execution.input, execution.started));
         }
         let mut events: Vec<Value> = events
             .iter()
@@ -601,9 +716,47 @@ impl Service {
 
     fn send_task_heartbeat(&self, request: Request) -> Result<Value, ApiError> {
         let token = request.string("taskToken")?;
-        self.runner.callbacks.check(token)?;
+        self.runner.callbacks.beat(token)?;
         Ok(json!({}))
     }
+}
+
+/// Why RedriveExecution refuses an execution now (AWS's `redriveStatusReason` wording, API_DescribeExecution), or
+/// `None` when it can be redriven.
+fn not_redrivable(
+    execution: &Execution,
+    machine: Option<&Machine>,
+    events: u64,
+) -> Option<&'static str> {
+    /// AWS redrives executions that stopped in the last 14 days.
+    const REDRIVABLE_SECONDS: f64 = 14.0 * 24.0 * 3600.0;
+    match execution.status.as_str() {
+        "RUNNING" => return Some("Execution is RUNNING and cannot be redriven."),
+        "SUCCEEDED" => return Some("Execution is SUCCEEDED and cannot be redriven."),
+        _ => {}
+    }
+    if execution.arn.contains(":express:") {
+        return Some("Express executions cannot be redriven.");
+    }
+    let Some(_) = machine else {
+        return Some("State machine is in DELETING status.");
+    };
+    if events + 2 > stepfn_engine::history::EVENT_LIMIT {
+        return Some("Execution history event limit exceeded.");
+    }
+    if execution
+        .stopped
+        .is_some_and(|stopped| now() - stopped > REDRIVABLE_SECONDS)
+    {
+        return Some("Execution redrivable period exceeded.");
+    }
+    None
+}
+
+/// Seconds and nanoseconds since the epoch of a protocol timestamp.
+fn epoch_parts(seconds: f64) -> (i64, u32) {
+    let whole = seconds.floor();
+    (whole as i64, ((seconds - whole) * 1e9) as u32)
 }
 
 /// DescribeExecution's answer (StartSyncExecution's too, with `stateMachineArn` and billing left out).
@@ -631,6 +784,7 @@ fn describe(execution: &Execution, sync: bool) -> Value {
     if execution.output.is_some() {
         answer["outputDetails"] = json!({"included": true});
     }
+
     if sync {
         // AWS bills express executions by the 100 ms of duration and at least 64 MB of memory.
         let millis = execution
@@ -641,15 +795,6 @@ fn describe(execution: &Execution, sync: bool) -> Value {
             json!({"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": billed});
     }
     answer
-}
-
-/// The `ExecutionStarted` event of an execution, as it is known before the engine reports.
-fn started_event(execution: &Execution) -> String {
-    json!({
-        "timestamp": execution.started, "type": "ExecutionStarted", "id": 1, "previousEventId": 0,
-        "executionStartedEventDetails": {"input": execution.input, "inputDetails": {"truncated": false}},
-    })
-    .to_string()
 }
 
 /// An event without its `input` and `output` (GetExecutionHistory with `includeExecutionData: false`).

@@ -6,7 +6,10 @@ use crate::store::{now, Execution, Machine};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use stepfn_engine::{EventSink, Failure, Options, Resources, Status, TaskCall, TaskFuture};
+use stepfn_engine::resume::{Checkpoint, CheckpointSink, Resume};
+use stepfn_engine::{
+    EventSink, Failure, Heartbeat, Options, Resources, Status, TaskCall, TaskFuture,
+};
 use tokio::task::AbortHandle;
 
 pub struct Runner {
@@ -75,28 +78,28 @@ impl ActivityQueues {
     }
 }
 
-/// Tasks waiting for their token, each with the sender that completes it.
+/// Tasks waiting for their token, each with the sender that completes it and its heartbeat.
 #[derive(Default)]
 pub struct Callbacks {
-    waiting: Mutex<HashMap<String, tokio::sync::oneshot::Sender<Result<Value, Failure>>>>,
+    waiting: Mutex<HashMap<String, Waiting>>,
 }
 
+type Waiting = (
+    tokio::sync::oneshot::Sender<Result<Value, Failure>>,
+    Heartbeat,
+);
+
 impl Callbacks {
-    fn waiting(
-        &self,
-    ) -> std::sync::MutexGuard<
-        '_,
-        HashMap<String, tokio::sync::oneshot::Sender<Result<Value, Failure>>>,
-    > {
+    fn waiting(&self) -> std::sync::MutexGuard<'_, HashMap<String, Waiting>> {
         self.waiting
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Waits for the token's result (the task's output, or its failure).
-    fn wait(&self, token: String) -> TaskFuture {
+    fn wait(&self, token: String, heartbeat: Heartbeat) -> TaskFuture {
         let (sender, receiver) = tokio::sync::oneshot::channel();
-        self.waiting().insert(token, sender);
+        self.waiting().insert(token, (sender, heartbeat));
         Box::pin(async move {
             receiver.await.unwrap_or_else(|_| {
                 Err(Failure::runtime(
@@ -109,16 +112,19 @@ impl Callbacks {
     /// Completes the task waiting for `token`: AWS's `TaskDoesNotExist` when none is, `TaskTimedOut` when its
     /// execution has ended meanwhile.
     pub fn complete(&self, token: &str, result: Result<Value, Failure>) -> Result<(), ApiError> {
-        let sender = self.waiting().remove(token).ok_or_else(|| no_task(token))?;
+        let (sender, _) = self.waiting().remove(token).ok_or_else(|| no_task(token))?;
         sender
             .send(result)
             .map_err(|_| ApiError::new("TaskTimedOut", format!("Task Timed Out: '{token}'")))
     }
 
-    /// SendTaskHeartbeat: whether a task still waits for `token`.
-    pub fn check(&self, token: &str) -> Result<(), ApiError> {
+    /// SendTaskHeartbeat: the task waiting for `token` is alive (its `HeartbeatSeconds` count again).
+    pub fn beat(&self, token: &str) -> Result<(), ApiError> {
         match self.waiting().get(token) {
-            Some(sender) if !sender.is_closed() => Ok(()),
+            Some((sender, heartbeat)) if !sender.is_closed() => {
+                heartbeat.beat();
+                Ok(())
+            }
             Some(_) => Err(ApiError::new(
                 "TaskTimedOut",
                 format!("Task Timed Out: '{token}'"),
@@ -143,10 +149,10 @@ impl Runner {
         let (waiting, queues) = (callbacks.clone(), activities.clone());
         resources.otherwise(move |call: TaskCall| -> TaskFuture {
             if call.resource.ends_with(".waitForTaskToken") {
-                waiting.wait(call.task_token)
+                waiting.wait(call.task_token, call.heartbeat)
             } else if crate::arn::activity_name(&call.resource).is_ok() {
                 // An activity: a worker takes the task with GetActivityTask and ends it with SendTask*.
-                let result = waiting.wait(call.task_token.clone());
+                let result = waiting.wait(call.task_token.clone(), call.heartbeat);
                 let task = ActivityTask {
                     token: call.task_token,
                     input: call.input.to_string(),
@@ -174,20 +180,21 @@ impl Runner {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Starts `execution` (already stored as RUNNING) in the background.
+    /// Starts `execution` (already stored as RUNNING) in the background, or goes on with it after a redrive.
     pub fn start(
         &self,
         service: Arc<Service>,
         machine: Machine,
         execution: Execution,
         mocks: Mocks,
+        resume: Option<Resume>,
     ) {
         let arn = execution.arn.clone();
         let mut running = self.running();
         let task = tokio::spawn(async move {
             if let Err(error) = service
                 .runner
-                .run(&service, &machine, execution, mocks)
+                .run(&service, &machine, execution, mocks, resume)
                 .await
             {
                 eprintln!("stepfn serve: {}", error.message);
@@ -198,13 +205,14 @@ impl Runner {
         }
     }
 
-    /// Runs `execution` to its end and records it.
+    /// Runs `execution` to its end (from its checkpoint, with `resume`) and records it.
     pub async fn run(
         &self,
         service: &Service,
         machine: &Machine,
         execution: Execution,
         mocks: Mocks,
+        resume: Option<Resume>,
     ) -> Result<Execution, ApiError> {
         let input: Value = stepfn_asl::json_text::from_str(&execution.input).unwrap_or(Value::Null);
         let mut resources = self.resources.clone();
@@ -219,12 +227,25 @@ impl Runner {
                 eprintln!("stepfn serve: {}", error.message);
             }
         }));
+        // A standard execution keeps where it stands, for RedriveExecution (express executions cannot be redriven).
+        let on_checkpoint = (machine.kind == "STANDARD").then(|| {
+            let store = service.store.clone();
+            let arn = execution.arn.clone();
+            CheckpointSink(Arc::new(move |checkpoint: &Checkpoint| {
+                let text = serde_json::to_string(checkpoint).unwrap_or_default();
+                if let Err(error) = store.save_checkpoint(&arn, &text) {
+                    eprintln!("stepfn serve: {}", error.message);
+                }
+            }))
+        });
         let options = Options {
             virtual_time: self.virtual_time,
             history: true,
             execution_name: Some(execution.name.clone()),
             resources,
             on_event: Some(sink),
+            on_checkpoint,
+            resume,
             ..Options::default()
         };
         let outcome = match self.compiled(&machine.name, &execution.definition) {
@@ -253,10 +274,10 @@ impl Runner {
                 ..execution
             },
         };
-        let events: Vec<String> = outcome
+        let events: Vec<(u64, String)> = outcome
             .iter()
             .flat_map(|o| &o.history)
-            .map(|event| aws_event(event).to_string())
+            .map(|event| (event.id, aws_event(event).to_string()))
             .collect();
         service.store.finish_execution(&finished, &events)?;
         self.running().remove(&finished.arn);

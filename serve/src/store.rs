@@ -38,6 +38,12 @@ pub struct Execution {
     pub stopped: Option<f64>,
     /// The definition it ran (a later UpdateStateMachine does not change it).
     pub definition: String,
+    /// How many times it was redriven, and when last.
+    pub redrive_count: u32,
+    pub redrive_date: Option<f64>,
+    /// Where it stands: the last top-level state it entered (a [`stepfn_engine::resume::Checkpoint`] as JSON), what
+    /// a redrive goes on from.
+    pub checkpoint: Option<String>,
 }
 
 const SCHEMA: &str = "
@@ -46,7 +52,8 @@ CREATE TABLE IF NOT EXISTS state_machines (
 CREATE TABLE IF NOT EXISTS executions (
     arn TEXT PRIMARY KEY, machine TEXT NOT NULL, name TEXT NOT NULL, input TEXT NOT NULL, status TEXT NOT NULL,
     output TEXT, error TEXT, cause TEXT, started REAL NOT NULL, stopped REAL, definition TEXT NOT NULL,
-    seq INTEGER NOT NULL);
+    seq INTEGER NOT NULL, redrive_count INTEGER NOT NULL DEFAULT 0, redrive_date REAL, redrive_token TEXT,
+    checkpoint TEXT);
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (machine, seq);
 CREATE TABLE IF NOT EXISTS activities (name TEXT PRIMARY KEY, created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS tags (arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key));
@@ -68,6 +75,7 @@ impl Store {
         connection
             .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
             .and_then(|()| connection.execute_batch(SCHEMA))
+            .and_then(|()| add_missing_columns(&connection))
             .map_err(|e| format!("cannot prepare `{}`: {e}", file.display()))?;
         Ok(Store {
             connection: Mutex::new(connection),
@@ -86,14 +94,46 @@ impl Store {
     }
 
     /// Executions still `RUNNING` from before a restart: they were cut off. Marks them failed, with a cause that
-    /// says so (a redrive runs them again), and returns how many.
+    /// says so and an `ExecutionFailed` event ending their history (RedriveExecution goes on from the state each
+    /// was in), and returns how many.
     pub fn fail_interrupted(&self) -> Result<usize, String> {
         self.with(|c| {
-            c.execute(
-                "UPDATE executions SET status = 'FAILED', error = 'Stepfn.ServiceStopped',
-                 cause = 'the stepfn service stopped while this execution ran', stopped = ?1 WHERE status = 'RUNNING'",
-                params![now()],
-            )
+            let transaction = c.unchecked_transaction()?;
+            let cut_off: Vec<(String, String, f64)> = {
+                let mut query =
+                    transaction.prepare("SELECT arn, input, started FROM executions WHERE status = 'RUNNING'")?;
+                let rows = query.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            let stopped = now();
+            for (arn, input, started) in &cut_off {
+                transaction.execute(
+                    "UPDATE executions SET status = 'FAILED', error = ?2, cause = ?3, stopped = ?4 WHERE arn = ?1",
+                    params![arn, INTERRUPTED_ERROR, INTERRUPTED_CAUSE, stopped],
+                )?;
+                let mut last: i64 = transaction.query_row(
+                    "SELECT COALESCE(MAX(id), 0) FROM events WHERE execution = ?1",
+                    params![arn],
+                    |row| row.get(0),
+                )?;
+                if last == 0 {
+                    last = 1;
+                    transaction.execute(
+                        "INSERT INTO events (execution, id, event) VALUES (?1, 1, ?2)",
+                        params![arn, started_event(input, *started)],
+                    )?;
+                }
+                let failed = serde_json::json!({
+                    "timestamp": stopped, "type": "ExecutionFailed", "id": last + 1, "previousEventId": last,
+                    "executionFailedEventDetails": {"error": INTERRUPTED_ERROR, "cause": INTERRUPTED_CAUSE},
+                });
+                transaction.execute(
+                    "INSERT INTO events (execution, id, event) VALUES (?1, ?2, ?3)",
+                    params![arn, last + 1, failed.to_string()],
+                )?;
+            }
+            transaction.commit()?;
+            Ok(cut_off.len())
         })
         .map_err(|e| e.message)
     }
@@ -209,11 +249,11 @@ impl Store {
         })
     }
 
-    /// Records how an execution ended and its history, in one transaction.
+    /// Records how an execution ended and its history events (by id), in one transaction.
     pub fn finish_execution(
         &self,
         execution: &Execution,
-        events: &[String],
+        events: &[(u64, String)],
     ) -> Result<(), ApiError> {
         self.with(|c| {
             let transaction = c.unchecked_transaction()?;
@@ -233,13 +273,56 @@ impl Store {
                 // Ended already (a stop and the execution's own end raced): the first record stands.
                 return Ok(());
             }
-            for (id, event) in events.iter().enumerate() {
+            for (id, event) in events {
                 transaction.execute(
                     "INSERT OR REPLACE INTO events (execution, id, event) VALUES (?1, ?2, ?3)",
-                    params![execution.arn, id as i64 + 1, event],
+                    params![execution.arn, *id as i64, event],
                 )?;
             }
             transaction.commit()
+        })
+    }
+
+    /// Keeps where a running execution stands (its last top-level state entered).
+    pub fn save_checkpoint(&self, execution: &str, checkpoint: &str) -> Result<(), ApiError> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE executions SET checkpoint = ?2 WHERE arn = ?1 AND status = 'RUNNING'",
+                params![execution, checkpoint],
+            )
+            .map(drop)
+        })
+    }
+
+    /// Marks a failed, timed-out or aborted execution running again (RedriveExecution): its redrive count goes up.
+    /// False when it is in none of those statuses now.
+    pub fn redrive(
+        &self,
+        execution: &str,
+        date: f64,
+        token: Option<&str>,
+    ) -> Result<bool, ApiError> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stopped = NULL,
+                 redrive_count = redrive_count + 1, redrive_date = ?2, redrive_token = ?3
+                 WHERE arn = ?1 AND status IN ('FAILED', 'TIMED_OUT', 'ABORTED')",
+                params![execution, date, token],
+            )
+            .map(|updated| updated == 1)
+        })
+    }
+
+    /// The client token of the execution's last redrive.
+    pub fn redrive_token(&self, execution: &str) -> Result<Option<String>, ApiError> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT redrive_token FROM executions WHERE arn = ?1",
+                params![execution],
+                |row| row.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
         })
     }
 
@@ -392,7 +475,44 @@ impl Store {
 const PRESET_ROLE: &str = "arn:aws:iam::123456789012:role/stepfn-local";
 
 const EXECUTION_COLUMNS: &str =
-    "arn, machine, name, input, status, output, error, cause, started, stopped, definition";
+    "arn, machine, name, input, status, output, error, cause, started, stopped, definition,
+     redrive_count, redrive_date, checkpoint";
+
+/// What an execution cut off by a restart failed with.
+pub const INTERRUPTED_ERROR: &str = "Stepfn.ServiceStopped";
+const INTERRUPTED_CAUSE: &str =
+    "the stepfn service stopped while this execution ran; RedriveExecution goes on from the state it was in";
+
+/// The `ExecutionStarted` event of an execution whose engine has not reported yet.
+pub fn started_event(input: &str, started: f64) -> String {
+    serde_json::json!({
+        "timestamp": started, "type": "ExecutionStarted", "id": 1, "previousEventId": 0,
+        "executionStartedEventDetails": {"input": input, "inputDetails": {"truncated": false}},
+    })
+    .to_string()
+}
+
+/// Adds the columns a data directory made by an earlier version lacks.
+fn add_missing_columns(connection: &Connection) -> rusqlite::Result<()> {
+    let present: Vec<String> = {
+        let mut query = connection.prepare("SELECT name FROM pragma_table_info('executions')")?;
+        let rows = query.query_map([], |row| row.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (column, declaration) in [
+        ("redrive_count", "INTEGER NOT NULL DEFAULT 0"),
+        ("redrive_date", "REAL"),
+        ("redrive_token", "TEXT"),
+        ("checkpoint", "TEXT"),
+    ] {
+        if !present.iter().any(|p| p == column) {
+            connection.execute_batch(&format!(
+                "ALTER TABLE executions ADD COLUMN {column} {declaration}"
+            ))?;
+        }
+    }
+    Ok(())
+}
 
 fn read_machine(row: &rusqlite::Row) -> rusqlite::Result<Machine> {
     Ok(Machine {
@@ -417,6 +537,9 @@ fn read_execution(row: &rusqlite::Row) -> rusqlite::Result<Execution> {
         started: row.get(8)?,
         stopped: row.get(9)?,
         definition: row.get(10)?,
+        redrive_count: row.get(11)?,
+        redrive_date: row.get(12)?,
+        checkpoint: row.get(13)?,
     })
 }
 

@@ -456,10 +456,16 @@ async fn bad_requests_get_aws_errors_and_the_service_keeps_serving() {
 }
 
 /// A restart finds what was running cut off: it is listed, FAILED with a cause that says so.
+/// A restart fails the executions it cut off, with a cause that says so and an `ExecutionFailed` event ending their
+/// history, and RedriveExecution goes on from the state each was in (its last checkpoint).
 #[tokio::test(flavor = "multi_thread")]
-async fn executions_cut_off_by_a_stop_are_failed_with_the_reason_after_a_restart() {
+async fn executions_cut_off_by_a_stop_fail_with_the_reason_and_redrive_from_their_state() {
     let dir = tempdir::Dir::new();
     let store = stepfn_serve::store::Store::open(&dir.path).unwrap();
+    let definition = json!({"StartAt": "First", "States": {
+        "First": {"Type": "Pass", "Result": "first ran again", "Next": "Second"},
+        "Second": {"Type": "Pass", "Parameters": {"x.$": "$.x", "seen.$": "$seen"}, "End": true}}});
+    store.preset_machine("M", &definition.to_string()).unwrap();
     let running = stepfn_serve::store::Execution {
         arn: "arn:aws:states:us-east-1:123456789012:execution:M:cut".into(),
         machine: "M".into(),
@@ -471,9 +477,18 @@ async fn executions_cut_off_by_a_stop_are_failed_with_the_reason_after_a_restart
         cause: None,
         started: 1.0,
         stopped: None,
-        definition: "{}".into(),
+        definition: definition.to_string(),
+        redrive_count: 0,
+        redrive_date: None,
+        checkpoint: None,
     };
     store.insert_execution(&running).unwrap();
+    store
+        .save_checkpoint(
+            &running.arn,
+            &json!({"state": "Second", "input": {"x": 1}, "variables": {"seen": true}}).to_string(),
+        )
+        .unwrap();
     drop(store);
     let bound = bind(Config {
         port: 0,
@@ -491,6 +506,180 @@ async fn executions_cut_off_by_a_stop_are_failed_with_the_reason_after_a_restart
     );
     assert_eq!(answer["status"], "FAILED");
     assert_eq!(answer["error"], "Stepfn.ServiceStopped");
+    assert_eq!(answer["redriveStatus"], "REDRIVABLE");
+    let history = ok(
+        address,
+        "GetExecutionHistory",
+        json!({"executionArn": running.arn}),
+    );
+    let types: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["ExecutionStarted", "ExecutionFailed"]);
+
+    ok(
+        address,
+        "RedriveExecution",
+        json!({"executionArn": running.arn}),
+    );
+    let done = until_done(address, &running.arn).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    assert_eq!(done["output"], "{\"x\":1,\"seen\":true}");
+    assert_eq!(done["redriveCount"], 1);
+}
+
+/// RedriveExecution (API_RedriveExecution): a failed standard execution goes on from the failed state with its
+/// input and the variables assigned before it, under the same ARN; the states that completed are not run again; the
+/// history continues with `ExecutionRedriven`; only FAILED, TIMED_OUT and ABORTED executions are redrivable.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_execution_redrives_from_its_failed_state() {
+    let (address, _dir) = start(false).await;
+    let definition = json!({"StartAt": "Price", "States": {
+        "Price": {"Type": "Pass", "Assign": {"price": 42}, "Result": {"order": 7}, "Next": "Approve"},
+        "Approve": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+                               "MessageBody": {"token.$": "$$.Task.Token"}},
+                "ResultPath": "$.approval", "Next": "Done"},
+        "Done": {"Type": "Pass", "Parameters": {"order.$": "$.order", "price.$": "$price",
+                                                "redrives.$": "$$.Execution.RedriveCount"}, "End": true}}});
+    let machine = create(address, "Redrive", definition, "STANDARD");
+    let last_token = |execution: &str, scheduled: usize| -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let history = ok(
+                address,
+                "GetExecutionHistory",
+                json!({"executionArn": execution}),
+            );
+            let events: Vec<&Value> = history["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["type"] == "TaskScheduled")
+                .collect();
+            if events.len() == scheduled {
+                let parameters: Value = serde_json::from_str(
+                    events[scheduled - 1]["taskScheduledEventDetails"]["parameters"]
+                        .as_str()
+                        .unwrap(),
+                )
+                .unwrap();
+                return parameters["MessageBody"]["token"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the task is scheduled: {history}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    let execution = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": machine, "name": "order-7"}),
+    )["executionArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        error(
+            address,
+            "RedriveExecution",
+            json!({"executionArn": execution})
+        ),
+        "ExecutionNotRedrivable",
+        "a running execution"
+    );
+    let token = last_token(&execution, 1);
+    ok(
+        address,
+        "SendTaskFailure",
+        json!({"taskToken": token, "error": "Rejected", "cause": "not yet"}),
+    );
+    let failed = until_done(address, &execution).await;
+    assert_eq!(failed["status"], "FAILED");
+    assert_eq!(failed["redriveStatus"], "REDRIVABLE");
+    assert_eq!(failed["redriveCount"], 0);
+
+    let redriven = ok(
+        address,
+        "RedriveExecution",
+        json!({"executionArn": execution, "clientToken": "retry-1"}),
+    );
+    assert!(redriven["redriveDate"].as_f64().unwrap() > 0.0);
+    // The same client token again answers the same redrive (AWS's idempotent retry).
+    let again = ok(
+        address,
+        "RedriveExecution",
+        json!({"executionArn": execution, "clientToken": "retry-1"}),
+    );
+    assert_eq!(again["redriveDate"], redriven["redriveDate"]);
+    let token = last_token(&execution, 2);
+    ok(
+        address,
+        "SendTaskSuccess",
+        json!({"taskToken": token, "output": "{\"ok\": true}"}),
+    );
+    let done = until_done(address, &execution).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    assert_eq!(done["output"], "{\"order\":7,\"price\":42,\"redrives\":1}");
+    assert_eq!(done["redriveCount"], 1);
+    assert_eq!(done["redriveStatus"], "NOT_REDRIVABLE");
+    assert_eq!(
+        done["redriveStatusReason"],
+        "Execution is SUCCEEDED and cannot be redriven."
+    );
+
+    let history = ok(
+        address,
+        "GetExecutionHistory",
+        json!({"executionArn": execution}),
+    );
+    let events = history["events"].as_array().unwrap();
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types.iter().filter(|t| **t == "ExecutionRedriven").count(),
+        1
+    );
+    assert_eq!(
+        types.iter().filter(|t| **t == "PassStateEntered").count(),
+        2,
+        "Price once, Done once: {types:?}"
+    );
+    for (index, event) in events.iter().enumerate() {
+        assert_eq!(
+            event["id"],
+            index + 1,
+            "ids go on after the redrive: {types:?}"
+        );
+    }
+    assert_eq!(
+        error(
+            address,
+            "RedriveExecution",
+            json!({"executionArn": execution})
+        ),
+        "ExecutionNotRedrivable"
+    );
+    let listed = ok(
+        address,
+        "ListExecutions",
+        json!({"stateMachineArn": machine, "redriveFilter": "REDRIVEN"}),
+    );
+    assert_eq!(listed["executions"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["executions"][0]["redriveCount"], 1);
+    let listed = ok(
+        address,
+        "ListExecutions",
+        json!({"stateMachineArn": machine, "redriveFilter": "NOT_REDRIVEN"}),
+    );
+    assert_eq!(listed["executions"].as_array().unwrap().len(), 0);
 }
 
 /// A `.waitForTaskToken` task waits until SendTaskSuccess or SendTaskFailure names its token, which a client reads

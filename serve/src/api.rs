@@ -69,10 +69,11 @@ impl Service {
         resources: stepfn_engine::Resources,
         mocks: Option<String>,
         retain: usize,
+        lambda_endpoint: Option<crate::lambda_endpoint::LambdaEndpoint>,
     ) -> Service {
         Service {
             store: std::sync::Arc::new(store),
-            runner: Runner::new(virtual_time, resources),
+            runner: Runner::new(virtual_time, resources, lambda_endpoint),
             mocks,
             retain,
         }

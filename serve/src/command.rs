@@ -1,5 +1,6 @@
 //! `serve`'s command line, one clap definition for `stepfn serve` and a workflow binary's `serve`.
 
+use crate::lambda_endpoint::LambdaEndpoint;
 use crate::{Config, Preset};
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -27,6 +28,10 @@ pub struct ServeArgs {
     /// How many closed executions (with their histories) are kept; older ones are deleted as new ones end.
     #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_RETAIN)]
     pub retain: usize,
+    /// Invoke Lambda functions that are not steps of this binary at this Lambda Invoke API (e.g.
+    /// http://127.0.0.1:9000, `cargo lambda watch`'s).
+    #[arg(long, value_name = "URL")]
+    pub lambda_endpoint: Option<String>,
 }
 
 impl ServeArgs {
@@ -45,7 +50,16 @@ impl ServeArgs {
                 }
             },
         };
+        let lambda_endpoint = match self.lambda_endpoint.as_deref().map(LambdaEndpoint::parse) {
+            None => None,
+            Some(Ok(endpoint)) => Some(endpoint),
+            Some(Err(message)) => {
+                eprintln!("stepfn serve: {message}");
+                return ExitCode::from(2);
+            }
+        };
         let config = Config {
+            lambda_endpoint,
             mocks,
             retain: self.retain,
             bind: self.bind,

@@ -10,6 +10,7 @@ pub mod api;
 pub mod arn;
 pub mod client;
 pub mod command;
+pub mod lambda_endpoint;
 pub mod protocol;
 pub mod runner;
 pub mod store;
@@ -37,6 +38,8 @@ pub struct Config {
     pub mocks: Option<String>,
     /// How many closed executions (with their histories) are kept; older ones are deleted as new ones end.
     pub retain: usize,
+    /// Where Lambda functions that are not served steps are invoked (a Lambda Invoke API, e.g. `cargo lambda watch`).
+    pub lambda_endpoint: Option<lambda_endpoint::LambdaEndpoint>,
 }
 
 /// Closed executions kept by default.
@@ -60,6 +63,7 @@ impl Default for Config {
             machines: Vec::new(),
             mocks: None,
             retain: DEFAULT_RETAIN,
+            lambda_endpoint: None,
         }
     }
 }
@@ -106,7 +110,7 @@ pub async fn bind(config: Config) -> Result<Bound, ServeError> {
     let store = store::Store::open(&config.data_dir).map_err(ServeError::Store)?;
     let interrupted = store.fail_interrupted().map_err(ServeError::Store)?;
     if interrupted > 0 {
-        eprintln!("stepfn serve: {interrupted} execution(s) were running when the service stopped: marked FAILED (Stepfn.ServiceStopped)");
+        eprintln!("stepfn serve: {interrupted} execution(s) were running when the service stopped: marked FAILED (Stepfn.ServiceStopped); RedriveExecution goes on with each from the state it was in");
     }
     for preset in &config.machines {
         store
@@ -119,6 +123,7 @@ pub async fn bind(config: Config) -> Result<Bound, ServeError> {
         config.resources,
         config.mocks,
         config.retain,
+        config.lambda_endpoint,
     ));
     let address = SocketAddr::new(config.bind, config.port);
     let listener = tokio::net::TcpListener::bind(address)

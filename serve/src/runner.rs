@@ -2,6 +2,7 @@
 //! to the store in one transaction. StopExecution aborts the task.
 
 use crate::api::{ApiError, Mocks, Service};
+use crate::lambda_endpoint::LambdaEndpoint;
 use crate::store::{now, Execution, Machine};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -142,8 +143,13 @@ fn no_task(token: &str) -> ApiError {
 }
 
 impl Runner {
-    /// Runs Task states with `resources`; any other Task fails with `States.TaskFailed` naming its resource.
-    pub fn new(virtual_time: bool, mut resources: Resources) -> Runner {
+    /// Runs Task states with `resources`, then Lambda functions at `lambda_endpoint`; any other Task fails with
+    /// `States.TaskFailed` naming its resource.
+    pub fn new(
+        virtual_time: bool,
+        mut resources: Resources,
+        lambda_endpoint: Option<LambdaEndpoint>,
+    ) -> Runner {
         let callbacks = Arc::new(Callbacks::default());
         let activities = Arc::new(ActivityQueues::default());
         let (waiting, queues) = (callbacks.clone(), activities.clone());
@@ -159,6 +165,8 @@ impl Runner {
                 };
                 queues.push(&call.resource, task);
                 result
+            } else if let Some(task) = lambda_endpoint.as_ref().and_then(|e| e.task(&call)) {
+                task
             } else {
                 unhandled(call)
             }
@@ -329,7 +337,7 @@ fn unhandled(call: TaskCall) -> TaskFuture {
         || call.resource.contains(":::lambda:invoke")
     {
         format!(
-            "no Lambda function runs here for Task state '{}' ('{}'): serve a workflow binary (`cargo run -p CRATE -- serve`) to run its steps in process",
+            "no Lambda function runs here for Task state '{}' ('{}'): serve a workflow binary (`cargo run -p CRATE -- serve`) to run its steps in process, or give `--lambda-endpoint URL` to invoke functions at a Lambda Invoke API (e.g. `cargo lambda watch`)",
             call.state, call.resource
         )
     } else {

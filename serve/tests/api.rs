@@ -969,3 +969,43 @@ async fn closed_executions_past_the_retention_bound_are_deleted() {
         "ExecutionDoesNotExist"
     );
 }
+
+/// `--lambda-endpoint` that nothing answers: the task fails with `Lambda.SdkClientException` (Step Functions' name
+/// for a Lambda service it cannot reach, from its Lambda error-handling guidance) naming the function and endpoint.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_lambda_endpoint_fails_the_task_with_a_named_error() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let dir = tempdir::Dir::new();
+    let bound = bind(Config {
+        port: 0,
+        data_dir: dir.path.clone(),
+        lambda_endpoint: Some(
+            stepfn_serve::lambda_endpoint::LambdaEndpoint::parse(&format!(
+                "http://127.0.0.1:{port}"
+            ))
+            .unwrap(),
+        ),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let address = bound.address;
+    tokio::spawn(bound.serve());
+    let definition = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:far-away", "End": true}}});
+    let machine = create(address, "Far", definition, "EXPRESS");
+    let done = ok(
+        address,
+        "StartSyncExecution",
+        json!({"stateMachineArn": machine}),
+    );
+    assert_eq!(done["status"], "FAILED");
+    assert_eq!(done["error"], "Lambda.SdkClientException");
+    let cause = done["cause"].as_str().unwrap();
+    assert!(
+        cause.contains("far-away") && cause.contains(&format!("127.0.0.1:{port}")),
+        "{cause}"
+    );
+}

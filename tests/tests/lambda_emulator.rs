@@ -653,3 +653,88 @@ fn the_binary_cargo_lambda_builds_serves_its_step_and_has_no_command_line() {
     );
     processes.assert_running(function);
 }
+
+/// `stepfn serve --lambda-endpoint`: a Task whose function is not a served step is invoked at the emulator's Lambda
+/// Invoke API; the function's answer is the task's result (wrapped in `Payload` for `lambda:invoke`), and its error
+/// fails the state with the function's `errorType`, which a `Catch` takes.
+#[test]
+fn stepfn_serve_invokes_functions_at_the_lambda_endpoint() {
+    let Some(cargo_lambda) = cargo_lambda() else {
+        return;
+    };
+    let binary = message_pipeline_binary();
+    let mut processes = Processes::default();
+    let port = processes.start_emulator(&cargo_lambda);
+    let function = "message-pipeline";
+    processes.start_function(port, function, &binary, "uppercase_message");
+
+    let data_dir =
+        std::env::temp_dir().join(format!("stepfn-lambda-endpoint-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let endpoint =
+        stepfn_serve::lambda_endpoint::LambdaEndpoint::parse(&format!("http://127.0.0.1:{port}"))
+            .expect("an endpoint");
+    let bound = runtime
+        .block_on(stepfn_serve::bind(stepfn_serve::Config {
+            port: 0,
+            data_dir: data_dir.clone(),
+            lambda_endpoint: Some(endpoint),
+            ..stepfn_serve::Config::default()
+        }))
+        .expect("stepfn serve binds");
+    let address = bound.address;
+    runtime.spawn(bound.serve());
+    let call = |operation: &str, request: Value| -> Value {
+        let (status, answer) =
+            stepfn_serve::client::call(address, operation, &request).expect("the service answers");
+        assert_eq!(status, 200, "{operation}: {answer}");
+        answer
+    };
+    let arn = format!("arn:aws:lambda:us-east-1:123456789012:function:{function}");
+    let definition = json!({"StartAt": "Upper", "States": {
+        "Upper": {"Type": "Task", "Resource": arn, "Next": "Invoke",
+                  "Catch": [{"ErrorEquals": ["InvalidBody"], "ResultPath": "$.error", "Next": "Rejected"}]},
+        "Invoke": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                   "Parameters": {"FunctionName": function, "Payload": {"body": "{\"message\": \"again\"}"}},
+                   "End": true},
+        "Rejected": {"Type": "Pass", "End": true}}});
+    let machine = call(
+        "CreateStateMachine",
+        json!({"name": "Remote", "definition": definition.to_string(), "type": "EXPRESS",
+               "roleArn": "arn:aws:iam::123456789012:role/r"}),
+    )["stateMachineArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let run = |input: Value| -> Value {
+        call(
+            "StartSyncExecution",
+            json!({"stateMachineArn": machine, "input": input.to_string()}),
+        )
+    };
+
+    let done = run(json!({"body": "{\"message\": \"hello\"}"}));
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    let output: Value = serde_json::from_str(done["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output["StatusCode"], 200, "{output}");
+    assert_eq!(
+        output["Payload"],
+        json!({"statusCode": 200, "body": "{\"processed_message\": \"AGAIN\"}"})
+    );
+
+    let rejected = run(json!({"body": "not json"}));
+    assert_eq!(rejected["status"], "SUCCEEDED", "{rejected}");
+    let output: Value = serde_json::from_str(rejected["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output["error"]["Error"], "InvalidBody", "{output}");
+    let cause: Value = serde_json::from_str(output["error"]["Cause"].as_str().unwrap()).unwrap();
+    assert!(
+        cause["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("the body must be a JSON object with a string `message`"),
+        "{cause}"
+    );
+    drop(runtime);
+    let _ = std::fs::remove_dir_all(&data_dir);
+}

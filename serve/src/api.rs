@@ -156,11 +156,9 @@ impl Service {
         check_definition(definition)?;
         let arn = arn::state_machine(name);
         if let Some(existing) = self.store.machine(name)? {
-            // AWS: the same name, definition, role and type is the same machine (CreateStateMachine is idempotent).
-            if existing.definition == definition
-                && existing.role_arn == role_arn
-                && existing.kind == kind
-            {
+            // AWS: the same name, definition and type is the same machine (CreateStateMachine is idempotent; "a
+            // different roleArn or tags" are ignored, API_CreateStateMachine).
+            if existing.definition == definition && existing.kind == kind {
                 return Ok(json!({"stateMachineArn": arn, "creationDate": existing.created}));
             }
             return Err(ApiError::new(
@@ -326,6 +324,7 @@ impl Service {
             redrive_count: 0,
             redrive_date: None,
             checkpoint: None,
+            test_case: test_case.map(str::to_owned),
         };
         Ok((machine, execution, mocks))
     }
@@ -509,6 +508,11 @@ impl Service {
                 Checkpoint::at_start(&compiled, input)
             }
         };
+        // The test case it ran, mocked again.
+        let mocks = match &execution.test_case {
+            Some(case) => self.mocks_of(&machine, case)?,
+            None => Mocks::new(),
+        };
         let date = now();
         if !self.store.redrive(&execution.arn, date, token)? {
             return Err(ApiError::new(
@@ -536,7 +540,7 @@ impl Service {
             ..execution
         };
         self.runner
-            .start(self.clone(), machine, running, Mocks::new(), Some(resume));
+            .start(self.clone(), machine, running, mocks, Some(resume));
         Ok(json!({"redriveDate": date}))
     }
 

@@ -44,6 +44,8 @@ pub struct Execution {
     /// Where it stands: the last top-level state it entered (a [`stepfn_engine::resume::Checkpoint`] as JSON), what
     /// a redrive goes on from.
     pub checkpoint: Option<String>,
+    /// The mock file's test case it runs (`stateMachineArn#TestCase`), which a redrive runs again.
+    pub test_case: Option<String>,
 }
 
 const SCHEMA: &str = "
@@ -53,7 +55,7 @@ CREATE TABLE IF NOT EXISTS executions (
     arn TEXT PRIMARY KEY, machine TEXT NOT NULL, name TEXT NOT NULL, input TEXT NOT NULL, status TEXT NOT NULL,
     output TEXT, error TEXT, cause TEXT, started REAL NOT NULL, stopped REAL, definition TEXT NOT NULL,
     seq INTEGER NOT NULL, redrive_count INTEGER NOT NULL DEFAULT 0, redrive_date REAL, redrive_token TEXT,
-    checkpoint TEXT);
+    checkpoint TEXT, test_case TEXT);
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (machine, seq);
 CREATE TABLE IF NOT EXISTS activities (name TEXT PRIMARY KEY, created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS tags (arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key));
@@ -206,8 +208,8 @@ impl Store {
     pub fn insert_execution(&self, execution: &Execution) -> Result<(), ApiError> {
         self.with(|c| {
             c.execute(
-                "INSERT INTO executions (arn, machine, name, input, status, started, definition, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT COALESCE(MAX(seq), 0) + 1 FROM executions))",
+                "INSERT INTO executions (arn, machine, name, input, status, started, definition, test_case, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT COALESCE(MAX(seq), 0) + 1 FROM executions))",
                 params![
                     execution.arn,
                     execution.machine,
@@ -215,7 +217,8 @@ impl Store {
                     execution.input,
                     execution.status,
                     execution.started,
-                    execution.definition
+                    execution.definition,
+                    execution.test_case
                 ],
             )
             .map(drop)
@@ -476,7 +479,7 @@ const PRESET_ROLE: &str = "arn:aws:iam::123456789012:role/stepfn-local";
 
 const EXECUTION_COLUMNS: &str =
     "arn, machine, name, input, status, output, error, cause, started, stopped, definition,
-     redrive_count, redrive_date, checkpoint";
+     redrive_count, redrive_date, checkpoint, test_case";
 
 /// What an execution cut off by a restart failed with.
 pub const INTERRUPTED_ERROR: &str = "Stepfn.ServiceStopped";
@@ -504,6 +507,7 @@ fn add_missing_columns(connection: &Connection) -> rusqlite::Result<()> {
         ("redrive_date", "REAL"),
         ("redrive_token", "TEXT"),
         ("checkpoint", "TEXT"),
+        ("test_case", "TEXT"),
     ] {
         if !present.iter().any(|p| p == column) {
             connection.execute_batch(&format!(
@@ -540,6 +544,7 @@ fn read_execution(row: &rusqlite::Row) -> rusqlite::Result<Execution> {
         redrive_count: row.get(11)?,
         redrive_date: row.get(12)?,
         checkpoint: row.get(13)?,
+        test_case: row.get(14)?,
     })
 }
 

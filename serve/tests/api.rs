@@ -481,6 +481,7 @@ async fn executions_cut_off_by_a_stop_fail_with_the_reason_and_redrive_from_thei
         redrive_count: 0,
         redrive_date: None,
         checkpoint: None,
+        test_case: None,
     };
     store.insert_execution(&running).unwrap();
     store

@@ -6,6 +6,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use stepfn_serve::client::{call, Served};
 
+#[path = "../../../tests/src/shared_data.rs"]
+mod shared_data;
+
 #[test]
 fn a_test_case_of_the_mock_file_runs_the_whole_workflow() {
     let data_dir =
@@ -52,6 +55,60 @@ fn a_test_case_of_the_mock_file_runs_the_whole_workflow() {
         (400, Some("ValidationException")),
         "{answer}"
     );
+    drop(served);
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+/// boto3 and the AWS CLI (installed by `scripts/test` into `.tools/venv`) drive the pipeline the binary serves:
+/// `tests/clients/order_pipeline.py` creates it, starts it, reads the execution and its history, completes a
+/// callback after a redrive, and runs StartSyncExecution.
+#[test]
+fn boto3_and_the_aws_cli_drive_the_served_pipeline() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let venv = std::env::var_os("STEPFN_VENV")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join(".tools/venv"));
+    let (python, aws) = (venv.join("bin/python"), venv.join("bin/aws"));
+    if !python.is_file() || !aws.is_file() {
+        shared_data::skip_or_fail(&format!(
+            "boto3 and the AWS CLI are not installed in {}; run `scripts/test`",
+            venv.display()
+        ));
+        return;
+    }
+    let data_dir =
+        std::env::temp_dir().join(format!("order-pipeline-clients-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let definition = data_dir.join("OrderPipeline.asl.json");
+    std::fs::write(&definition, order_pipeline::OrderPipeline::definition()).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_order-pipeline"));
+    command
+        .args(["serve", "--port", "0", "--virtual-time", "--mock"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/mocks.json"))
+        .arg("--data-dir")
+        .arg(data_dir.join("db"));
+    let served = Served::start(command).expect("the binary serves");
+    let output = Command::new(&python)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/clients/order_pipeline.py"
+        ))
+        .arg(format!("http://{}", served.address))
+        .arg(&definition)
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/order.json"))
+        .arg("--aws")
+        .arg(&aws)
+        .output()
+        .expect("python runs");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{printed}");
+    println!("{printed}");
     drop(served);
     let _ = std::fs::remove_dir_all(&data_dir);
 }

@@ -27,6 +27,7 @@ mod resources;
 #[cfg(feature = "cli")]
 pub mod run_command;
 mod template;
+pub mod test_state;
 
 pub use dataflow::PAYLOAD_LIMIT;
 pub use failure::Failure;

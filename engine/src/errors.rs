@@ -31,19 +31,29 @@ pub(crate) fn retry_delay(
     failure: &Failure,
     entropy: &Mutex<Entropy>,
 ) -> Option<Duration> {
+    let index = retrier_for(retriers, failure)?;
+    let attempt = attempts[index];
+    if attempt >= retriers[index].max_attempts {
+        return None;
+    }
+    attempts[index] += 1;
+    Some(backoff(&retriers[index], attempt, entropy))
+}
+
+/// The position of the first retrier whose `ErrorEquals` matches the failure, if any may retry it.
+pub(crate) fn retrier_for(retriers: &[Retrier], failure: &Failure) -> Option<usize> {
     // "A States.Runtime error is not retriable, and will always cause the execution to fail" (AWS, "Handling
     // errors in Step Functions workflows"), even when a retrier names it (found by stepfn-fuzz: such a retrier
     // with 99,999,999 attempts retried a failing Parameters for a virtual year).
     if failure.error_name() == names::RUNTIME {
         return None;
     }
-    let index = retriers.iter().position(|r| matches(&r.errors, failure))?;
-    let retrier = &retriers[index];
-    let attempt = attempts[index];
-    if attempt >= retrier.max_attempts {
-        return None;
-    }
-    attempts[index] += 1;
+    retriers.iter().position(|r| matches(&r.errors, failure))
+}
+
+/// The wait before retry number `attempt + 1`: `IntervalSeconds × BackoffRate^attempt`, at most
+/// `MaxDelaySeconds`, scaled by a random fraction under `JitterStrategy: FULL`.
+pub(crate) fn backoff(retrier: &Retrier, attempt: u32, entropy: &Mutex<Entropy>) -> Duration {
     // In f64 and saturated: a BackoffRate of 1e300 or seventy doublings give a finite, bounded wait.
     let exponent = i32::try_from(attempt).unwrap_or(i32::MAX);
     let mut seconds = retrier.interval_seconds as f64 * retrier.backoff_rate.powi(exponent);
@@ -54,7 +64,7 @@ pub(crate) fn retry_delay(
         let fraction = entropy.lock().unwrap_or_else(|e| e.into_inner()).fraction();
         seconds *= fraction;
     }
-    Some(stepfn_asl::limits::saturating_duration(seconds))
+    stepfn_asl::limits::saturating_duration(seconds)
 }
 
 /// The error output a Catch hands on: `{"Error": ..., "Cause": ...}`.

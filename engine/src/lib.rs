@@ -28,6 +28,7 @@ pub mod resume;
 #[cfg(feature = "cli")]
 pub mod run_command;
 mod template;
+pub mod test_state;
 
 pub use dataflow::PAYLOAD_LIMIT;
 pub use failure::Failure;

@@ -57,6 +57,8 @@ pub struct Service {
     pub mocks: Option<String>,
     /// How many closed executions are kept.
     pub retain: usize,
+    /// What Task states call (a workflow binary's steps), for TestState.
+    pub resources: stepfn_engine::Resources,
 }
 
 /// The mocked Task states of one execution, by state name.
@@ -73,7 +75,8 @@ impl Service {
     ) -> Service {
         Service {
             store: std::sync::Arc::new(store),
-            runner: Runner::new(virtual_time, resources, lambda_endpoint),
+            runner: Runner::new(virtual_time, resources.clone(), lambda_endpoint),
+            resources,
             mocks,
             retain,
         }
@@ -114,6 +117,7 @@ impl Service {
             "TagResource" => self.tag_resource(request),
             "UntagResource" => self.untag_resource(request),
             "ListTagsForResource" => self.list_tags(request),
+            "TestState" => crate::test_state::test_state(self, request.0).await,
             other => Err(ApiError::new(
                 "UnknownOperationException",
                 format!("stepfn serve does not support the operation `{other}` yet"),

@@ -4,7 +4,7 @@
 //!
 //! Layers, one concept each: [`protocol`] (HTTP: the `X-Amz-Target` header, JSON in and out, AWS's error shape),
 //! [`api`] (the operations, AWS's request and response shapes), [`store`] (SQLite), [`arn`] (names and ARNs as AWS
-//! writes and checks them), [`runner`] (executions in flight).
+//! writes and checks them), [`runner`] (executions in flight), [`test_state`] (the TestState operation).
 
 pub mod api;
 pub mod arn;
@@ -14,6 +14,7 @@ pub mod lambda_endpoint;
 pub mod protocol;
 pub mod runner;
 pub mod store;
+pub mod test_state;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

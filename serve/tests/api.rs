@@ -379,7 +379,7 @@ async fn bad_requests_get_aws_errors_and_the_service_keeps_serving() {
         (
             "TestState",
             json!({"definition": "{}", "roleArn": ROLE}),
-            "UnknownOperationException",
+            "InvalidDefinition",
         ),
     ];
     for (operation, request, expected) in cases {

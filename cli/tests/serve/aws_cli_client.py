@@ -6,7 +6,7 @@
 Runs `aws --endpoint-url URL stepfunctions ...`: create-state-machine, describe-state-machine,
 list-state-machines, start-execution, describe-execution (polled to SUCCEEDED), get-execution-history (whole,
 `--max-items`, `--reverse-order`), an error (StateMachineDoesNotExist) and start-sync-execution on an EXPRESS
-machine. Prints each command and what it checked; exits 1 with a message on the first failure.
+machine, and test-state. Prints each command and what it checked; exits 1 with a message on the first failure.
 
 The CLI's own configuration is isolated: dummy credentials in the environment, no config or credentials file.
 start-sync-execution: the CLI (like boto3) puts the `sync-` host prefix before the endpoint's host; the environment
@@ -184,6 +184,33 @@ def scenario(cli, workdir):
     check(result["status"] == "SUCCEEDED", f"start-sync-execution status: {result}")
     check(json.loads(result["output"]) == {"x": 1, "echoed": {"x": 1}}, f"start-sync-execution output: {result}")
     say("start-sync-execution (AWS_DISABLE_HOST_PREFIX_INJECTION=true) on an EXPRESS machine -> SUCCEEDED")
+
+    # test-state: one state, mocked, at DEBUG; like start-sync-execution it has the `sync-` host prefix.
+    task = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "ResultSelector": {"body.$": "$.Payload.body"},
+            "ResultPath": "$.out", "Retry": [{"ErrorEquals": ["Throttled"], "MaxAttempts": 2}], "Next": "After"}
+    no_prefix = {"AWS_DISABLE_HOST_PREFIX_INJECTION": "true"}
+    tested = cli.run(
+        "test-state", "--definition", json.dumps(task), "--input", '{"key": "value"}',
+        "--mock", json.dumps({"result": json.dumps({"Payload": {"body": "Success"}})}),
+        "--inspection-level", "DEBUG", env=no_prefix,
+    )
+    check(tested["status"] == "SUCCEEDED" and tested.get("nextState") == "After", f"test-state: {tested}")
+    check(json.loads(tested["output"]) == {"key": "value", "out": {"body": "Success"}}, f"test-state output: {tested}")
+    check(json.loads(tested["inspectionData"]["result"]) == {"Payload": {"body": "Success"}},
+          f"test-state inspectionData.result: {tested}")
+    say("test-state --mock --inspection-level DEBUG -> SUCCEEDED, output through ResultSelector and ResultPath")
+    retried = cli.run(
+        "test-state", "--definition", json.dumps(task), "--mock", '{"errorOutput": {"error": "Throttled"}}',
+        "--state-configuration", '{"retrierRetryCount": 0}', "--inspection-level", "DEBUG", env=no_prefix,
+    )
+    check(retried["status"] == "RETRIABLE" and retried["error"] == "Throttled", f"test-state retried: {retried}")
+    check(retried["inspectionData"]["errorDetails"] == {"retryIndex": 0, "retryBackoffIntervalSeconds": 1},
+          f"test-state errorDetails: {retried}")
+    say("test-state --state-configuration retrierRetryCount 0 with a mocked error -> RETRIABLE, back-off 1 s")
+    refused = cli.run("test-state", "--definition", json.dumps(task), "--input", "{nope", expect_ok=False, env=no_prefix)
+    check("InvalidExecutionInput" in refused.stderr, f"stderr names InvalidExecutionInput: {refused.stderr}")
+    say("test-state with an input that is not JSON -> InvalidExecutionInput")
 
 
 def main():

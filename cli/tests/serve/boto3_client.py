@@ -657,6 +657,75 @@ class Scenarios:
         check(not_json["diagnostics"], "text that is not JSON has diagnostics")
         say("ValidateStateMachineDefinition of text that is not JSON -> FAIL with a diagnostic")
 
+    def scenario_test_state(self):
+        # TestState (test-state-isolation.html): one state run once, with the values of its data flow at DEBUG.
+        # Like StartSyncExecution, the operation has the `sync-` host prefix in the service model.
+        c = self.sync_client
+        pass_state = {"Type": "Pass", "InputPath": "$.payload", "Parameters": {"data": 1}, "ResultPath": "$.result",
+                      "OutputPath": "$.result.data", "Next": "Another State"}
+        debug = c.test_state(definition=json.dumps(pass_state), input=json.dumps({"payload": {"foo": "bar"}}),
+                             inspectionLevel="DEBUG")
+        check_eq((debug["status"], json.loads(debug["output"]), debug.get("nextState")),
+                 ("SUCCEEDED", 1, "Another State"), "TestState of the guide's Pass example")
+        data = {k: json.loads(v) for k, v in debug["inspectionData"].items()}
+        check_eq(data, {"input": {"payload": {"foo": "bar"}}, "afterInputPath": {"foo": "bar"},
+                        "afterParameters": {"data": 1}, "afterResultSelector": {"data": 1},
+                        "afterResultPath": {"payload": {"foo": "bar"}, "result": {"data": 1}}},
+                 "inspectionData at DEBUG")
+        info = c.test_state(definition=json.dumps(pass_state), input=json.dumps({"payload": {}}))
+        check("inspectionData" not in info, f"INFO has no inspectionData: {info}")
+        say("TestState of a Pass: output, nextState, and each stage's value at DEBUG (none at INFO)")
+
+        task = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+                "Retry": [{"ErrorEquals": ["Lambda.ServiceException"], "IntervalSeconds": 2, "MaxAttempts": 3,
+                           "BackoffRate": 2.0}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Recover"}],
+                "Next": "Done"}
+        error = {"errorOutput": {"error": "Lambda.ServiceException", "cause": "Service error"}}
+        retriable = c.test_state(definition=json.dumps(task), input='{"data": "value"}', mock=error,
+                                 stateConfiguration={"retrierRetryCount": 1}, inspectionLevel="DEBUG")
+        check_eq((retriable["status"], retriable["inspectionData"].get("errorDetails")),
+                 ("RETRIABLE", {"retryIndex": 0, "retryBackoffIntervalSeconds": 4}), "a retriable mocked error")
+        caught = c.test_state(definition=json.dumps(task), input='{"data": "value"}', mock=error,
+                              stateConfiguration={"retrierRetryCount": 3}, inspectionLevel="DEBUG")
+        check_eq((caught["status"], caught.get("nextState"), json.loads(caught["output"]),
+                  caught["inspectionData"].get("errorDetails")),
+                 ("CAUGHT_ERROR", "Recover",
+                  {"data": "value", "error": {"Error": "Lambda.ServiceException", "Cause": "Service error"}},
+                  {"catchIndex": 0}), "a mocked error past its retries")
+        mocked = c.test_state(definition=json.dumps(task), input='{"data": "value"}',
+                              mock={"result": json.dumps({"Payload": {"ok": True}}), "fieldValidationMode": "NONE"})
+        check_eq((mocked["status"], json.loads(mocked["output"]), mocked.get("nextState")),
+                 ("SUCCEEDED", {"Payload": {"ok": True}}, "Done"), "a mocked result")
+        say("TestState of a Task with a mock: RETRIABLE (retryIndex, back-off 4 s), CAUGHT_ERROR (catchIndex, "
+            "nextState, ResultPath), SUCCEEDED")
+
+        jsonata = {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+                   "Arguments": {"FunctionName": "f", "Payload": {"who": "{% $name %}", "id": "{% $states.context.Execution.Id %}"}},
+                   "Output": "{% $states.result.Payload %}", "Assign": {"seen": "{% $states.result.Payload.n %}"},
+                   "End": True}
+        context = {"Execution": {"Id": "arn:aws:states:us-east-1:123456789012:execution:M:e1"}}
+        answer = c.test_state(definition=json.dumps(jsonata), variables=json.dumps({"name": "ada"}),
+                              context=json.dumps(context), mock={"result": json.dumps({"Payload": {"n": 7}})},
+                              inspectionLevel="DEBUG")
+        check_eq((json.loads(answer["output"]), json.loads(answer["inspectionData"]["afterArguments"]),
+                  json.loads(answer["inspectionData"]["variables"])),
+                 ({"n": 7}, {"FunctionName": "f", "Payload": {"who": "ada", "id": context["Execution"]["Id"]}},
+                  {"name": "ada", "seen": 7}), "a JSONata Task's Arguments, Output and Assign")
+        routed = c.test_state(definition=json.dumps(FLOW), stateName="Route", input=json.dumps({"mode": "fail"}))
+        check_eq((routed["status"], routed.get("nextState")), ("SUCCEEDED", "Boom"), "stateName Route of FLOW")
+        say("TestState with variables, context and JSONata; a whole machine's state picked by stateName")
+
+        expect_error("ValidationException", c.test_state, definition=json.dumps(task),
+                     mock={"result": "{}", "errorOutput": {"error": "E"}})
+        expect_error("ValidationException", c.test_state, definition=json.dumps(pass_state), mock={"result": "{}"})
+        expect_error("ValidationException", c.test_state, definition=json.dumps(FLOW), stateName="Nowhere")
+        expect_error("InvalidExecutionInput", c.test_state, definition=json.dumps(pass_state), input="{not json")
+        expect_error("InvalidDefinition", c.test_state, definition=json.dumps({"Type": "Pass", "Next": "A", "End": True}))
+        say("TestState refuses a mock with both result and errorOutput, a mock of a Pass, an unknown stateName "
+            "(ValidationException), input that is not JSON (InvalidExecutionInput), a broken state (InvalidDefinition)")
+
     def cleanup(self):
         # Stops what may still be waiting, so a shared server is left quiet. Errors here don't fail the run.
         if self.wait_arn is None:
@@ -685,7 +754,7 @@ def main():
     order = [
         "state_machine_lifecycle", "execution_succeeds", "execution_history", "fail_state_fails_the_execution",
         "list_executions", "stop_execution", "start_execution_idempotency", "start_sync_execution", "errors",
-        "unsupported_operations", "validate_definition",
+        "unsupported_operations", "validate_definition", "test_state",
     ]
     names = [n for n in order if n in names] + [n for n in names if n not in order]
     if args.list:

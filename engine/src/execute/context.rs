@@ -79,6 +79,10 @@ impl StateResolver<'_> {
         if let Some((index, value)) = self.item {
             context["Map"] = json!({"Item": {"Index": index, "Value": value}});
         }
+        // TestState's `context` is laid over the made-up one.
+        if let Some(given) = execution.test.as_ref().and_then(|t| t.context.as_ref()) {
+            merge(&mut context, given);
+        }
         context
     }
 
@@ -134,5 +138,22 @@ impl Resolver for StateResolver<'_> {
             .entropy
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// `over` laid onto `base`: objects merge key by key, anything else replaces.
+fn merge(base: &mut Value, over: &Value) {
+    match (base, over) {
+        (Value::Object(base), Value::Object(over)) => {
+            for (key, value) in over {
+                match base.get_mut(key) {
+                    Some(slot) => merge(slot, value),
+                    None => {
+                        base.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (base, over) => *base = over.clone(),
     }
 }

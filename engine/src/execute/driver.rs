@@ -53,6 +53,7 @@ pub(crate) async fn run(machine: &Machine, input: Value, options: &Options) -> O
         }),
         input,
         clock: Arc::default(),
+        test: None,
     };
     execution.execute().await
 }

@@ -24,10 +24,13 @@ impl Stage for Jsonata<'_> {
 
     /// `Arguments`, or the input.
     fn arguments(&self, cx: Cx<'_>, _: &State, input: &Value) -> Result<Value, Failure> {
-        match &self.0.arguments {
-            Some(arguments) => cx.jsonata(arguments, "Arguments", input, None),
-            None => Ok(input.clone()),
-        }
+        let arguments = match &self.0.arguments {
+            Some(arguments) => cx.jsonata(arguments, "Arguments", input, None)?,
+            None => input.clone(),
+        };
+        cx.ex
+            .inspect(|i| i.after_arguments = Some(arguments.clone()));
+        Ok(arguments)
     }
 
     /// A JSONata Pass has no result: its `Output` reads `$states.input`.

@@ -22,25 +22,35 @@ pub(super) struct JsonPath;
 impl Stage for JsonPath {
     #[inline]
     fn input(&self, cx: Cx<'_>, state: &State, raw: &Value) -> Result<Option<Value>, Failure> {
-        match (&state.kind, &state.input_path) {
+        let selected = match (&state.kind, &state.input_path) {
             // A Fail state has no InputPath: its ErrorPath and CausePath read the raw input.
-            (Kind::Fail { .. }, _) | (_, Io::Whole) => Ok(None),
-            (_, Io::Null) => Ok(Some(json!({}))),
-            (_, Io::Path(query)) => cx.select_io(query, raw).map(Some),
+            (Kind::Fail { .. }, _) | (_, Io::Whole) => None,
+            (_, Io::Null) => Some(json!({})),
+            (_, Io::Path(query)) => Some(cx.select_io(query, raw)?),
+        };
+        if !matches!(state.kind, Kind::Fail { .. }) {
+            cx.ex
+                .inspect(|i| i.after_input_path = Some(selected.as_ref().unwrap_or(raw).clone()));
         }
+        Ok(selected)
     }
 
     /// `Parameters`, or the effective input.
     #[inline]
     fn arguments(&self, cx: Cx<'_>, state: &State, effective: &Value) -> Result<Value, Failure> {
         let Some(template) = &state.parameters else {
+            cx.ex
+                .inspect(|i| i.after_parameters = Some(effective.clone()));
             return Ok(effective.clone());
         };
         let input = template.evaluate(&cx.resolver(effective))?;
         // "After Parameters processing, the input of a state is larger than the payload quota."
         match size_failure(&input, || format!("the input of state '{}'", state.name)) {
             Some(failure) => Err(failure),
-            None => Ok(input),
+            None => {
+                cx.ex.inspect(|i| i.after_parameters = Some(input.clone()));
+                Ok(input)
+            }
         }
     }
 
@@ -71,7 +81,7 @@ impl Stage for JsonPath {
         map: &MapState,
         effective: &'v Value,
     ) -> Result<Option<Cow<'v, Value>>, Failure> {
-        Ok(match &map.items_path {
+        let items = match &map.items_path {
             Io::Whole => Some(Cow::Borrowed(effective)),
             Io::Null => None,
             Io::Path(query) if query.path.root == Root::Input => match query.select(effective) {
@@ -79,7 +89,10 @@ impl Stage for JsonPath {
                 many => many.into_value().map(Cow::Owned),
             },
             Io::Path(query) => cx.resolver(effective).select(query).map(Cow::Owned),
-        })
+        };
+        cx.ex
+            .inspect(|i| i.after_items_path = items.as_deref().cloned());
+        Ok(items)
     }
 
     /// `ItemSelector` (or the older `Parameters`), which reads `$$.Map.Item`; else the item itself.
@@ -153,15 +166,17 @@ impl Stage for JsonPath {
                     Some(selector) => selector.evaluate(&cx.resolver(&result))?,
                     None => result,
                 };
+                cx.ex
+                    .inspect(|i| i.after_result_selector = Some(result.clone()));
                 let assigned = assign(&result)?;
                 let raw = match state.result_path {
                     Io::Whole => Value::Null,
                     _ => input.take_raw(),
                 };
-                (
-                    apply_result_path(&state.result_path, raw, result, &state.name)?,
-                    assigned,
-                )
+                let output = apply_result_path(&state.result_path, raw, result, &state.name)?;
+                cx.ex
+                    .inspect(|i| i.after_result_path = Some(output.clone()));
+                (output, assigned)
             }
             None => {
                 let assigned = assign(input.effective())?;

@@ -71,12 +71,62 @@ impl Execution<'_> {
             .enumerate()
             .map(|(index, item)| stage.item(self.cx(frame, info), map, effective, index, item))
             .collect::<Result<Vec<_>, _>>()?;
+        self.inspect(|i| i.after_item_selector = Some(selected.clone()));
         let inputs = match &map.batcher {
-            Some(batcher) => self.batches(batcher, selected, effective, frame, info)?,
+            Some(batcher) => {
+                let batches = self.batches(batcher, selected, effective, frame, info)?;
+                self.inspect(|i| i.after_item_batcher = Some(batches.clone()));
+                batches
+            }
             None => selected,
         };
+        if self.test.is_some() {
+            self.inspect(|i| {
+                i.tolerated_failure_count = tolerance.count;
+                i.tolerated_failure_percentage = tolerance.percentage;
+                if !matches!(map.max_concurrency, crate::machine::Seconds::None) {
+                    i.max_concurrency = Some(max_concurrency);
+                }
+            });
+            return self.mocked_map(items.len(), inputs.len(), &tolerance);
+        }
         self.iterate(state, map, inputs, max_concurrency, tolerance, frame)
             .await
+    }
+
+    /// Under TestState, the mocked result or error stands for the iterations; with `mapIterationFailureCount`
+    /// failed iterations the tolerance decides, as after real ones (test-state-isolation.html, "Map state failure
+    /// thresholds"; without a tolerance, none is tolerated).
+    fn mocked_map(
+        &self,
+        items: usize,
+        iterations: usize,
+        tolerance: &Tolerance,
+    ) -> Result<Value, Failure> {
+        let Some(test) = &self.test else {
+            return Err(Failure::runtime(
+                "a Map's iterations are mocked only under TestState",
+            ));
+        };
+        let result = test.mock.clone().unwrap_or_else(|| {
+            Err(test.refuse("TestState runs a Map state only with a mock".into()))
+        })?;
+        match test.map_failures {
+            // "The value for this field cannot exceed the number of items in the input."
+            Some(failures) if failures > items as u64 => Err(test.refuse(format!(
+                "stateConfiguration.mapIterationFailureCount ({failures}) exceeds the number of items ({items})"
+            ))),
+            Some(failures)
+                if failures > 0
+                    && !(tolerance.any() && tolerance.allows(failures as usize, iterations)) =>
+            {
+                Err(Failure::new(
+                    names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                    format!("The number of failed items ({failures} of {iterations}) exceeded the tolerated failure threshold"),
+                ))
+            }
+            _ => Ok(result),
+        }
     }
 
     /// The Map's tolerated failures (read after `MaxConcurrency`, before the items are selected).

@@ -9,7 +9,8 @@
 //! - [`stage`]: what a query language does around the work, done by [`jsonpath_io`] and [`jsonata_io`];
 //! - [`wait`], [`task`], [`parallel`], [`map`]: the work of the kinds that take more than a few lines;
 //! - [`fields`]: numbers and texts given literally, by a path or by an expression;
-//! - [`context`]: the context object (`$$`) and what paths read.
+//! - [`context`]: the context object (`$$`) and what paths read;
+//! - [`test_state`]: TestState's one attempt at one state, whose stages record what they produce.
 
 use crate::clock::VirtualClock;
 use crate::intrinsics::Entropy;
@@ -33,10 +34,13 @@ mod map;
 mod parallel;
 mod stage;
 mod task;
+mod test_state;
 mod wait;
 mod work;
 
 pub(crate) use driver::run;
+pub(crate) use test_state::test_state;
+pub(crate) use work::kind_name;
 
 /// The account and region in the ARNs the executor makes up.
 const ACCOUNT: &str = "123456789012";
@@ -56,6 +60,8 @@ struct Execution<'a> {
     events: Mutex<Events>,
     entropy: Mutex<Entropy>,
     clock: Arc<VirtualClock>,
+    /// Set by TestState ([`crate::test_state`]): what the stages record, the mock of a Map or Parallel.
+    test: Option<test_state::TestRun>,
 }
 
 /// The variables one scope sees: its own and a snapshot of the enclosing scopes'.

@@ -37,17 +37,22 @@ impl Execution<'_> {
                 let result = self
                     .task(task, state, effective, arguments, frame, info)
                     .await?;
+                self.inspect(|i| i.result = Some(result.clone()));
                 (Some(result), next())
             }
             Kind::Parallel { branches } => {
                 let arguments = stage.arguments(self.cx(frame, info), state, effective)?;
-                (
-                    Some(self.parallel(branches, arguments, frame).await?),
-                    next(),
-                )
+                // Under TestState a Parallel's mocked result stands for its branches.
+                let result = match self.test.as_ref().and_then(|t| t.mock.clone()) {
+                    Some(mocked) => mocked?,
+                    None => self.parallel(branches, arguments, frame).await?,
+                };
+                self.inspect(|i| i.result = Some(result.clone()));
+                (Some(result), next())
             }
             Kind::Map(map) => {
                 let result = self.map(stage, state, map, effective, frame, info).await?;
+                self.inspect(|i| i.result = Some(result.clone()));
                 (Some(result), next())
             }
             Kind::Choice { choices, default } => {
@@ -57,7 +62,10 @@ impl Execution<'_> {
             }
             Kind::Wait(wait) => {
                 let delay = self.wait_for(wait, effective, frame, info)?;
-                self.sleep(delay).await;
+                // TestState does not wait.
+                if self.test.is_none() {
+                    self.sleep(delay).await;
+                }
                 (None, next())
             }
             Kind::Succeed => (None, Transition::End),
@@ -102,7 +110,7 @@ pub(super) fn decide<'c>(
 }
 
 /// A state's type as its history events name it (`TaskStateEntered`, `PassStateExited`, ...).
-pub(super) fn kind_name(kind: &Kind) -> &'static str {
+pub(crate) fn kind_name(kind: &Kind) -> &'static str {
     match kind {
         Kind::Task(_) => "Task",
         Kind::Pass { .. } => "Pass",

@@ -91,8 +91,9 @@ pub(crate) async fn test_state(
         input: request.input.clone(),
         name: "test-state".into(),
         start: (now.as_secs() as i64, now.subsec_nanos()),
+        first_start: (now.as_secs() as i64, now.subsec_nanos()),
         started: Instant::now(),
-        events: Mutex::new(super::events::Events::new(false)),
+        events: Mutex::new(super::events::Events::new(false, 0)),
         entropy: Mutex::new(Entropy::seeded(now.as_nanos() as u64)),
         clock: Arc::default(),
         test: Some(TestRun {

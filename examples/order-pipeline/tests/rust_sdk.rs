@@ -1,13 +1,14 @@
 //! The AWS SDK for Rust (`aws-sdk-sfn`) against the order pipeline's `serve`, as a user's code would drive it: create
 //! the pipeline, start it, read DescribeExecution and the history, complete a callback task with SendTaskSuccess,
-//! redrive a failed execution, and run StartSyncExecution (the SDK puts `sync-` before the endpoint's host for that
-//! operation: the client below takes it off, as the README shows).
+//! redrive a failed execution, run StartSyncExecution and call TestState (the SDK puts `sync-` before the endpoint's
+//! host for those two operations: the client below takes it off, as the README shows).
 
 use aws_sdk_sfn::config::interceptors::BeforeTransmitInterceptorContextMut;
 use aws_sdk_sfn::config::{ConfigBag, Credentials, Intercept, Region, RuntimeComponents};
 use aws_sdk_sfn::error::BoxError;
 use aws_sdk_sfn::types::{
-    ExecutionStatus, HistoryEventType, StateMachineType, SyncExecutionStatus,
+    ExecutionStatus, HistoryEventType, InspectionLevel, MockErrorOutput, MockInput,
+    StateMachineType, SyncExecutionStatus, TestExecutionStatus,
 };
 use aws_sdk_sfn::Client;
 use order_pipeline::OrderPipeline;
@@ -221,6 +222,50 @@ async fn the_rust_sdk_drives_the_order_pipeline_through_serve() {
     assert_eq!(done.status(), &ExecutionStatus::Succeeded, "{done:?}");
     assert_eq!(done.output(), Some(r#"{"approved":true,"price":42}"#));
     assert_eq!(done.redrive_count(), Some(1));
+
+    // TestState of the pipeline's first state: the real step, then a mocked error its Catch takes.
+    let tested = client
+        .test_state()
+        .definition(OrderPipeline::definition())
+        .state_name("ValidateOrder")
+        .input(order)
+        .inspection_level(InspectionLevel::Debug)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        tested.status(),
+        Some(&TestExecutionStatus::Succeeded),
+        "{tested:?}"
+    );
+    assert_eq!(tested.next_state(), Some("CheckAmount"));
+    let inspected: Value =
+        serde_json::from_str(tested.inspection_data().unwrap().input().unwrap()).unwrap();
+    assert_eq!(inspected, serde_json::from_str::<Value>(order).unwrap());
+    let caught = client
+        .test_state()
+        .definition(OrderPipeline::definition())
+        .state_name("ValidateOrder")
+        .input(order)
+        .mock(
+            MockInput::builder()
+                .error_output(
+                    MockErrorOutput::builder()
+                        .error("InvalidOrder")
+                        .cause("no lines")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        caught.status(),
+        Some(&TestExecutionStatus::CaughtError),
+        "{caught:?}"
+    );
+    assert_eq!(caught.next_state(), Some("Rejected"));
 
     // StartSyncExecution of an express copy of the pipeline.
     let express = client

@@ -7,7 +7,7 @@
 With each client: create the pipeline (the binary created it already; the same definition is the same machine),
 start it with the `HappyPath` test case (the DynamoDB write mocked, every step real), read DescribeExecution and the
 history, complete a callback task with SendTaskSuccess after failing it once and redriving the execution, and run
-an EXPRESS copy with StartSyncExecution (the `sync-` host prefix turned off: `inject_host_prefix=False` for boto3,
+an EXPRESS copy with StartSyncExecution, and test a state with TestState (the `sync-` host prefix of both turned off: `inject_host_prefix=False` for boto3,
 `AWS_DISABLE_HOST_PREFIX_INJECTION=true` for the CLI). Exits 1 with a message at the first failure.
 """
 
@@ -85,7 +85,8 @@ class Boto3:
         )
 
     def call(self, operation, **kwargs):
-        client = self.sync_client if operation == "start_sync_execution" else self.client
+        # StartSyncExecution and TestState carry the `sync-` host prefix.
+        client = self.sync_client if operation in ("start_sync_execution", "test_state") else self.client
         answer = getattr(client, operation)(**kwargs)
         answer.pop("ResponseMetadata", None)
         return json.loads(json.dumps(answer, default=str))
@@ -174,6 +175,16 @@ def scenario(client, definition, order):
           f"after the redrive: {done}")
     check(done.get("redriveCount") == 1, f"redriveCount: {done}")
     say("callback failed (SendTaskFailure), RedriveExecution, then SendTaskSuccess -> SUCCEEDED, redriveCount 1")
+
+    tested = client.call("test_state", definition=definition, stateName="ValidateOrder", input=order,
+                         inspectionLevel="DEBUG")
+    check(tested["status"] == "SUCCEEDED" and tested.get("nextState") == "CheckAmount", f"TestState: {tested}")
+    check(json.loads(tested["inspectionData"]["input"]) == json.loads(order), f"TestState's inspection: {tested}")
+    say("TestState ValidateOrder (the real step, DEBUG) -> SUCCEEDED, nextState CheckAmount")
+    caught = client.call("test_state", definition=definition, stateName="ValidateOrder", input=order,
+                         mock={"errorOutput": {"error": "InvalidOrder", "cause": "no lines"}})
+    check(caught["status"] == "CAUGHT_ERROR" and caught.get("nextState") == "Rejected", f"TestState: {caught}")
+    say("TestState ValidateOrder with a mocked InvalidOrder -> CAUGHT_ERROR, nextState Rejected")
 
     express = client.call("create_state_machine", name="OrderPipelineExpress", definition=definition,
                           roleArn=ROLE, type="EXPRESS")["stateMachineArn"]

@@ -98,6 +98,42 @@ async fn until_done(address: SocketAddr, execution: &str) -> Value {
     }
 }
 
+/// The token of the `nth` (from 1) callback task scheduled in `execution`, read from its history (a client reads it
+/// from the message the task sent; the history's `TaskScheduled` event holds that message).
+fn callback_token(address: SocketAddr, execution: &str, nth: usize) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let history = ok(
+            address,
+            "GetExecutionHistory",
+            json!({"executionArn": execution}),
+        );
+        let scheduled: Vec<&Value> = history["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["type"] == "TaskScheduled")
+            .collect();
+        if let Some(event) = scheduled.get(nth - 1) {
+            let parameters: Value = serde_json::from_str(
+                event["taskScheduledEventDetails"]["parameters"]
+                    .as_str()
+                    .unwrap(),
+            )
+            .unwrap();
+            return parameters["MessageBody"]["token"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "task {nth} is scheduled: {history}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn waits_then_passes(seconds: u64) -> Value {
     json!({"StartAt": "Hold", "States": {
         "Hold": {"Type": "Wait", "Seconds": seconds, "Next": "Each"},
@@ -547,39 +583,6 @@ async fn a_failed_execution_redrives_from_its_failed_state() {
         "Done": {"Type": "Pass", "Parameters": {"order.$": "$.order", "price.$": "$price",
                                                 "redrives.$": "$$.Execution.RedriveCount"}, "End": true}}});
     let machine = create(address, "Redrive", definition, "STANDARD");
-    let last_token = |execution: &str, scheduled: usize| -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let history = ok(
-                address,
-                "GetExecutionHistory",
-                json!({"executionArn": execution}),
-            );
-            let events: Vec<&Value> = history["events"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|e| e["type"] == "TaskScheduled")
-                .collect();
-            if events.len() == scheduled {
-                let parameters: Value = serde_json::from_str(
-                    events[scheduled - 1]["taskScheduledEventDetails"]["parameters"]
-                        .as_str()
-                        .unwrap(),
-                )
-                .unwrap();
-                return parameters["MessageBody"]["token"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the task is scheduled: {history}"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    };
     let execution = ok(
         address,
         "StartExecution",
@@ -597,7 +600,7 @@ async fn a_failed_execution_redrives_from_its_failed_state() {
         "ExecutionNotRedrivable",
         "a running execution"
     );
-    let token = last_token(&execution, 1);
+    let token = callback_token(address, &execution, 1);
     ok(
         address,
         "SendTaskFailure",
@@ -621,7 +624,7 @@ async fn a_failed_execution_redrives_from_its_failed_state() {
         json!({"executionArn": execution, "clientToken": "retry-1"}),
     );
     assert_eq!(again["redriveDate"], redriven["redriveDate"]);
-    let token = last_token(&execution, 2);
+    let token = callback_token(address, &execution, 2);
     ok(
         address,
         "SendTaskSuccess",
@@ -695,39 +698,6 @@ async fn callback_tasks_wait_for_their_token() {
                 "Next": "Done"},
         "Done": {"Type": "Succeed"}}});
     let machine = create(address, "Callback", definition, "STANDARD");
-    let token_of = |execution: &str| -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let history = ok(
-                address,
-                "GetExecutionHistory",
-                json!({"executionArn": execution}),
-            );
-            let scheduled = history["events"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|e| e["type"] == "TaskScheduled")
-                .cloned();
-            if let Some(event) = scheduled {
-                let parameters: Value = serde_json::from_str(
-                    event["taskScheduledEventDetails"]["parameters"]
-                        .as_str()
-                        .unwrap(),
-                )
-                .unwrap();
-                return parameters["MessageBody"]["token"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the task is scheduled: {history}"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    };
 
     let started = ok(
         address,
@@ -735,7 +705,7 @@ async fn callback_tasks_wait_for_their_token() {
         json!({"stateMachineArn": machine, "name": "yes"}),
     );
     let execution = started["executionArn"].as_str().unwrap().to_owned();
-    let token = token_of(&execution);
+    let token = callback_token(address, &execution, 1);
     ok(address, "SendTaskHeartbeat", json!({"taskToken": token}));
     assert_eq!(
         error(
@@ -768,7 +738,7 @@ async fn callback_tasks_wait_for_their_token() {
         json!({"stateMachineArn": machine, "name": "no"}),
     );
     let execution = started["executionArn"].as_str().unwrap().to_owned();
-    let token = token_of(&execution);
+    let token = callback_token(address, &execution, 1);
     ok(
         address,
         "SendTaskFailure",

@@ -91,7 +91,7 @@ impl Service {
             "DeleteStateMachine" => self.delete_state_machine(request),
             "ListStateMachines" => self.list_state_machines(request),
             "ValidateStateMachineDefinition" => validate_definition(request),
-            "StartExecution" => self.start_execution(request),
+            "StartExecution" => self.start_execution(request).await,
             "StartSyncExecution" => self.start_sync_execution(request).await,
             "DescribeExecution" => self.describe_execution(request),
             "DescribeStateMachineForExecution" => {
@@ -220,7 +220,9 @@ impl Service {
     fn delete_state_machine(&self, request: Request) -> Result<Value, ApiError> {
         let arn = request.string("stateMachineArn")?;
         // AWS: deleting a machine that does not exist succeeds.
-        self.store.delete_machine(arn::state_machine_name(arn)?)?;
+        let name = arn::state_machine_name(arn)?;
+        self.store.delete_machine(name)?;
+        self.runner.forget(name);
         self.store.untag_all(arn)?;
         Ok(json!({}))
     }
@@ -237,7 +239,10 @@ impl Service {
         page(request, machines, "stateMachines")
     }
 
-    fn start_execution(self: &std::sync::Arc<Self>, request: Request) -> Result<Value, ApiError> {
+    async fn start_execution(
+        self: &std::sync::Arc<Self>,
+        request: Request<'_>,
+    ) -> Result<Value, ApiError> {
         let (machine, execution, mocks) = self.new_execution(request)?;
         if let Some(existing) = self.store.execution(&execution.arn)? {
             // AWS: the same name and input as a running execution returns it; anything else is a conflict.
@@ -249,7 +254,8 @@ impl Service {
                 format!("Execution Already Exists: '{}'", execution.arn),
             ));
         }
-        self.store.insert_execution(&execution)?;
+        // Answered once the record has committed: what StartExecution acknowledged survives a crash.
+        self.store.insert_execution_async(&execution).await?;
         self.runner
             .start(self.clone(), machine, execution.clone(), mocks);
         Ok(json!({"executionArn": execution.arn, "startDate": execution.started}))
@@ -267,8 +273,7 @@ impl Service {
                 "StartSyncExecution runs EXPRESS state machines only",
             ));
         }
-        self.store.insert_execution(&execution)?;
-        let finished = self.runner.run(self, &machine, execution, mocks).await?;
+        let finished = self.runner.run_sync(self, &machine, execution, mocks).await;
         Ok(describe(&finished, true))
     }
 

@@ -1,5 +1,7 @@
-//! Executions in flight: each runs as a tokio task on stepfn's engine; its end (status, output, history) is written
-//! to the store in one transaction. StopExecution aborts the task.
+//! Executions in flight: each runs as a tokio task on stepfn's engine; each history event is queued to the store as
+//! it happens (no SQLite work in the engine's event callback: the store's writer thread commits it with its next
+//! batch) and its end (status, output) is written once the run is over. StopExecution aborts the task. Express
+//! executions run by StartSyncExecution keep no history (AWS keeps none for them).
 
 use crate::api::{ApiError, Mocks, Service};
 use crate::store::{now, Execution, Machine};
@@ -206,32 +208,66 @@ impl Runner {
         execution: Execution,
         mocks: Mocks,
     ) -> Result<Execution, ApiError> {
+        // Each event is stored as it happens, so a running execution's history is readable. The callback runs under
+        // the engine's event lock: it only queues the event's text for the store's writer thread.
+        let store = service.store.clone();
+        let arn: Arc<str> = execution.arn.as_str().into();
+        let sink = EventSink(Arc::new(move |event: &stepfn_engine::history::Event| {
+            store.append_event_later(arn.clone(), event.id, aws_event(event).to_string());
+        }));
+        let finished = self.execute(machine, execution, mocks, Some(sink)).await;
+        self.running().remove(&finished.arn);
+        // The history is in the store already (queued before this, so committed no later): only the end is written.
+        let retain = self.retention_due(service);
+        service
+            .store
+            .finish_execution_async(&finished, Vec::new(), retain)
+            .await?;
+        Ok(finished)
+    }
+
+    /// Runs an EXPRESS execution for StartSyncExecution: no history (AWS keeps none for express executions:
+    /// GetExecutionHistory does not support them), and the record of its end is queued without waiting, so the
+    /// answer waits for no write.
+    pub async fn run_sync(
+        &self,
+        service: &Service,
+        machine: &Machine,
+        execution: Execution,
+        mocks: Mocks,
+    ) -> Execution {
+        let finished = self.execute(machine, execution, mocks, None).await;
+        let retain = self.retention_due(service);
+        service.store.insert_closed_later(finished.clone(), retain);
+        finished
+    }
+
+    /// Runs `execution` on the engine (its history told to `on_event`, if given, as it happens) and returns it ended.
+    async fn execute(
+        &self,
+        machine: &Machine,
+        execution: Execution,
+        mocks: Mocks,
+        on_event: Option<EventSink>,
+    ) -> Execution {
         let input: Value = stepfn_asl::json_text::from_str(&execution.input).unwrap_or(Value::Null);
         let mut resources = self.resources.clone();
         for (state, mock) in mocks {
             mock.install(&mut resources, state);
         }
-        // Each event is stored as it happens, so a running execution's history is readable.
-        let store = service.store.clone();
-        let arn = execution.arn.clone();
-        let sink = EventSink(Arc::new(move |event: &stepfn_engine::history::Event| {
-            if let Err(error) = store.append_event(&arn, event.id, &aws_event(event).to_string()) {
-                eprintln!("stepfn serve: {}", error.message);
-            }
-        }));
         let options = Options {
             virtual_time: self.virtual_time,
-            history: true,
+            history: on_event.is_some(),
             execution_name: Some(execution.name.clone()),
             resources,
-            on_event: Some(sink),
+            on_event,
             ..Options::default()
         };
         let outcome = match self.compiled(&machine.name, &execution.definition) {
             Ok(compiled) => Some(compiled.run(input, &options).await),
             Err(_) => None,
         };
-        let finished = match &outcome {
+        match &outcome {
             Some(outcome) => Execution {
                 status: match outcome.status {
                     Status::Succeeded => "SUCCEEDED",
@@ -252,26 +288,18 @@ impl Runner {
                 stopped: Some(now()),
                 ..execution
             },
-        };
-        let events: Vec<String> = outcome
-            .iter()
-            .flat_map(|o| &o.history)
-            .map(|event| aws_event(event).to_string())
-            .collect();
-        service.store.finish_execution(&finished, &events)?;
-        self.running().remove(&finished.arn);
-        // The retention bound, checked every so often rather than at each end (it is one query over the index): at
-        // most a tenth of the bound (and 100) executions past it are kept between two checks.
-        let every = (service.retain / 10).clamp(1, RETENTION_EVERY);
-        if self
-            .ended
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            % every
-            == 0
-        {
-            service.store.retain_closed(service.retain)?;
         }
-        Ok(finished)
+    }
+
+    /// Counts an execution's end; the retention bound to apply with its record, when due. The bound is checked every
+    /// so often rather than at each end (it is one query over the index): at most a tenth of the bound (and 100)
+    /// executions past it are kept between two checks.
+    fn retention_due(&self, service: &Service) -> Option<usize> {
+        let every = (service.retain / 10).clamp(1, RETENTION_EVERY);
+        let ended = self
+            .ended
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        (ended % every == 0).then_some(service.retain)
     }
 
     /// `definition` compiled for the machine `name`, from the cache while the machine keeps that definition.
@@ -292,6 +320,14 @@ impl Runner {
         let machine = Arc::new(stepfn_engine::Machine::from_json(definition)?.named(name));
         cache.insert(name.to_owned(), (definition.to_owned(), machine.clone()));
         Ok(machine)
+    }
+
+    /// Drops the compiled definition of a deleted machine.
+    pub fn forget(&self, name: &str) {
+        self.compiled
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(name);
     }
 
     /// Stops a running execution's task; its record is the caller's to write.

@@ -213,7 +213,7 @@ impl Runner {
         let store = service.store.clone();
         let arn: Arc<str> = execution.arn.as_str().into();
         let sink = EventSink(Arc::new(move |event: &stepfn_engine::history::Event| {
-            store.append_event_later(arn.clone(), event.id, aws_event(event).to_string());
+            store.append_event_later(arn.clone(), event.id, aws_event(event));
         }));
         let finished = self.execute(machine, execution, mocks, Some(sink)).await;
         self.running().remove(&finished.arn);
@@ -356,21 +356,80 @@ fn unhandled(call: TaskCall) -> TaskFuture {
     Box::pin(async move { Err(Failure::new("States.TaskFailed", cause)) })
 }
 
-/// An engine event as GetExecutionHistory returns it: epoch-second `timestamp`, `type`, ids, and the details under
-/// AWS's key.
-fn aws_event(event: &stepfn_engine::history::Event) -> Value {
+/// An engine event as GetExecutionHistory returns it, as JSON text: epoch-second `timestamp`, `type`, ids, and the
+/// details under AWS's key. Written straight to text (the details are not copied into a new document first): it runs
+/// for every event, inside the engine's event callback.
+fn aws_event(event: &stepfn_engine::history::Event) -> String {
     let timestamp = stepfn_asl::timestamp::parse(&event.timestamp)
         .map_or(0.0, |(seconds, nanos)| {
             seconds as f64 + f64::from(nanos / 1_000_000) / 1000.0
         });
-    let mut answer = json!({
-        "timestamp": timestamp,
-        "type": event.kind,
-        "id": event.id,
-        "previousEventId": event.previous_event_id,
-    });
-    if let Some(details) = &event.details {
-        answer[event.details_key()] = details.clone();
+    let mut text = Vec::with_capacity(160);
+    let written: serde_json::Result<()> = (|| {
+        text.extend_from_slice(b"{\"timestamp\":");
+        serde_json::to_writer(&mut text, &timestamp)?;
+        text.extend_from_slice(b",\"type\":");
+        serde_json::to_writer(&mut text, &event.kind)?;
+        text.extend_from_slice(
+            format!(
+                ",\"id\":{},\"previousEventId\":{}",
+                event.id, event.previous_event_id
+            )
+            .as_bytes(),
+        );
+        if let Some(details) = &event.details {
+            text.push(b',');
+            serde_json::to_writer(&mut text, &event.details_key())?;
+            text.push(b':');
+            serde_json::to_writer(&mut text, details)?;
+        }
+        text.push(b'}');
+        Ok(())
+    })();
+    match written.map(|()| String::from_utf8(text)) {
+        Ok(Ok(text)) => text,
+        // serde_json writes UTF-8 and cannot fail into a Vec: never taken.
+        _ => json!({"timestamp": timestamp, "type": event.kind, "id": event.id}).to_string(),
     }
-    answer
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+    use stepfn_engine::history::Event;
+
+    /// The text is the document GetExecutionHistory answers, key for key and in order.
+    #[test]
+    fn events_are_written_as_aws_answers_them() {
+        let events = [
+            Event {
+                id: 3,
+                previous_event_id: 2,
+                timestamp: "2024-05-01T12:00:00.123Z".into(),
+                kind: "PassStateEntered".into(),
+                details: Some(
+                    json!({"name": "S\"0", "input": "{\"n\": 1.5}", "inputDetails": {"truncated": false}}),
+                ),
+            },
+            Event {
+                id: 1,
+                previous_event_id: 0,
+                timestamp: "2024-05-01T12:00:00.000Z".into(),
+                kind: "ExecutionSucceeded".into(),
+                details: None,
+            },
+        ];
+        for event in &events {
+            let text = super::aws_event(event);
+            let mut expected = json!({
+                "timestamp": if event.id == 3 { 1714564800.123 } else { 1714564800.0 },
+                "type": event.kind, "id": event.id, "previousEventId": event.previous_event_id,
+            });
+            if let Some(details) = &event.details {
+                expected[event.details_key()] = details.clone();
+            }
+            assert_eq!(text, expected.to_string());
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), expected);
+        }
+    }
 }

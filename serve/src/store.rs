@@ -72,8 +72,8 @@ CREATE TABLE IF NOT EXISTS executions (
     output TEXT, error TEXT, cause TEXT, started REAL NOT NULL, stopped REAL, definition TEXT NOT NULL,
     seq INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (machine, seq);
--- The next `seq` (MAX) and the retention's newest-first walk, without a scan of every execution.
-CREATE INDEX IF NOT EXISTS executions_by_seq ON executions (seq);
+-- The next `seq` (MAX) and the retention's newest-first walk, from the index alone (no row read per execution).
+CREATE INDEX IF NOT EXISTS executions_by_seq ON executions (seq, status);
 CREATE TABLE IF NOT EXISTS activities (name TEXT PRIMARY KEY, created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS tags (arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key));
 -- WITHOUT ROWID: an event is stored once, in its key's order (a database made before keeps the rowid table and its
@@ -155,27 +155,29 @@ fn write_batches(connection: &Connection, queue: &mpsc::Receiver<Job>) {
     }
 }
 
-/// Deletes the oldest closed executions (and their history) past the newest `keep`.
+/// Deletes the oldest closed executions (and their history) past the newest `keep`: those closed at or before the
+/// `keep`-th newest closed one, found by walking the `(seq, status)` index alone.
 fn retain_closed(c: &Connection, keep: usize) -> rusqlite::Result<usize> {
+    let oldest_kept: Option<i64> = match keep {
+        0 => Some(i64::MAX),
+        _ => c
+            .prepare_cached(
+                "SELECT seq FROM executions WHERE status != 'RUNNING' ORDER BY seq DESC LIMIT 1 OFFSET ?1",
+            )?
+            .query_row(params![keep as i64 - 1], |row| row.get(0))
+            .optional()?,
+    };
+    let Some(oldest_kept) = oldest_kept else {
+        return Ok(0);
+    };
     atomically(c, |c| {
-        c.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS expired (arn TEXT PRIMARY KEY)",
-            [],
-        )?;
-        c.execute("DELETE FROM expired", [])?;
-        c.execute(
-            "INSERT INTO expired SELECT arn FROM executions WHERE status != 'RUNNING'
-             ORDER BY seq DESC LIMIT -1 OFFSET ?1",
-            params![keep as i64],
-        )?;
-        c.execute(
-            "DELETE FROM events WHERE execution IN (SELECT arn FROM expired)",
-            [],
-        )?;
-        c.execute(
-            "DELETE FROM executions WHERE arn IN (SELECT arn FROM expired)",
-            [],
-        )
+        c.prepare_cached(
+            "DELETE FROM events WHERE execution IN
+             (SELECT arn FROM executions WHERE seq < ?1 AND status != 'RUNNING')",
+        )?
+        .execute(params![oldest_kept])?;
+        c.prepare_cached("DELETE FROM executions WHERE seq < ?1 AND status != 'RUNNING'")?
+            .execute(params![oldest_kept])
     })
 }
 

@@ -27,6 +27,7 @@ the peak, per mode.
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -147,9 +148,9 @@ def mib(kib):
 
 
 def compare(args):
-    servers = {}
+    servers, data_dir = {}, None
     try:
-        port, process, _ = start_stepfn(args)
+        port, process, data_dir = start_stepfn(args)
         servers["stepfn serve"] = (port, process)
         port, process = start_moto(args)
         servers["moto"] = (port, process)
@@ -177,6 +178,8 @@ def compare(args):
     finally:
         for _, process in servers.values():
             stop(process)
+        if data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
     print(f"{args.executions} executions of a 10-state Pass chain, {args.clients} keep-alive clients "
           f"(sfn_load, {args.threads} thread(s)), one run")
@@ -197,7 +200,7 @@ def compare(args):
 
 
 def memory(args):
-    port, process, _ = start_stepfn(args, retain=args.retain)
+    port, process, data_dir = start_stepfn(args, retain=args.retain)
     try:
         wait_until_up(port, process)
         print(f"stepfn serve --retain {args.retain}: RSS (VmRSS) sampled every 0.5 s, {args.memory} executions "
@@ -217,6 +220,7 @@ def memory(args):
                 print("  samples (MiB): " + " ".join(mib(s) for s in samples))
     finally:
         stop(process)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def main():

@@ -1,7 +1,7 @@
 //! Executions in flight: each runs as a tokio task on stepfn's engine; each history event is queued to the store as
 //! it happens (no SQLite work in the engine's event callback: the store's writer thread commits it with its next
 //! batch) and its end (status, output) is written once the run is over. StopExecution aborts the task. Express
-//! executions run by StartSyncExecution keep no history (AWS keeps none for them).
+//! executions run by StartSyncExecution are not stored (AWS keeps no record of them).
 
 use crate::api::{ApiError, Mocks, Service};
 use crate::store::{now, Execution, Machine};
@@ -226,20 +226,16 @@ impl Runner {
         Ok(finished)
     }
 
-    /// Runs an EXPRESS execution for StartSyncExecution: no history (AWS keeps none for express executions:
-    /// GetExecutionHistory does not support them), and the record of its end is queued without waiting, so the
-    /// answer waits for no write.
+    /// Runs an EXPRESS execution for StartSyncExecution, whose answer is the whole record: nothing is stored, no
+    /// history is kept. AWS keeps neither for express executions: GetExecutionHistory, DescribeExecution,
+    /// ListExecutions and DescribeStateMachineForExecution do not support them (the API reference of each).
     pub async fn run_sync(
         &self,
-        service: &Service,
         machine: &Machine,
         execution: Execution,
         mocks: Mocks,
     ) -> Execution {
-        let finished = self.execute(machine, execution, mocks, None).await;
-        let retain = self.retention_due(service);
-        service.store.insert_closed_later(finished.clone(), retain);
-        finished
+        self.execute(machine, execution, mocks, None).await
     }
 
     /// Runs `execution` on the engine (its history told to `on_event`, if given, as it happens) and returns it ended.

@@ -417,35 +417,6 @@ impl Store {
             .await
     }
 
-    /// Records an execution that has already ended, without waiting for the commit: an EXPRESS execution run by
-    /// StartSyncExecution, which has no history to keep (AWS keeps none for express executions: GetExecutionHistory
-    /// and DescribeExecution do not support them) and whose answer does not depend on the record.
-    /// `retain`: the retention bound to apply in the same write, when due.
-    pub fn insert_closed_later(&self, execution: Execution, retain: Option<usize>) {
-        self.write_later(move |c| {
-            c.prepare_cached(
-                "INSERT OR IGNORE INTO executions
-                 (arn, machine, name, input, status, output, error, cause, started, stopped, definition, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                         (SELECT COALESCE(MAX(seq), 0) + 1 FROM executions))",
-            )?
-            .execute(params![
-                execution.arn,
-                execution.machine,
-                execution.name,
-                execution.input,
-                execution.status,
-                execution.output,
-                execution.error,
-                execution.cause,
-                execution.started,
-                execution.stopped,
-                execution.definition
-            ])?;
-            retain.map_or(Ok(0), |keep| retain_closed(c, keep)).map(drop)
-        });
-    }
-
     pub fn execution(&self, arn: &str) -> Result<Option<Execution>, ApiError> {
         self.with(|c| {
             c.prepare_cached(&format!(

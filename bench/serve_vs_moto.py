@@ -4,7 +4,7 @@ test suite).
 Usage:
     cargo build --release -p stepfn-cli -p stepfn-bench --bin stepfn --bin sfn_load
     python3 bench/serve_vs_moto.py --moto-server /path/to/venv/bin/moto_server \
-        [--executions 10000] [--clients 64] [--threads 1]
+        [--executions 10000] [--clients 64] [--threads 1] [--warmup 500]
     python3 bench/serve_vs_moto.py --memory 100000 [--retain 1000]    # stepfn serve alone, its RSS sampled
 
 `--stepfn` and `--load` default to `stepfn` and `sfn_load` in `$CARGO_TARGET_DIR/release` (else `target/release`).
@@ -13,7 +13,8 @@ Standard library only; moto needs `moto[server]` in its own venv.
 Both servers start on 127.0.0.1 (free ports) and are stopped at the end. The client is `sfn_load`
 (bench/src/bin/sfn_load.rs): `--clients` keep-alive connections over tokio's TCP, each sending its next request as
 soon as the last is answered, the same binary and the same requests for both servers. For each server and mode it
-creates a chain of 10 Pass states and runs `--executions` executions:
+creates a chain of 10 Pass states, runs `--warmup` executions on the clients' connections (not measured), then
+`--executions` executions:
 - start+wait: StartExecution, then DescribeExecution until the status is not RUNNING (at once, then every ms);
 - sync: StartSyncExecution of an EXPRESS machine (moto answers HTTP 500: it does not implement it; shown as n/a).
 It prints executions per second, p50 and p99 latency, requests per execution and the server's peak RSS per server and
@@ -112,9 +113,10 @@ class Sampler:
         return self.samples
 
 
-def load(args, port, mode, executions, machine):
+def load(args, port, mode, executions, machine, warmup=0):
     command = [args.load, "--endpoint", f"127.0.0.1:{port}", "--mode", mode, "--executions", str(executions),
-               "--clients", str(args.clients), "--threads", str(args.threads), "--machine-name", machine]
+               "--clients", str(args.clients), "--threads", str(args.threads), "--machine-name", machine,
+               "--warmup", str(warmup)]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         return {"executions": 0, "errors": executions, "first_error": done.stderr.strip() or done.stdout.strip()}
@@ -167,11 +169,11 @@ def compare(args):
         results = {}
         for mode in MODES:
             for server, (port, process) in servers.items():
-                executions = args.executions
+                executions, warmup = args.executions, args.warmup
                 if server == "moto" and mode == "sync":
-                    executions = 10  # enough to show it is not implemented
+                    executions, warmup = 10, 0  # enough to show it is not implemented
                 sampler = Sampler(process.pid)
-                result = load(args, port, mode, executions, f"chain-{mode}")
+                result = load(args, port, mode, executions, f"chain-{mode}", warmup)
                 result["peak_rss_kib"] = max(sampler.stop(), default=0)
                 results[(server, mode)] = result
                 print(f"  {server:<13} {mode:<10} {json.dumps(result)}", file=sys.stderr, flush=True)
@@ -181,8 +183,8 @@ def compare(args):
         if data_dir:
             shutil.rmtree(data_dir, ignore_errors=True)
 
-    print(f"{args.executions} executions of a 10-state Pass chain, {args.clients} keep-alive clients "
-          f"(sfn_load, {args.threads} thread(s)), one run")
+    print(f"{args.executions} executions of a 10-state Pass chain (after {args.warmup} not measured), "
+          f"{args.clients} keep-alive clients (sfn_load, {args.threads} thread(s)), one run")
     print(f"{'server':<13} {'mode':<10} {'exec/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'req/exec':>8} {'peak RSS MiB':>12}")
     for (server, mode), r in results.items():
         if r.get("errors") or not r.get("executions"):
@@ -231,6 +233,7 @@ def main():
     parser.add_argument("--executions", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--threads", type=int, default=1, help="the load generator's threads")
+    parser.add_argument("--warmup", type=int, default=500, help="executions per server and mode not measured")
     parser.add_argument("--memory", type=int, metavar="N", help="run N executions per mode, sampling the RSS")
     parser.add_argument("--retain", type=int, default=1000, help="stepfn serve --retain, for --memory")
     parser.add_argument("--verbose", action="store_true", help="print every RSS sample")

@@ -5,11 +5,11 @@
 //!
 //! ```text
 //! sfn_load --endpoint 127.0.0.1:8083 --mode start-wait|sync [--executions 10000] [--clients 64] [--threads 1]
-//!          [--machine-name chain] [--states 10]
+//!          [--warmup 0] [--machine-name chain] [--states 10]
 //! ```
 //!
 //! It creates the machine (a chain of `--states` Pass states; STANDARD for start-wait, EXPRESS for sync), then runs
-//! `--executions` executions and prints one JSON line: `executions`, `errors`, `seconds`, `per_second`, `p50_ms`,
+//! `--warmup` executions on the same connections (not measured), then `--executions` executions and prints one JSON line: `executions`, `errors`, `seconds`, `per_second`, `p50_ms`,
 //! `p99_ms`, `max_ms`, `requests` and the first error, if any.
 //! - start-wait: StartExecution, then DescribeExecution until the status is not RUNNING: at once, then every
 //!   millisecond. The latency runs from the start request to the answer that shows the end.
@@ -29,6 +29,7 @@ struct Args {
     endpoint: String,
     mode: Mode,
     executions: usize,
+    warmup: usize,
     clients: usize,
     threads: usize,
     machine_name: String,
@@ -46,6 +47,7 @@ fn args() -> Result<Args, String> {
         endpoint: String::new(),
         mode: Mode::StartWait,
         executions: 10_000,
+        warmup: 0,
         clients: 64,
         threads: 1,
         machine_name: format!("chain-{}", std::process::id()),
@@ -71,6 +73,7 @@ fn args() -> Result<Args, String> {
                 }
             }
             "--executions" => args.executions = number()?,
+            "--warmup" => args.warmup = number()?,
             "--clients" => args.clients = number()?.max(1),
             "--threads" => args.threads = number()?.max(1),
             "--machine-name" => args.machine_name = value,
@@ -241,6 +244,10 @@ fn chain(states: usize) -> Value {
 
 /// What the clients share: the next execution's number, the latencies, the errors.
 struct Shared {
+    warmup: AtomicUsize,
+    /// Every client waits here after the warm-up; the measured part starts when they all have.
+    ready: tokio::sync::Barrier,
+    began: std::sync::OnceLock<Instant>,
     next: AtomicUsize,
     requests: AtomicUsize,
     latencies: Mutex<Vec<Duration>>,
@@ -253,12 +260,23 @@ async fn client(args: Arc<Args>, machine: Arc<str>, shared: Arc<Shared>) {
     let mut latencies = Vec::with_capacity(args.executions / args.clients + 1);
     let mut requests = 0;
     loop {
+        let n = shared.warmup.fetch_add(1, Ordering::Relaxed);
+        if n >= args.warmup {
+            break;
+        }
+        let _ = one(&args, &machine, n, "w", &mut connection, &mut requests).await;
+    }
+    requests = 0;
+    if shared.ready.wait().await.is_leader() {
+        let _ = shared.began.set(Instant::now());
+    }
+    loop {
         let n = shared.next.fetch_add(1, Ordering::Relaxed);
         if n >= args.executions {
             break;
         }
         let began = Instant::now();
-        let result = one(&args, &machine, n, &mut connection, &mut requests).await;
+        let result = one(&args, &machine, n, "e", &mut connection, &mut requests).await;
         match result {
             Ok(()) => latencies.push(began.elapsed()),
             Err(error) => {
@@ -275,10 +293,13 @@ async fn one(
     args: &Args,
     machine: &str,
     n: usize,
+    prefix: &str,
     connection: &mut Connection,
     requests: &mut usize,
 ) -> Result<(), String> {
-    let request = json!({"stateMachineArn": machine, "name": format!("e-{n}"), "input": format!("{{\"n\": {n}}}")});
+    let name = format!("{prefix}-{n}");
+    let request =
+        json!({"stateMachineArn": machine, "name": name, "input": format!("{{\"n\": {n}}}")});
     let status = match args.mode {
         Mode::Sync => {
             *requests += 1;
@@ -311,7 +332,7 @@ async fn one(
     if status == "SUCCEEDED" {
         Ok(())
     } else {
-        Err(format!("execution e-{n} ended {status:?}"))
+        Err(format!("execution {name} ended {status:?}"))
     }
 }
 
@@ -369,20 +390,25 @@ fn main() -> std::process::ExitCode {
             }
         };
         let shared = Arc::new(Shared {
+            warmup: AtomicUsize::new(0),
+            ready: tokio::sync::Barrier::new(args.clients),
+            began: std::sync::OnceLock::new(),
             next: AtomicUsize::new(0),
             requests: AtomicUsize::new(0),
             latencies: Mutex::new(Vec::with_capacity(args.executions)),
             errors: AtomicUsize::new(0),
             first_error: Mutex::new(None),
         });
-        let began = Instant::now();
         let clients: Vec<_> = (0..args.clients)
             .map(|_| tokio::spawn(client(args.clone(), machine.clone(), shared.clone())))
             .collect();
         for client in clients {
             let _ = client.await;
         }
-        let seconds = began.elapsed().as_secs_f64();
+        let seconds = shared
+            .began
+            .get()
+            .map_or(0.0, |began| began.elapsed().as_secs_f64());
         let mut latencies = std::mem::take(&mut *shared.latencies.lock().unwrap());
         latencies.sort_unstable();
         let report = json!({

@@ -34,9 +34,6 @@ type Done = Box<dyn FnOnce(Result<(), &str>) + Send>;
 /// The writer connection's page cache, in KiB.
 const WRITER_CACHE_KIB: usize = 32 * 1024;
 
-/// The least time between two checkpoints.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
-
 /// The most writes in one transaction.
 const MAX_BATCH: usize = 4096;
 
@@ -135,11 +132,7 @@ fn atomically<T>(
 
 /// The writer thread: takes the first write queued and every write queued behind it (up to [`MAX_BATCH`]), runs
 /// them in one transaction, commits, then tells each its result. Ends when the store is dropped.
-fn write_batches(
-    connection: &Connection,
-    queue: &mpsc::Receiver<Job>,
-    commits: &mpsc::SyncSender<()>,
-) {
+fn write_batches(connection: &Connection, queue: &mpsc::Receiver<Job>) {
     let mut done: Vec<Done> = Vec::new();
     while let Ok(first) = queue.recv() {
         let began = connection.execute_batch("BEGIN");
@@ -159,19 +152,6 @@ fn write_batches(
         for done in done.drain(..) {
             done(committed.as_ref().map(drop).map_err(String::as_str));
         }
-        // Wakes the checkpoint thread unless it is awake already.
-        let _ = commits.try_send(());
-    }
-}
-
-/// The checkpoint thread: after commits, copies the write-ahead log into the database (PASSIVE: it waits for no
-/// reader or writer), at most every [`CHECKPOINT_EVERY`]. Ends with the writer thread.
-fn checkpoint_after_commits(connection: &Connection, committed: &mpsc::Receiver<()>) {
-    while committed.recv().is_ok() {
-        if let Err(error) = connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            eprintln!("stepfn serve: a checkpoint of the store failed: {error}");
-        }
-        std::thread::sleep(CHECKPOINT_EVERY);
     }
 }
 
@@ -249,14 +229,9 @@ impl Store {
         writer.set_prepared_statement_cache_capacity(64);
         // The writer's pages stay cached across its transactions (no other connection writes): room for the
         // indexes that every insert walks, so they are not read again from the file.
-        // Checkpoints (copying the write-ahead log into the database) run on a thread of their own, not inside the
-        // writer's commits, which they would hold up for milliseconds.
         writer
-            .execute_batch(&format!(
-                "PRAGMA cache_size = -{WRITER_CACHE_KIB}; PRAGMA wal_autocheckpoint = 0;"
-            ))
+            .execute_batch(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB};"))
             .map_err(|e| format!("cannot prepare `{}`: {e}", file.display()))?;
-        let checkpointer = open()?;
         let readers = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
             .clamp(2, 8);
@@ -264,14 +239,9 @@ impl Store {
             .map(|_| open().map(Mutex::new))
             .collect::<Result<Vec<_>, String>>()?;
         let (writes, queue) = mpsc::channel();
-        let (commits, committed) = mpsc::sync_channel(1);
-        std::thread::Builder::new()
-            .name("stepfn-store-checkpoint".into())
-            .spawn(move || checkpoint_after_commits(&checkpointer, &committed))
-            .map_err(|e| format!("cannot start the store's checkpoint thread: {e}"))?;
         std::thread::Builder::new()
             .name("stepfn-store-writer".into())
-            .spawn(move || write_batches(&writer, &queue, &commits))
+            .spawn(move || write_batches(&writer, &queue))
             .map_err(|e| format!("cannot start the store's writer thread: {e}"))?;
         Ok(Store {
             readers,

@@ -21,8 +21,8 @@ It prints executions per second, p50 and p99 latency, requests per execution and
 mode, all measured in the same run, and stepfn serve / moto per mode.
 
 `--memory N` runs N start+wait executions and then N sync executions against `stepfn serve --retain R` (no moto),
-samples the server's RSS (/proc/PID/status VmRSS) every 0.5 s, and prints the first, middle and last samples and
-the peak, per mode.
+samples the server's RSS (/proc/PID/status VmRSS) every 0.5 s, and prints the first, middle and last samples, the
+peak, and the data directory's size at the end, per mode.
 """
 
 import argparse
@@ -145,11 +145,21 @@ def stop(process):
     process.wait()
 
 
+def disk_kib(directory):
+    """What the data directory's files take (the database, its write-ahead log and index)."""
+    return sum(os.path.getsize(os.path.join(directory, name)) for name in os.listdir(directory)) // 1024
+
+
 def mib(kib):
     return f"{kib / 1024:.1f}"
 
 
+def load_average():
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def compare(args):
+    before = load_average()
     servers, data_dir = {}, None
     try:
         port, process, data_dir = start_stepfn(args)
@@ -184,7 +194,8 @@ def compare(args):
             shutil.rmtree(data_dir, ignore_errors=True)
 
     print(f"{args.executions} executions of a 10-state Pass chain (after {args.warmup} not measured), "
-          f"{args.clients} keep-alive clients (sfn_load, {args.threads} thread(s)), one run")
+          f"{args.clients} keep-alive clients (sfn_load, {args.threads} thread(s)), one run; "
+          f"load average {before} before, {load_average()} after ({os.cpu_count()} CPUs)")
     print(f"{'server':<13} {'mode':<10} {'exec/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'req/exec':>8} {'peak RSS MiB':>12}")
     for (server, mode), r in results.items():
         if r.get("errors") or not r.get("executions"):
@@ -208,7 +219,7 @@ def memory(args):
         print(f"stepfn serve --retain {args.retain}: RSS (VmRSS) sampled every 0.5 s, {args.memory} executions "
               f"per mode, {args.clients} clients")
         print(f"{'mode':<10} {'exec/s':>9} {'p99 ms':>8} {'samples':>7} {'first MiB':>9} {'middle MiB':>10} "
-              f"{'last MiB':>8} {'peak MiB':>8}")
+              f"{'last MiB':>8} {'peak MiB':>8} {'data dir MiB':>12}")
         for mode in MODES:
             sampler = Sampler(process.pid)
             result = load(args, port, mode, args.memory, f"memory-{mode}")
@@ -217,7 +228,7 @@ def memory(args):
                 print(f"{mode:<10} errors: {result.get('errors')} ({result.get('first_error')})")
             print(f"{mode:<10} {result.get('per_second', 0):>9.0f} {result.get('p99_ms', 0):>8.2f} {len(samples):>7} "
                   f"{mib(samples[0]):>9} {mib(samples[len(samples) // 2]):>10} {mib(samples[-1]):>8} "
-                  f"{mib(max(samples)):>8}", flush=True)
+                  f"{mib(max(samples)):>8} {mib(disk_kib(data_dir)):>12}", flush=True)
             if args.verbose:
                 print("  samples (MiB): " + " ".join(mib(s) for s in samples))
     finally:

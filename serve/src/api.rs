@@ -96,7 +96,7 @@ impl Service {
             "DeleteStateMachine" => self.delete_state_machine(request),
             "ListStateMachines" => self.list_state_machines(request),
             "ValidateStateMachineDefinition" => validate_definition(request),
-            "StartExecution" => self.start_execution(request),
+            "StartExecution" => self.start_execution(request).await,
             "StartSyncExecution" => self.start_sync_execution(request).await,
             "DescribeExecution" => self.describe_execution(request),
             "DescribeStateMachineForExecution" => {
@@ -225,7 +225,9 @@ impl Service {
     fn delete_state_machine(&self, request: Request) -> Result<Value, ApiError> {
         let arn = request.string("stateMachineArn")?;
         // AWS: deleting a machine that does not exist succeeds.
-        self.store.delete_machine(arn::state_machine_name(arn)?)?;
+        let name = arn::state_machine_name(arn)?;
+        self.store.delete_machine(name)?;
+        self.runner.forget(name);
         self.store.untag_all(arn)?;
         Ok(json!({}))
     }
@@ -242,7 +244,10 @@ impl Service {
         page(request, machines, "stateMachines")
     }
 
-    fn start_execution(self: &std::sync::Arc<Self>, request: Request) -> Result<Value, ApiError> {
+    async fn start_execution(
+        self: &std::sync::Arc<Self>,
+        request: Request<'_>,
+    ) -> Result<Value, ApiError> {
         let (machine, execution, mocks) = self.new_execution(request)?;
         if let Some(existing) = self.store.execution(&execution.arn)? {
             // AWS: the same name and input as a running execution returns it; anything else is a conflict.
@@ -254,7 +259,8 @@ impl Service {
                 format!("Execution Already Exists: '{}'", execution.arn),
             ));
         }
-        self.store.insert_execution(&execution)?;
+        // Answered once the record has committed: what StartExecution acknowledged survives a crash.
+        self.store.insert_execution_async(&execution).await?;
         self.runner
             .start(self.clone(), machine, execution.clone(), mocks, None);
         Ok(json!({"executionArn": execution.arn, "startDate": execution.started}))
@@ -272,11 +278,8 @@ impl Service {
                 "StartSyncExecution runs EXPRESS state machines only",
             ));
         }
-        self.store.insert_execution(&execution)?;
-        let finished = self
-            .runner
-            .run(self, &machine, execution, mocks, None)
-            .await?;
+        // Not stored: AWS's API answers nothing about express executions but this call's answer.
+        let finished = self.runner.run_sync(&machine, execution, mocks).await;
         Ok(describe(&finished, true))
     }
 

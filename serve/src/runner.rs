@@ -1,5 +1,7 @@
-//! Executions in flight: each runs as a tokio task on stepfn's engine; its end (status, output, history) is written
-//! to the store in one transaction. StopExecution aborts the task.
+//! Executions in flight: each runs as a tokio task on stepfn's engine; each history event is queued to the store as
+//! it happens (no SQLite work in the engine's event callback: the store's writer thread commits it with its next
+//! batch) and its end (status, output) is written once the run is over. StopExecution aborts the task. Express
+//! executions run by StartSyncExecution are not stored (AWS keeps no record of them).
 
 use crate::api::{ApiError, Mocks, Service};
 use crate::lambda_endpoint::LambdaEndpoint;
@@ -222,36 +224,79 @@ impl Runner {
         mocks: Mocks,
         resume: Option<Resume>,
     ) -> Result<Execution, ApiError> {
+        // Each event is stored as it happens, so a running execution's history is readable. The callback runs under
+        // the engine's event lock: it only queues the event's text for the store's writer thread.
+        let store = service.store.clone();
+        let arn: Arc<str> = execution.arn.as_str().into();
+        let sink = EventSink(Arc::new(move |event: &stepfn_engine::history::Event| {
+            store.append_event_later(arn.clone(), event.id, aws_event(event));
+        }));
+        // A standard execution keeps where it stands, for RedriveExecution: the last top-level state entered is
+        // queued for the writer like the events (and committed before the execution's end). States entered while
+        // one is queued replace it, so a batch writes one checkpoint per execution, not one per state.
+        let on_checkpoint = (machine.kind == "STANDARD").then(|| {
+            let store = service.store.clone();
+            let arn: Arc<str> = execution.arn.as_str().into();
+            let pending: Arc<Mutex<Option<String>>> = Arc::default();
+            CheckpointSink(Arc::new(move |checkpoint: &Checkpoint| {
+                let text = serde_json::to_string(checkpoint).unwrap_or_default();
+                let queued = pending
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .replace(text)
+                    .is_some();
+                if !queued {
+                    store.save_checkpoint_later(arn.clone(), pending.clone());
+                }
+            }))
+        });
+        let finished = self
+            .execute(machine, execution, mocks, Some(sink), on_checkpoint, resume)
+            .await;
+        self.running().remove(&finished.arn);
+        // The history is in the store already (queued before this, so committed no later): only the end is written.
+        let retain = self.retention_due(service);
+        service
+            .store
+            .finish_execution_async(&finished, Vec::new(), retain)
+            .await?;
+        Ok(finished)
+    }
+
+    /// Runs an EXPRESS execution for StartSyncExecution, whose answer is the whole record: nothing is stored, no
+    /// history is kept. AWS keeps neither for express executions: GetExecutionHistory, DescribeExecution,
+    /// ListExecutions and DescribeStateMachineForExecution do not support them (the API reference of each).
+    pub async fn run_sync(
+        &self,
+        machine: &Machine,
+        execution: Execution,
+        mocks: Mocks,
+    ) -> Execution {
+        self.execute(machine, execution, mocks, None, None, None)
+            .await
+    }
+
+    /// Runs `execution` on the engine (its history told to `on_event`, if given, as it happens) and returns it ended.
+    async fn execute(
+        &self,
+        machine: &Machine,
+        execution: Execution,
+        mocks: Mocks,
+        on_event: Option<EventSink>,
+        on_checkpoint: Option<CheckpointSink>,
+        resume: Option<Resume>,
+    ) -> Execution {
         let input: Value = stepfn_asl::json_text::from_str(&execution.input).unwrap_or(Value::Null);
         let mut resources = self.resources.clone();
         for (state, mock) in mocks {
             mock.install(&mut resources, state);
         }
-        // Each event is stored as it happens, so a running execution's history is readable.
-        let store = service.store.clone();
-        let arn = execution.arn.clone();
-        let sink = EventSink(Arc::new(move |event: &stepfn_engine::history::Event| {
-            if let Err(error) = store.append_event(&arn, event.id, &aws_event(event).to_string()) {
-                eprintln!("stepfn serve: {}", error.message);
-            }
-        }));
-        // A standard execution keeps where it stands, for RedriveExecution (express executions cannot be redriven).
-        let on_checkpoint = (machine.kind == "STANDARD").then(|| {
-            let store = service.store.clone();
-            let arn = execution.arn.clone();
-            CheckpointSink(Arc::new(move |checkpoint: &Checkpoint| {
-                let text = serde_json::to_string(checkpoint).unwrap_or_default();
-                if let Err(error) = store.save_checkpoint(&arn, &text) {
-                    eprintln!("stepfn serve: {}", error.message);
-                }
-            }))
-        });
         let options = Options {
             virtual_time: self.virtual_time,
-            history: true,
+            history: on_event.is_some(),
             execution_name: Some(execution.name.clone()),
             resources,
-            on_event: Some(sink),
+            on_event,
             on_checkpoint,
             resume,
             ..Options::default()
@@ -260,7 +305,7 @@ impl Runner {
             Ok(compiled) => Some(compiled.run(input, &options).await),
             Err(_) => None,
         };
-        let finished = match &outcome {
+        match &outcome {
             Some(outcome) => Execution {
                 status: match outcome.status {
                     Status::Succeeded => "SUCCEEDED",
@@ -281,26 +326,18 @@ impl Runner {
                 stopped: Some(now()),
                 ..execution
             },
-        };
-        let events: Vec<(u64, String)> = outcome
-            .iter()
-            .flat_map(|o| &o.history)
-            .map(|event| (event.id, aws_event(event).to_string()))
-            .collect();
-        service.store.finish_execution(&finished, &events)?;
-        self.running().remove(&finished.arn);
-        // The retention bound, checked every so often rather than at each end (it is one query over the index): at
-        // most a tenth of the bound (and 100) executions past it are kept between two checks.
-        let every = (service.retain / 10).clamp(1, RETENTION_EVERY);
-        if self
-            .ended
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            % every
-            == 0
-        {
-            service.store.retain_closed(service.retain)?;
         }
-        Ok(finished)
+    }
+
+    /// Counts an execution's end; the retention bound to apply with its record, when due. The bound is checked every
+    /// so often rather than at each end (it is one query over the index): at most a tenth of the bound (and 100)
+    /// executions past it are kept between two checks.
+    fn retention_due(&self, service: &Service) -> Option<usize> {
+        let every = (service.retain / 10).clamp(1, RETENTION_EVERY);
+        let ended = self
+            .ended
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        (ended % every == 0).then_some(service.retain)
     }
 
     /// `definition` compiled for the machine `name`, from the cache while the machine keeps that definition.
@@ -321,6 +358,14 @@ impl Runner {
         let machine = Arc::new(stepfn_engine::Machine::from_json(definition)?.named(name));
         cache.insert(name.to_owned(), (definition.to_owned(), machine.clone()));
         Ok(machine)
+    }
+
+    /// Drops the compiled definition of a deleted machine.
+    pub fn forget(&self, name: &str) {
+        self.compiled
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(name);
     }
 
     /// Stops a running execution's task; its record is the caller's to write.
@@ -349,21 +394,80 @@ fn unhandled(call: TaskCall) -> TaskFuture {
     Box::pin(async move { Err(Failure::new("States.TaskFailed", cause)) })
 }
 
-/// An engine event as GetExecutionHistory returns it: epoch-second `timestamp`, `type`, ids, and the details under
-/// AWS's key.
-fn aws_event(event: &stepfn_engine::history::Event) -> Value {
+/// An engine event as GetExecutionHistory returns it, as JSON text: epoch-second `timestamp`, `type`, ids, and the
+/// details under AWS's key. Written straight to text (the details are not copied into a new document first): it runs
+/// for every event, inside the engine's event callback.
+fn aws_event(event: &stepfn_engine::history::Event) -> String {
     let timestamp = stepfn_asl::timestamp::parse(&event.timestamp)
         .map_or(0.0, |(seconds, nanos)| {
             seconds as f64 + f64::from(nanos / 1_000_000) / 1000.0
         });
-    let mut answer = json!({
-        "timestamp": timestamp,
-        "type": event.kind,
-        "id": event.id,
-        "previousEventId": event.previous_event_id,
-    });
-    if let Some(details) = &event.details {
-        answer[event.details_key()] = details.clone();
+    let mut text = Vec::with_capacity(160);
+    let written: serde_json::Result<()> = (|| {
+        text.extend_from_slice(b"{\"timestamp\":");
+        serde_json::to_writer(&mut text, &timestamp)?;
+        text.extend_from_slice(b",\"type\":");
+        serde_json::to_writer(&mut text, &event.kind)?;
+        text.extend_from_slice(
+            format!(
+                ",\"id\":{},\"previousEventId\":{}",
+                event.id, event.previous_event_id
+            )
+            .as_bytes(),
+        );
+        if let Some(details) = &event.details {
+            text.push(b',');
+            serde_json::to_writer(&mut text, &event.details_key())?;
+            text.push(b':');
+            serde_json::to_writer(&mut text, details)?;
+        }
+        text.push(b'}');
+        Ok(())
+    })();
+    match written.map(|()| String::from_utf8(text)) {
+        Ok(Ok(text)) => text,
+        // serde_json writes UTF-8 and cannot fail into a Vec: never taken.
+        _ => json!({"timestamp": timestamp, "type": event.kind, "id": event.id}).to_string(),
     }
-    answer
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+    use stepfn_engine::history::Event;
+
+    /// The text is the document GetExecutionHistory answers, key for key and in order.
+    #[test]
+    fn events_are_written_as_aws_answers_them() {
+        let events = [
+            Event {
+                id: 3,
+                previous_event_id: 2,
+                timestamp: "2024-05-01T12:00:00.123Z".into(),
+                kind: "PassStateEntered".into(),
+                details: Some(
+                    json!({"name": "S\"0", "input": "{\"n\": 1.5}", "inputDetails": {"truncated": false}}),
+                ),
+            },
+            Event {
+                id: 1,
+                previous_event_id: 0,
+                timestamp: "2024-05-01T12:00:00.000Z".into(),
+                kind: "ExecutionSucceeded".into(),
+                details: None,
+            },
+        ];
+        for event in &events {
+            let text = super::aws_event(event);
+            let mut expected = json!({
+                "timestamp": if event.id == 3 { 1714564800.123 } else { 1714564800.0 },
+                "type": event.kind, "id": event.id, "previousEventId": event.previous_event_id,
+            });
+            if let Some(details) = &event.details {
+                expected[event.details_key()] = details.clone();
+            }
+            assert_eq!(text, expected.to_string());
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), expected);
+        }
+    }
 }

@@ -3,15 +3,39 @@
 //! `synchronous = NORMAL`: what a call acknowledged survives the process's crash (`kill -9`); an operating-system
 //! crash or power loss may lose the last commits (SQLite's documented trade-off, which spares an fsync per history
 //! event). SQLite through rusqlite: one file, no server.
+//!
+//! Writes are group-committed: one writer thread owns the only connection that writes and takes the writes queued
+//! meanwhile as one batch, one transaction (each write in a savepoint of its own when it has several statements, so
+//! a failing write undoes only itself). A write that answers a call (StartExecution's insert, an execution's end, a
+//! machine created...) is acknowledged only once its batch has committed; a running execution's history events are
+//! queued without waiting (`*_later`) and commit with the next batch, before any write queued after them. Reads go
+//! to a small pool of connections of their own (WAL readers do not wait for the writer), and see every write
+//! acknowledged before they began.
 
 use crate::api::ApiError;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 
 pub struct Store {
-    connection: Mutex<Connection>,
+    /// Connections that only read, taken by whichever call finds one free.
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+    /// The writer thread's queue.
+    writes: mpsc::Sender<Job>,
 }
+
+/// A write, run by the writer thread inside its batch's transaction; what it returns is told the batch's commit.
+type Job = Box<dyn FnOnce(&Connection) -> Done + Send>;
+/// Told whether the batch committed (or why not).
+type Done = Box<dyn FnOnce(Result<(), &str>) + Send>;
+
+/// The writer connection's page cache, in KiB.
+const WRITER_CACHE_KIB: usize = 32 * 1024;
+
+/// The most writes in one transaction.
+const MAX_BATCH: usize = 4096;
 
 /// A state machine as stored.
 #[derive(Debug, Clone)]
@@ -57,11 +81,143 @@ CREATE TABLE IF NOT EXISTS executions (
     seq INTEGER NOT NULL, redrive_count INTEGER NOT NULL DEFAULT 0, redrive_date REAL, redrive_token TEXT,
     checkpoint TEXT, test_case TEXT);
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (machine, seq);
+-- The next `seq` (MAX) and the retention's newest-first walk, from the index alone (no row read per execution).
+CREATE INDEX IF NOT EXISTS executions_by_seq ON executions (seq, status);
 CREATE TABLE IF NOT EXISTS activities (name TEXT PRIMARY KEY, created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS tags (arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key));
+-- WITHOUT ROWID: an event is stored once, in its key's order (a database made before keeps the rowid table and its
+-- index, which the same statements use).
 CREATE TABLE IF NOT EXISTS events (
-    execution TEXT NOT NULL, id INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (execution, id));
+    execution TEXT NOT NULL, id INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (execution, id)) WITHOUT ROWID;
 ";
+
+/// An execution's end and the rest of its history (events by id), in a savepoint of the batch.
+fn finish(c: &Connection, execution: &Execution, events: &[(u64, String)]) -> rusqlite::Result<()> {
+    atomically(c, |c| {
+        let updated = c
+            .prepare_cached(
+                "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stopped = ?6
+                 WHERE arn = ?1 AND status = 'RUNNING'",
+            )?
+            .execute(params![
+                execution.arn,
+                execution.status,
+                execution.output,
+                execution.error,
+                execution.cause,
+                execution.stopped
+            ])?;
+        if updated == 0 {
+            // Ended already (a stop and the execution's own end raced): the first record stands.
+            return Ok(());
+        }
+        let mut insert = c.prepare_cached(
+            "INSERT OR REPLACE INTO events (execution, id, event) VALUES (?1, ?2, ?3)",
+        )?;
+        for (id, event) in events {
+            insert.execute(params![execution.arn, *id as i64, event])?;
+        }
+        Ok(())
+    })
+}
+
+/// `work` in a savepoint: a write of several statements undoes only itself when one fails, not the batch.
+fn atomically<T>(
+    c: &Connection,
+    work: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    c.prepare_cached("SAVEPOINT write")?.execute([])?;
+    match work(c) {
+        Ok(value) => {
+            c.prepare_cached("RELEASE write")?.execute([])?;
+            Ok(value)
+        }
+        Err(error) => {
+            let _ = c.execute_batch("ROLLBACK TO write; RELEASE write");
+            Err(error)
+        }
+    }
+}
+
+/// The writer thread: takes the first write queued and every write queued behind it (up to [`MAX_BATCH`]), runs
+/// them in one transaction, commits, then tells each its result. Ends when the store is dropped.
+fn write_batches(connection: &Connection, queue: &mpsc::Receiver<Job>) {
+    let mut done: Vec<Done> = Vec::new();
+    while let Ok(first) = queue.recv() {
+        let began = connection.execute_batch("BEGIN");
+        done.push(first(connection));
+        while done.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => done.push(job(connection)),
+                Err(_) => break,
+            }
+        }
+        let committed = began
+            .and_then(|()| connection.execute_batch("COMMIT"))
+            .map_err(|error| {
+                let _ = connection.execute_batch("ROLLBACK");
+                error.to_string()
+            });
+        for done in done.drain(..) {
+            done(committed.as_ref().map(drop).map_err(String::as_str));
+        }
+    }
+}
+
+/// Deletes the oldest closed executions (and their history) past the newest `keep`: those closed at or before the
+/// `keep`-th newest closed one, found by walking the `(seq, status)` index alone.
+fn retain_closed(c: &Connection, keep: usize) -> rusqlite::Result<usize> {
+    let oldest_kept: Option<i64> = match keep {
+        0 => Some(i64::MAX),
+        _ => c
+            .prepare_cached(
+                "SELECT seq FROM executions WHERE status != 'RUNNING' ORDER BY seq DESC LIMIT 1 OFFSET ?1",
+            )?
+            .query_row(params![keep as i64 - 1], |row| row.get(0))
+            .optional()?,
+    };
+    let Some(oldest_kept) = oldest_kept else {
+        return Ok(0);
+    };
+    atomically(c, |c| {
+        c.prepare_cached(
+            "DELETE FROM events WHERE execution IN
+             (SELECT arn FROM executions WHERE seq < ?1 AND status != 'RUNNING')",
+        )?
+        .execute(params![oldest_kept])?;
+        c.prepare_cached("DELETE FROM executions WHERE seq < ?1 AND status != 'RUNNING'")?
+            .execute(params![oldest_kept])
+    })
+}
+
+/// A new execution's record (`RUNNING`), with the next `seq`.
+fn insert_running(c: &Connection, execution: &Execution) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "INSERT INTO executions (arn, machine, name, input, status, started, definition, test_case, seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT COALESCE(MAX(seq), 0) + 1 FROM executions))",
+    )?
+    .execute(params![
+        execution.arn,
+        execution.machine,
+        execution.name,
+        execution.input,
+        execution.status,
+        execution.started,
+        execution.definition,
+        execution.test_case
+    ])
+    .map(drop)
+}
+
+fn insert_event(c: &Connection, execution: &str, id: u64, event: &str) -> rusqlite::Result<()> {
+    c.prepare_cached("INSERT OR REPLACE INTO events (execution, id, event) VALUES (?1, ?2, ?3)")?
+        .execute(params![execution, id as i64, event])
+        .map(drop)
+}
+
+fn writer_gone() -> ApiError {
+    ApiError::internal("the store failed: its writer has stopped")
+}
 
 fn internal(error: rusqlite::Error) -> ApiError {
     ApiError::internal(format!("the store failed: {error}"))
@@ -72,223 +228,172 @@ impl Store {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
         let file = dir.join("stepfn.sqlite3");
-        let connection = Connection::open(&file)
-            .map_err(|e| format!("cannot open `{}`: {e}", file.display()))?;
-        connection
+        let open = || {
+            Connection::open(&file).map_err(|e| format!("cannot open `{}`: {e}", file.display()))
+        };
+        let writer = open()?;
+        writer
             .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
-            .and_then(|()| connection.execute_batch(SCHEMA))
-            .and_then(|()| add_missing_columns(&connection))
+            .and_then(|()| writer.execute_batch(SCHEMA))
+            .and_then(|()| add_missing_columns(&writer))
             .map_err(|e| format!("cannot prepare `{}`: {e}", file.display()))?;
+        writer.set_prepared_statement_cache_capacity(64);
+        // The writer's pages stay cached across its transactions (no other connection writes): room for the
+        // indexes that every insert walks, so they are not read again from the file.
+        writer
+            .execute_batch(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB};"))
+            .map_err(|e| format!("cannot prepare `{}`: {e}", file.display()))?;
+        let readers = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(2, 8);
+        let readers = (0..readers)
+            .map(|_| open().map(Mutex::new))
+            .collect::<Result<Vec<_>, String>>()?;
+        let (writes, queue) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("stepfn-store-writer".into())
+            .spawn(move || write_batches(&writer, &queue))
+            .map_err(|e| format!("cannot start the store's writer thread: {e}"))?;
         Ok(Store {
-            connection: Mutex::new(connection),
+            readers,
+            next_reader: AtomicUsize::new(0),
+            writes,
         })
     }
 
+    /// Reads with a connection of the pool: the first free one, else the next in turn.
     fn with<T>(
         &self,
         work: impl FnOnce(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T, ApiError> {
         let connection = self
-            .connection
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+            .readers
+            .iter()
+            .find_map(|reader| reader.try_lock().ok())
+            .unwrap_or_else(|| {
+                let next = self.next_reader.fetch_add(1, Ordering::Relaxed);
+                self.readers[next % self.readers.len()]
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+            });
         work(&connection).map_err(internal)
+    }
+
+    /// Queues a write; `reply` is told its result once its batch has committed (or failed).
+    fn queue<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+        reply: impl FnOnce(Result<T, ApiError>) + Send + 'static,
+    ) {
+        let job: Job = Box::new(move |connection| {
+            let result = work(connection);
+            Box::new(move |committed: Result<(), &str>| {
+                reply(match committed {
+                    Ok(()) => result.map_err(internal),
+                    Err(error) => Err(ApiError::internal(format!("the store failed: {error}"))),
+                })
+            })
+        });
+        // The writer thread stops only with the store: a write queued then is dropped, and its reply with it (the
+        // caller sees the writer gone).
+        let _ = self.writes.send(job);
+    }
+
+    /// A write, once committed (for calls that answer from a blocking context).
+    fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (sender, receiver) = mpsc::sync_channel(1);
+        self.queue(work, move |result| {
+            let _ = sender.send(result);
+        });
+        receiver.recv().unwrap_or_else(|_| Err(writer_gone()))
+    }
+
+    /// A write, once committed, without blocking the runtime's thread meanwhile.
+    async fn write_async<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        self.queue(work, move |result| {
+            let _ = sender.send(result);
+        });
+        receiver.await.unwrap_or_else(|_| Err(writer_gone()))
+    }
+
+    /// A write queued without waiting: it commits with the next batch, before anything queued after it.
+    fn write_later(&self, work: impl FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static) {
+        self.queue(work, |result| {
+            if let Err(error) = result {
+                eprintln!("stepfn serve: {}", error.message);
+            }
+        });
     }
 
     /// Executions still `RUNNING` from before a restart: they were cut off. Marks them failed, with a cause that
     /// says so and an `ExecutionFailed` event ending their history (RedriveExecution goes on from the state each
     /// was in), and returns how many.
     pub fn fail_interrupted(&self) -> Result<usize, String> {
-        self.with(|c| {
-            let transaction = c.unchecked_transaction()?;
+        self.write(|c| {
             let cut_off: Vec<(String, String, f64)> = {
-                let mut query =
-                    transaction.prepare("SELECT arn, input, started FROM executions WHERE status = 'RUNNING'")?;
+                let mut query = c.prepare("SELECT arn, input, started FROM executions WHERE status = 'RUNNING'")?;
                 let rows = query.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
                 rows.collect::<rusqlite::Result<_>>()?
             };
             let stopped = now();
             for (arn, input, started) in &cut_off {
-                transaction.execute(
+                c.execute(
                     "UPDATE executions SET status = 'FAILED', error = ?2, cause = ?3, stopped = ?4 WHERE arn = ?1",
                     params![arn, INTERRUPTED_ERROR, INTERRUPTED_CAUSE, stopped],
                 )?;
-                let mut last: i64 = transaction.query_row(
+                let last: i64 = c.query_row(
                     "SELECT COALESCE(MAX(id), 0) FROM events WHERE execution = ?1",
                     params![arn],
                     |row| row.get(0),
                 )?;
+                let mut last = last.max(0) as u64;
                 if last == 0 {
                     last = 1;
-                    transaction.execute(
-                        "INSERT INTO events (execution, id, event) VALUES (?1, 1, ?2)",
-                        params![arn, started_event(input, *started)],
-                    )?;
+                    insert_event(c, arn, 1, &started_event(input, *started))?;
                 }
                 let failed = serde_json::json!({
                     "timestamp": stopped, "type": "ExecutionFailed", "id": last + 1, "previousEventId": last,
                     "executionFailedEventDetails": {"error": INTERRUPTED_ERROR, "cause": INTERRUPTED_CAUSE},
                 });
-                transaction.execute(
-                    "INSERT INTO events (execution, id, event) VALUES (?1, ?2, ?3)",
-                    params![arn, last + 1, failed.to_string()],
-                )?;
+                insert_event(c, arn, last + 1, &failed.to_string())?;
             }
-            transaction.commit()?;
             Ok(cut_off.len())
         })
         .map_err(|e| e.message)
     }
 
-    pub fn insert_machine(&self, machine: &Machine) -> Result<(), ApiError> {
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO state_machines (name, definition, role_arn, kind, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![machine.name, machine.definition, machine.role_arn, machine.kind, machine.created],
-            )
-            .map(drop)
-        })
-    }
-
-    /// Creates the machine `name` (STANDARD) or gives it `definition`: a workflow binary's own machine, current
-    /// with the code at every start.
-    pub fn preset_machine(&self, name: &str, definition: &str) -> Result<(), ApiError> {
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO state_machines (name, definition, role_arn, kind, created) VALUES (?1, ?2, ?3, 'STANDARD', ?4)
-                 ON CONFLICT (name) DO UPDATE SET definition = excluded.definition",
-                params![name, definition, PRESET_ROLE, now()],
-            )
-            .map(drop)
-        })
-    }
-
-    pub fn machine(&self, name: &str) -> Result<Option<Machine>, ApiError> {
-        self.with(|c| {
-            c.query_row(
-                "SELECT name, definition, role_arn, kind, created FROM state_machines WHERE name = ?1",
-                params![name],
-                read_machine,
-            )
-            .optional()
-        })
-    }
-
-    pub fn machines(&self) -> Result<Vec<Machine>, ApiError> {
-        self.with(|c| {
-            let mut query =
-                c.prepare("SELECT name, definition, role_arn, kind, created FROM state_machines ORDER BY name")?;
-            let rows = query.query_map([], read_machine)?;
-            rows.collect()
-        })
-    }
-
-    pub fn update_machine(
-        &self,
-        name: &str,
-        definition: &str,
-        role_arn: &str,
-    ) -> Result<(), ApiError> {
-        self.with(|c| {
-            c.execute(
-                "UPDATE state_machines SET definition = ?2, role_arn = ?3 WHERE name = ?1",
-                params![name, definition, role_arn],
-            )
-            .map(drop)
-        })
-    }
-
-    pub fn delete_machine(&self, name: &str) -> Result<(), ApiError> {
-        self.with(|c| {
-            c.execute("DELETE FROM state_machines WHERE name = ?1", params![name])
-                .map(drop)
-        })
-    }
-
-    pub fn insert_execution(&self, execution: &Execution) -> Result<(), ApiError> {
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO executions (arn, machine, name, input, status, started, definition, test_case, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT COALESCE(MAX(seq), 0) + 1 FROM executions))",
-                params![
-                    execution.arn,
-                    execution.machine,
-                    execution.name,
-                    execution.input,
-                    execution.status,
-                    execution.started,
-                    execution.definition,
-                    execution.test_case
-                ],
-            )
-            .map(drop)
-        })
-    }
-
-    pub fn execution(&self, arn: &str) -> Result<Option<Execution>, ApiError> {
-        self.with(|c| {
-            c.query_row(
-                &format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE arn = ?1"),
-                params![arn],
-                read_execution,
-            )
-            .optional()
-        })
-    }
-
-    /// A machine's executions, newest first, optionally of one status.
-    pub fn executions(
-        &self,
-        machine: &str,
-        status: Option<&str>,
-    ) -> Result<Vec<Execution>, ApiError> {
-        self.with(|c| {
-            let mut query = c.prepare(&format!(
-                "SELECT {EXECUTION_COLUMNS} FROM executions WHERE machine = ?1 AND (?2 IS NULL OR status = ?2)
-                 ORDER BY seq DESC"
-            ))?;
-            let rows = query.query_map(params![machine, status], read_execution)?;
-            rows.collect()
-        })
-    }
-
-    /// Records how an execution ended and its history events (by id), in one transaction.
-    pub fn finish_execution(
-        &self,
-        execution: &Execution,
-        events: &[(u64, String)],
-    ) -> Result<(), ApiError> {
-        self.with(|c| {
-            let transaction = c.unchecked_transaction()?;
-            let updated = transaction.execute(
-                "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stopped = ?6
-                 WHERE arn = ?1 AND status = 'RUNNING'",
-                params![
-                    execution.arn,
-                    execution.status,
-                    execution.output,
-                    execution.error,
-                    execution.cause,
-                    execution.stopped
-                ],
-            )?;
-            if updated == 0 {
-                // Ended already (a stop and the execution's own end raced): the first record stands.
-                return Ok(());
+    /// Keeps where a running execution stands (its last top-level state entered), without waiting: the write takes
+    /// what `pending` holds when its batch runs (the latest checkpoint) and commits with that batch, before the
+    /// execution's end.
+    pub fn save_checkpoint_later(&self, execution: Arc<str>, pending: Arc<Mutex<Option<String>>>) {
+        self.write_later(move |c| {
+            let latest = pending
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take();
+            match latest {
+                Some(checkpoint) => c
+                    .prepare_cached(
+                        "UPDATE executions SET checkpoint = ?2 WHERE arn = ?1 AND status = 'RUNNING'",
+                    )?
+                    .execute(params![&*execution, checkpoint])
+                    .map(drop),
+                None => Ok(()),
             }
-            for (id, event) in events {
-                transaction.execute(
-                    "INSERT OR REPLACE INTO events (execution, id, event) VALUES (?1, ?2, ?3)",
-                    params![execution.arn, *id as i64, event],
-                )?;
-            }
-            transaction.commit()
-        })
+        });
     }
 
-    /// Keeps where a running execution stands (its last top-level state entered).
+    /// [`Store::save_checkpoint_later`], answered once committed.
     pub fn save_checkpoint(&self, execution: &str, checkpoint: &str) -> Result<(), ApiError> {
-        self.with(|c| {
+        let (execution, checkpoint) = (execution.to_owned(), checkpoint.to_owned());
+        self.write(move |c| {
             c.execute(
                 "UPDATE executions SET checkpoint = ?2 WHERE arn = ?1 AND status = 'RUNNING'",
                 params![execution, checkpoint],
@@ -305,7 +410,8 @@ impl Store {
         date: f64,
         token: Option<&str>,
     ) -> Result<bool, ApiError> {
-        self.with(|c| {
+        let (execution, token) = (execution.to_owned(), token.map(str::to_owned));
+        self.write(move |c| {
             c.execute(
                 "UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stopped = NULL,
                  redrive_count = redrive_count + 1, redrive_date = ?2, redrive_token = ?3
@@ -329,9 +435,149 @@ impl Store {
         })
     }
 
+    pub fn insert_machine(&self, machine: &Machine) -> Result<(), ApiError> {
+        let machine = machine.clone();
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO state_machines (name, definition, role_arn, kind, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![machine.name, machine.definition, machine.role_arn, machine.kind, machine.created],
+            )
+            .map(drop)
+        })
+    }
+
+    /// Creates the machine `name` (STANDARD) or gives it `definition`: a workflow binary's own machine, current
+    /// with the code at every start.
+    pub fn preset_machine(&self, name: &str, definition: &str) -> Result<(), ApiError> {
+        let (name, definition) = (name.to_owned(), definition.to_owned());
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO state_machines (name, definition, role_arn, kind, created) VALUES (?1, ?2, ?3, 'STANDARD', ?4)
+                 ON CONFLICT (name) DO UPDATE SET definition = excluded.definition",
+                params![name, definition, PRESET_ROLE, now()],
+            )
+            .map(drop)
+        })
+    }
+
+    pub fn machine(&self, name: &str) -> Result<Option<Machine>, ApiError> {
+        self.with(|c| {
+            c.prepare_cached(
+                "SELECT name, definition, role_arn, kind, created FROM state_machines WHERE name = ?1",
+            )?
+            .query_row(params![name], read_machine)
+            .optional()
+        })
+    }
+
+    pub fn machines(&self) -> Result<Vec<Machine>, ApiError> {
+        self.with(|c| {
+            let mut query =
+                c.prepare("SELECT name, definition, role_arn, kind, created FROM state_machines ORDER BY name")?;
+            let rows = query.query_map([], read_machine)?;
+            rows.collect()
+        })
+    }
+
+    pub fn update_machine(
+        &self,
+        name: &str,
+        definition: &str,
+        role_arn: &str,
+    ) -> Result<(), ApiError> {
+        let (name, definition, role_arn) =
+            (name.to_owned(), definition.to_owned(), role_arn.to_owned());
+        self.write(move |c| {
+            c.execute(
+                "UPDATE state_machines SET definition = ?2, role_arn = ?3 WHERE name = ?1",
+                params![name, definition, role_arn],
+            )
+            .map(drop)
+        })
+    }
+
+    pub fn delete_machine(&self, name: &str) -> Result<(), ApiError> {
+        let name = name.to_owned();
+        self.write(move |c| {
+            c.execute("DELETE FROM state_machines WHERE name = ?1", params![name])
+                .map(drop)
+        })
+    }
+
+    /// Records a new execution; answers once committed.
+    pub fn insert_execution(&self, execution: &Execution) -> Result<(), ApiError> {
+        let execution = execution.clone();
+        self.write(move |c| insert_running(c, &execution))
+    }
+
+    /// [`Store::insert_execution`] from a task (StartExecution answers only once the record has committed); the
+    /// runtime's thread is not blocked meanwhile, so the writes of many calls commit together.
+    pub async fn insert_execution_async(&self, execution: &Execution) -> Result<(), ApiError> {
+        let execution = execution.clone();
+        self.write_async(move |c| insert_running(c, &execution))
+            .await
+    }
+
+    pub fn execution(&self, arn: &str) -> Result<Option<Execution>, ApiError> {
+        self.with(|c| {
+            c.prepare_cached(&format!(
+                "SELECT {EXECUTION_COLUMNS} FROM executions WHERE arn = ?1"
+            ))?
+            .query_row(params![arn], read_execution)
+            .optional()
+        })
+    }
+
+    /// A machine's executions, newest first, optionally of one status.
+    pub fn executions(
+        &self,
+        machine: &str,
+        status: Option<&str>,
+    ) -> Result<Vec<Execution>, ApiError> {
+        self.with(|c| {
+            let mut query = c.prepare(&format!(
+                "SELECT {EXECUTION_COLUMNS} FROM executions WHERE machine = ?1 AND (?2 IS NULL OR status = ?2)
+                 ORDER BY seq DESC"
+            ))?;
+            let rows = query.query_map(params![machine, status], read_execution)?;
+            rows.collect()
+        })
+    }
+
+    /// Records how an execution ended and `events` of its history (those not recorded as they happened), in one
+    /// transaction; answers once committed.
+    pub fn finish_execution(
+        &self,
+        execution: &Execution,
+        events: &[(u64, String)],
+    ) -> Result<(), ApiError> {
+        let (execution, events) = (execution.clone(), events.to_vec());
+        self.write(move |c| finish(c, &execution, &events))
+    }
+
+    /// [`Store::finish_execution`] from a task: the runtime's thread is not blocked while the batch commits.
+    /// `retain`: the retention bound to apply in the same transaction, when due (so whoever sees the end sees the
+    /// bound applied).
+    pub async fn finish_execution_async(
+        &self,
+        execution: &Execution,
+        events: Vec<(u64, String)>,
+        retain: Option<usize>,
+    ) -> Result<(), ApiError> {
+        let execution = execution.clone();
+        self.write_async(move |c| {
+            finish(c, &execution, &events)?;
+            retain
+                .map_or(Ok(0), |keep| retain_closed(c, keep))
+                .map(drop)
+        })
+        .await
+    }
+
     /// Creates the activity `name` unless it exists; its creation date either way.
     pub fn create_activity(&self, name: &str) -> Result<f64, ApiError> {
-        self.with(|c| {
+        let name = name.to_owned();
+        self.write(move |c| {
             c.execute(
                 "INSERT OR IGNORE INTO activities (name, created) VALUES (?1, ?2)",
                 params![name, now()],
@@ -365,7 +611,8 @@ impl Store {
     }
 
     pub fn delete_activity(&self, name: &str) -> Result<(), ApiError> {
-        self.with(|c| {
+        let name = name.to_owned();
+        self.write(move |c| {
             c.execute("DELETE FROM activities WHERE name = ?1", params![name])
                 .map(drop)
         })
@@ -382,7 +629,8 @@ impl Store {
 
     /// Removes every tag of a resource (it was deleted).
     pub fn untag_all(&self, arn: &str) -> Result<(), ApiError> {
-        self.with(|c| {
+        let arn = arn.to_owned();
+        self.write(move |c| {
             c.execute("DELETE FROM tags WHERE arn = ?1", params![arn])
                 .map(drop)
         })
@@ -395,60 +643,36 @@ impl Store {
         tags: &[(String, String)],
         remove: &[String],
     ) -> Result<(), ApiError> {
-        self.with(|c| {
-            let transaction = c.unchecked_transaction()?;
-            for (key, value) in tags {
-                transaction.execute(
-                    "INSERT OR REPLACE INTO tags (arn, key, value) VALUES (?1, ?2, ?3)",
-                    params![arn, key, value],
-                )?;
-            }
-            for key in remove {
-                transaction.execute(
-                    "DELETE FROM tags WHERE arn = ?1 AND key = ?2",
-                    params![arn, key],
-                )?;
-            }
-            transaction.commit()
+        let (arn, tags, remove) = (arn.to_owned(), tags.to_vec(), remove.to_vec());
+        self.write(move |c| {
+            atomically(c, |c| {
+                for (key, value) in &tags {
+                    c.execute(
+                        "INSERT OR REPLACE INTO tags (arn, key, value) VALUES (?1, ?2, ?3)",
+                        params![arn, key, value],
+                    )?;
+                }
+                for key in &remove {
+                    c.execute(
+                        "DELETE FROM tags WHERE arn = ?1 AND key = ?2",
+                        params![arn, key],
+                    )?;
+                }
+                Ok(())
+            })
         })
     }
 
-    /// Deletes the oldest closed executions (and their history) past the newest `keep`: the retention bound.
-    pub fn retain_closed(&self, keep: usize) -> Result<usize, ApiError> {
-        self.with(|c| {
-            let transaction = c.unchecked_transaction()?;
-            transaction.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS expired (arn TEXT PRIMARY KEY)",
-                [],
-            )?;
-            transaction.execute("DELETE FROM expired", [])?;
-            transaction.execute(
-                "INSERT INTO expired SELECT arn FROM executions WHERE status != 'RUNNING'
-                 ORDER BY seq DESC LIMIT -1 OFFSET ?1",
-                params![keep as i64],
-            )?;
-            transaction.execute(
-                "DELETE FROM events WHERE execution IN (SELECT arn FROM expired)",
-                [],
-            )?;
-            let removed = transaction.execute(
-                "DELETE FROM executions WHERE arn IN (SELECT arn FROM expired)",
-                [],
-            )?;
-            transaction.commit()?;
-            Ok(removed)
-        })
-    }
-
-    /// Records one history event of a running execution as it happens.
+    /// Records one history event of a running execution as it happens (StopExecution's, answered once committed).
     pub fn append_event(&self, execution: &str, id: u64, event: &str) -> Result<(), ApiError> {
-        self.with(|c| {
-            c.execute(
-                "INSERT OR REPLACE INTO events (execution, id, event) VALUES (?1, ?2, ?3)",
-                params![execution, id as i64, event],
-            )
-            .map(drop)
-        })
+        let (execution, event) = (execution.to_owned(), event.to_owned());
+        self.write(move |c| insert_event(c, &execution, id, &event))
+    }
+
+    /// Records one history event of a running execution as it happens, without waiting: it commits with the next
+    /// batch, before the execution's end (queued after it).
+    pub fn append_event_later(&self, execution: Arc<str>, id: u64, event: String) {
+        self.write_later(move |c| insert_event(c, &execution, id, &event));
     }
 
     /// How many history events an execution has.

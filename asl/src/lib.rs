@@ -31,7 +31,8 @@ pub use emit::to_pretty_json;
 pub use fold::fold;
 pub use indexmap::IndexMap;
 pub use names::{
-    check_state_name, check_workflow_name, function_arn_placeholder, MAX_STATE_NAME_CHARS,
+    check_state_name, check_workflow_name, function_arn_placeholder, placeholders,
+    MAX_STATE_NAME_CHARS,
 };
 pub use parse::parse_document;
 pub use problem::{pointer_segment, state_pointer, Problem, Rule};

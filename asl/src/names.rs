@@ -90,6 +90,26 @@ pub fn check_workflow_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The names of the `${Name}` placeholders in a definition (deployment-time substitutions such as a step's
+/// `${<Key>FunctionArn}`), sorted and each once. A name is letters, digits, `_`, `-` and `.`.
+pub fn placeholders(definition: &str) -> Vec<String> {
+    let mut keys: Vec<String> = definition
+        .split("${")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(key, _)| key))
+        .filter(|key| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
+        })
+        .map(str::to_owned)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// The name of the placeholder a Task state uses for a step's Lambda function ARN, without `${}`.
 pub fn function_arn_placeholder(resource_key: &str) -> String {
     format!("{resource_key}FunctionArn")

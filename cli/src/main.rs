@@ -12,6 +12,7 @@
 //!   `stepfn_engine::run_command::RunArgs`, shared with the workflow binaries' `run`.
 //! - `stepfn graph DEF` prints a Mermaid flowchart of the states.
 //! - `stepfn serve` serves the Step Functions API for AWS SDKs and the AWS CLI (`stepfn_serve`).
+//! - `stepfn template DEF` prints the definition's CloudFormation deployment template (`stepfn_template`).
 
 mod run;
 
@@ -47,6 +48,16 @@ enum Command {
     },
     /// Serve the AWS Step Functions API (awsJson1.0) for AWS SDKs and the AWS CLI, running executions locally.
     Serve(stepfn_serve::command::ServeArgs),
+    /// Print the CloudFormation deployment template of a definition: a Lambda function per `${<Key>FunctionArn}`
+    /// placeholder (handler `<Key>` in snake case), the state machine, its least-privilege role, logs and tracing.
+    Template {
+        /// The definition file (`target/stepfn/<Name>.asl.json`, or any ASL JSON file).
+        file: PathBuf,
+        /// The workflow's name, in descriptions and the log group's name; by default the file's name without
+        /// `.asl.json` (or `.json`).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -55,6 +66,36 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Graph { file } => graph(&file),
         Command::Serve(args) => args.run(Default::default(), Vec::new()),
+        Command::Template { file, name } => template(&file, name),
+    }
+}
+
+/// Prints the deployment template of a definition file (`stepfn_template::cloudformation_for_asl`); exit 2 when the
+/// file cannot be read or is not a valid definition.
+fn template(file: &std::path::Path, name: Option<String>) -> ExitCode {
+    let name = name.unwrap_or_else(|| {
+        let file_name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("Workflow");
+        let stem = file_name
+            .strip_suffix(".asl.json")
+            .or_else(|| file_name.strip_suffix(".json"))
+            .unwrap_or(file_name);
+        stem.to_owned()
+    });
+    let generated = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read: {e}"))
+        .and_then(|text| stepfn_template::cloudformation_for_asl(&name, &text));
+    match generated {
+        Ok(template) => {
+            print!("{template}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{}: {message}", file.display());
+            ExitCode::from(2)
+        }
     }
 }
 

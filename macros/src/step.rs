@@ -238,7 +238,7 @@ fn generate(function: &ItemFn, args: &StepArgs, shape: &StepFn<'_>) -> TokenStre
         quote! {
             (@stepfn_resolve { $($resolved:tt)* } $pending:tt $($input:tt)*) => {
                 ::stepfn::__private::workflow_continue! {
-                    { $($resolved)* (#state_name #resource_key #takes_any_json) } $pending $($input)*
+                    { $($resolved)* (#state_name #resource_key #fn_name #takes_any_json) } $pending $($input)*
                 }
             };
         },

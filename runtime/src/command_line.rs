@@ -1,7 +1,7 @@
 //! A workflow binary's command line outside Lambda (the `local` feature): `run`, with the flags, output and exit
 //! statuses of `stepfn run` (`stepfn_engine::run_command`, one clap definition for both), `serve` (the Step
 //! Functions API, `stepfn_serve`, with the workflow's machine and steps), and `graph`, `definition`,
-//! `placeholders`, `steps` over the workflow built into the binary.
+//! `placeholders`, `steps`, `template` over the workflow built into the binary.
 
 use crate::local::step_resources;
 use crate::Workflow;
@@ -39,6 +39,8 @@ enum WorkflowCommand {
     Placeholders,
     /// List the steps (Lambda handlers) of the workflow: function name and state name.
     Steps,
+    /// Print the CloudFormation deployment template (as written to target/stepfn/<Name>.template.json).
+    Template,
 }
 
 /// Parses the arguments and runs the command; clap's own errors exit 2, `--help` exits 0.
@@ -91,6 +93,10 @@ fn execute<W: Workflow>(command: WorkflowCommand) -> ExitCode {
             }
         }
         WorkflowCommand::Placeholders => W::placeholders().iter().for_each(|key| println!("{key}")),
+        WorkflowCommand::Template => match W::template() {
+            Ok(template) => print!("{template}"),
+            Err(error) => return usage_error(error),
+        },
         WorkflowCommand::Steps => {
             for handler in W::handlers() {
                 println!("{}\t{}", handler.fn_name, handler.state_name);

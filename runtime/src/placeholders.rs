@@ -185,23 +185,10 @@ fn chars_in(text: &str, allowed: impl Fn(char) -> bool) -> bool {
     text.chars().all(allowed)
 }
 
-/// The names of the `${Name}` placeholders in a definition, sorted and each once.
+/// The names of the `${Name}` placeholders in a definition, sorted and each once ([`stepfn_asl::placeholders`]:
+/// one rule for the runtime and the deployment template).
 pub fn placeholders_in(definition: &str) -> Vec<String> {
-    let mut keys: Vec<String> = definition
-        .split("${")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(key, _)| key))
-        .filter(|key| {
-            !key.is_empty()
-                && key
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
-        })
-        .map(str::to_owned)
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys
+    stepfn_asl::placeholders(definition)
 }
 
 /// Why [`crate::Workflow::definition_with`] could not fill the placeholders.

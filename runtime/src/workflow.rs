@@ -88,6 +88,22 @@ pub trait Workflow {
     ) -> Result<String, SubstitutionError> {
         fill_placeholders(Self::DEFINITION, values)
     }
+
+    /// The CloudFormation deployment template, byte for byte the `target/stepfn/<NAME>.template.json` that
+    /// `cargo build` wrote: a Lambda function per step (handler: the step's function name), the state machine with
+    /// its definition and `DefinitionSubstitutions`, its least-privilege role, log group and tracing (README,
+    /// "Deployment template"). The error is a definition `workflow!` did not accept.
+    #[cfg(feature = "local")]
+    fn template() -> Result<String, String> {
+        let steps: Vec<stepfn_template::Step> = Self::handlers()
+            .iter()
+            .map(|handler| stepfn_template::Step {
+                function: handler.fn_name.to_owned(),
+                resource_key: handler.resource_key.to_owned(),
+            })
+            .collect();
+        stepfn_template::cloudformation(Self::NAME, Self::DEFINITION, &steps)
+    }
 }
 
 /// A local run of a workflow, to `.await`. Boxed, so its type does not depend on the input's: a wrong input is one

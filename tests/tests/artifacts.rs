@@ -187,6 +187,15 @@ fn cargo_build_regenerates_a_deleted_or_edited_artifact() {
         MessagePipeline::DEFINITION,
         "rewritten after deletion"
     );
+    // The deployment template beside it is tracked the same way.
+    let template = target.join("stepfn/MessagePipeline.template.json");
+    std::fs::remove_file(&template).unwrap();
+    build();
+    assert_eq!(
+        std::fs::read_to_string(&template).unwrap(),
+        MessagePipeline::template().unwrap(),
+        "the template is rewritten after deletion"
+    );
 
     std::thread::sleep(std::time::Duration::from_millis(1100)); // a newer mtime than the last build, on any file system
     std::fs::write(&file, "{}").unwrap();

@@ -1,15 +1,15 @@
-//! The build artifact: `target/stepfn/<Name>.asl.json`, and what keeps a renamed workflow's old file from
-//! looking current.
+//! The build artifacts: `target/stepfn/<Name>.asl.json` and, beside it, the deployment template
+//! `<Name>.template.json` (`stepfn_template`), and what keeps a renamed workflow's old files from looking current.
 //!
 //! The directory is `STEPFN_OUT_DIR` when set; otherwise `stepfn/` in the Cargo target directory, found from the
 //! `--out-dir` rustc was given (which honours `CARGO_TARGET_DIR` and `build.target-dir`: the target directory is
 //! the nearest ancestor holding Cargo's `CACHEDIR.TAG`), then `CARGO_TARGET_DIR`, then `target/` of the workspace.
-//! The file is rewritten only when its bytes change, so builds stay incremental.
+//! A file is rewritten only when its bytes change, so builds stay incremental.
 //!
 //! **Renamed and removed workflows.** Beside each file, `.origin/<Name>.json` records the source file the
 //! workflow is written in. When a workflow is expanded, the macro reads its own source file and lists the names of
 //! the `workflow!` invocations in it; any workflow recorded for that file whose name is no longer there was renamed
-//! or removed: its definition and record are removed. Why this rule, and why it is safe:
+//! or removed: its definition, template and record are removed. Why this rule, and why it is safe:
 //!
 //! - A macro sees one invocation, never the whole crate, and has no hook at the end of a compilation, so "every
 //!   name this crate no longer produces" cannot be known; the names a source file holds now can, and a workflow
@@ -63,9 +63,15 @@ impl Origin {
     }
 }
 
-/// Writes the definition (recording its source file, and removing what that file no longer produces) and returns
-/// the file's absolute path.
-pub fn write(name: &syn::Ident, definition: &str) -> Result<PathBuf, String> {
+/// The absolute paths of a workflow's written files.
+pub struct Written {
+    pub definition: PathBuf,
+    pub template: PathBuf,
+}
+
+/// Writes the definition and the template (recording their source file, and removing what that file no longer
+/// produces) and returns the files' absolute paths.
+pub fn write(name: &syn::Ident, definition: &str, template: &str) -> Result<Written, String> {
     let dir = output_dir()?;
     let workflow = name.to_string();
     let origin = Origin::of(name);
@@ -79,20 +85,22 @@ pub fn write(name: &syn::Ident, definition: &str) -> Result<PathBuf, String> {
         &dir,
         &name.to_string(),
         definition,
+        template,
         origin
             .as_ref()
             .map(|(origin, names)| (origin, names.as_slice())),
     )
 }
 
-/// Writes `workflow`'s definition; with its origin and the names its source file holds now, records the origin and
-/// removes the workflows recorded for that file that it no longer holds.
+/// Writes `workflow`'s definition and template; with its origin and the names its source file holds now, records
+/// the origin and removes the workflows recorded for that file that it no longer holds.
 fn write_in(
     dir: &Path,
     workflow: &str,
     definition: &str,
+    template: &str,
     origin: Option<(&Origin, &[String])>,
-) -> Result<PathBuf, String> {
+) -> Result<Written, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
     if let Some((origin, names)) = origin {
         let records = dir.join(".origin");
@@ -105,12 +113,19 @@ fn write_in(
         }
         remove_gone(dir, origin, names);
     }
-    let file = dir.join(format!("{workflow}.asl.json"));
-    if std::fs::read(&file).ok().as_deref() != Some(definition.as_bytes()) {
-        std::fs::write(&file, definition)
+    Ok(Written {
+        definition: write_file(&dir.join(format!("{workflow}.asl.json")), definition)?,
+        template: write_file(&dir.join(stepfn_template::file_name(workflow)), template)?,
+    })
+}
+
+/// Writes `text` to `file` unless it already holds it; returns the file's absolute path.
+fn write_file(file: &Path, text: &str) -> Result<PathBuf, String> {
+    if std::fs::read(file).ok().as_deref() != Some(text.as_bytes()) {
+        std::fs::write(file, text)
             .map_err(|e| format!("cannot write `{}`: {e}", file.display()))?;
     }
-    std::fs::canonicalize(&file).map_err(|e| format!("cannot resolve `{}`: {e}", file.display()))
+    std::fs::canonicalize(file).map_err(|e| format!("cannot resolve `{}`: {e}", file.display()))
 }
 
 /// Removes the file and record of every workflow recorded for `origin`'s file whose name is not in `names`.
@@ -136,6 +151,7 @@ fn remove_gone(dir: &Path, origin: &Origin, names: &[String]) {
                 == Some(origin);
         if gone {
             let _ = std::fs::remove_file(dir.join(format!("{other}.asl.json")));
+            let _ = std::fs::remove_file(dir.join(stepfn_template::file_name(other)));
             let _ = std::fs::remove_file(&path);
         }
     }
@@ -288,31 +304,42 @@ mod tests {
             file: PathBuf::from("/src/other.rs"),
         };
         let both = holding(&["Orders", "Refunds"]);
-        write_in(&dir, "Orders", "{}\n", Some((&lib, &both))).unwrap();
-        write_in(&dir, "Refunds", "{}\n", Some((&lib, &both))).unwrap();
+        write_in(&dir, "Orders", "{}\n", "{}\n", Some((&lib, &both))).unwrap();
+        write_in(&dir, "Refunds", "{}\n", "{}\n", Some((&lib, &both))).unwrap();
         write_in(
             &dir,
             "Audits",
             "{}\n",
+            "{}\n",
             Some((&other, &holding(&["Audits"]))),
         )
         .unwrap();
-        write_in(&dir, "Unplaced", "{}\n", None).unwrap();
+        write_in(&dir, "Unplaced", "{}\n", "{}\n", None).unwrap();
         assert_eq!(names(&dir), ["Audits", "Orders", "Refunds", "Unplaced"]);
 
         // `Orders` renamed `OrderPipeline` (wherever it now sits in lib.rs): its old file goes, the others stay.
         let renamed = holding(&["OrderPipeline", "Refunds"]);
-        write_in(&dir, "OrderPipeline", "{}\n", Some((&lib, &renamed))).unwrap();
+        write_in(
+            &dir,
+            "OrderPipeline",
+            "{}\n",
+            "{}\n",
+            Some((&lib, &renamed)),
+        )
+        .unwrap();
         assert_eq!(
             names(&dir),
             ["Audits", "OrderPipeline", "Refunds", "Unplaced"]
         );
         assert!(!dir.join(".origin/Orders.json").exists());
+        assert!(!dir.join("Orders.template.json").exists());
+        assert!(dir.join("OrderPipeline.template.json").exists());
 
         // `Refunds` deleted from lib.rs: gone at the next expansion there. Another file's workflows stay.
         write_in(
             &dir,
             "OrderPipeline",
+            "{}\n",
             "{}\n",
             Some((&lib, &holding(&["OrderPipeline"]))),
         )

@@ -32,13 +32,28 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
         }
     };
     let definition = stepfn_asl::to_pretty_json(&lowered.document);
-    let file = artifact::write(name, &definition).map_err(|message| {
+    let template_steps: Vec<stepfn_template::Step> = steps
+        .iter()
+        .map(|(_, info)| stepfn_template::Step {
+            function: info.fn_name.clone(),
+            resource_key: info.resource_key.clone(),
+        })
+        .collect();
+    let template = stepfn_template::cloudformation(&name.to_string(), &definition, &template_steps)
+        .map_err(|message| {
+            syn::Error::new(
+                name.span(),
+                format!("cannot make the deployment template of `{name}`: {message}"),
+            )
+        })?;
+    let written = artifact::write(name, &definition, &template).map_err(|message| {
         syn::Error::new(
             name.span(),
             format!("cannot write the ASL artifact of `{name}`: {message}"),
         )
     })?;
-    let file = LitStr::new(&file.to_string_lossy(), name.span());
+    let file = LitStr::new(&written.definition.to_string_lossy(), name.span());
+    let template_file = LitStr::new(&written.template.to_string_lossy(), name.span());
     // `include_str!` makes rustc track the file: deleting or editing it rebuilds and rewrites it.
     let item = workflow_item(
         input,
@@ -51,6 +66,8 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
     let error_checks = lowered.expected_errors.iter().map(expected_error_check);
     Ok(quote! {
         #item
+        // Tracked like the definition: deleting or editing the template rebuilds and rewrites it.
+        const _: &str = ::stepfn::__private::std::include_str!(#template_file);
         #(#probes)*
         #feeds_check
         #(#error_checks)*

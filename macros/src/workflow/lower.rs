@@ -17,6 +17,8 @@ pub const STATE_TYPES: &str = "Task, Pass, Choice, Wait, Succeed, Fail, Parallel
 pub struct StepInfo {
     pub state_name: String,
     pub resource_key: String,
+    /// The Rust function's name: the Lambda handler that serves the step.
+    pub fn_name: String,
     /// The step's input type is written `serde_json::Value` (or `Value`): any JSON reaches it, so no type check.
     pub takes_any_json: bool,
 }

@@ -46,8 +46,13 @@ pub fn resume(input: TokenStream) -> syn::Result<TokenStream> {
 fn next_call(resolved: &[StepInfo], pending: &[&Path], original: &TokenStream) -> TokenStream {
     let (first, rest) = pending.split_first().expect("called with a pending step");
     let resolved = resolved.iter().map(|info| {
-        let (name, key, any) = (&info.state_name, &info.resource_key, info.takes_any_json);
-        quote!((#name #key #any))
+        let (name, key, function, any) = (
+            &info.state_name,
+            &info.resource_key,
+            &info.fn_name,
+            info.takes_any_json,
+        );
+        quote!((#name #key #function #any))
     });
     quote! {
         #first! { @stepfn_resolve { #(#resolved)* } [ #((#rest))* ] #original }
@@ -64,10 +69,12 @@ fn split_resume(input: TokenStream) -> syn::Result<(Vec<StepInfo>, Vec<TokenStre
             syn::parenthesized!(entry in resolved_group);
             let state_name: LitStr = entry.parse()?;
             let resource_key: LitStr = entry.parse()?;
+            let fn_name: LitStr = entry.parse()?;
             let takes_any_json: syn::LitBool = entry.parse()?;
             resolved.push(StepInfo {
                 state_name: state_name.value(),
                 resource_key: resource_key.value(),
+                fn_name: fn_name.value(),
                 takes_any_json: takes_any_json.value,
             });
         }

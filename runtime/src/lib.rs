@@ -50,6 +50,8 @@
 //!   Lambda entry point and `lambda_runtime`, nothing more (see the README, "Deploying").
 
 mod accepts;
+#[cfg(feature = "aws")]
+pub mod aws;
 mod caught;
 #[cfg(feature = "local")]
 mod command_line;
@@ -78,7 +80,7 @@ pub use placeholders::{placeholder, placeholders_in, SubstitutionError};
 pub use step::{Context, Step};
 #[cfg(feature = "local")]
 pub use workflow::LocalRun;
-pub use workflow::{Json, StartInput, Workflow, WorkflowInput};
+pub use workflow::{Json, StartInput, Workflow, WorkflowInput, WorkflowOutput};
 
 /// Makes an `async fn` a workflow step and a Lambda handler.
 ///

@@ -48,6 +48,9 @@
 //!   the local executor (`stepfn-engine`, with JSONata) and clap. A workflow crate forwards it as its own default
 //!   feature and tells `cargo lambda build` to leave it out, so the binary that runs in Lambda is the step, the
 //!   Lambda entry point and `lambda_runtime`, nothing more (see the README, "Deploying").
+//! - `aws`: workflows on AWS Step Functions with the AWS SDK for Rust ([`aws`]): `Workflow::start` with the typed
+//!   input, the execution's `wait` with the typed output, and with `local` the binary's `start`, `watch` and
+//!   `executions`. Like `local`, a workflow crate makes it a default feature, so the Lambda build leaves it out.
 
 mod accepts;
 #[cfg(feature = "aws")]

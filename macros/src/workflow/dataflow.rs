@@ -685,6 +685,60 @@ mod tests {
             .collect()
     }
 
+    fn edges(
+        document: &Value,
+        steps: &HashMap<String, Path>,
+        span_of: impl Fn(&str) -> Span,
+    ) -> Vec<Edge> {
+        analyse(document, steps, span_of).edges
+    }
+
+    /// The workflow's output type's key, if the analysis knows it.
+    fn output(document: &Value, names: &[&str]) -> Option<String> {
+        analyse(document, &steps(names), |_| Span::call_site())
+            .output
+            .map(|shape| shape.key())
+    }
+
+    #[test]
+    fn the_output_type_is_known_only_when_every_way_to_the_end_keeps_it() {
+        // The last step's output, through a Choice and a Succeed.
+        let document = json!({"StartAt": "A", "States": {
+            "A": task(Some("C")),
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "B"}], "Default": "Done"},
+            "B": task(Some("Done")),
+            "Done": {"Type": "Succeed"}}});
+        // Two ways to the end with two types: not one type.
+        assert_eq!(output(&document, &["A", "B"]), None);
+        let document = json!({"StartAt": "A", "States": {"A": task(Some("B")), "B": task(None)}});
+        assert_eq!(output(&document, &["A", "B"]), Some("out(B)".into()));
+        // A Pass with Parameters at the end: JSON.
+        let document = json!({"StartAt": "A", "States": {
+            "A": task(Some("P")),
+            "P": {"Type": "Pass", "Parameters": {"x.$": "$.y"}, "End": true}}});
+        assert_eq!(output(&document, &["A"]), None);
+        // A ResultPath into the input: JSON.
+        let document = json!({"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "${F}", "ResultPath": "$.a", "End": true}}});
+        assert_eq!(output(&document, &["A"]), None);
+        // A catch that passes the input on (ResultPath null) to an end: the input is JSON, so not known.
+        let document = json!({"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "${F}", "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": null, "Next": "Done"}], "Next": "Done"},
+            "Done": {"Type": "Succeed"}}});
+        assert_eq!(output(&document, &["A"]), None);
+        // A Pass without fields after the first state passes the execution's input: not known.
+        let document = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+        assert_eq!(output(&document, &["A"]), None);
+        // A Map over a step's output: a Vec of the processor's last step.
+        let document = json!({"StartAt": "A", "States": {
+            "A": task(Some("M")),
+            "M": {"Type": "Map", "ItemProcessor": {"StartAt": "B", "States": {"B": task(None)}}, "End": true}}});
+        assert_eq!(
+            output(&document, &["A", "B"]),
+            Some("results(M,out(B))".into())
+        );
+    }
+
     fn kinds(edges: &[Edge]) -> Vec<(String, String)> {
         edges
             .iter()

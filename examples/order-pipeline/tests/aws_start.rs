@@ -55,9 +55,18 @@ fn order(customer: &str, total: u64) -> Order {
     }
 }
 
+/// The service's data directory, removed when the test ends.
+struct DataDir(std::path::PathBuf);
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// `stepfn serve` in this process on a free port of 127.0.0.1, with both workflows and their steps and the
 /// order pipeline's mocks; it stops with the test's runtime.
-async fn serve(virtual_time: bool) -> SocketAddr {
+async fn serve(virtual_time: bool) -> (SocketAddr, DataDir) {
     let data_dir = std::env::temp_dir().join(format!(
         "order-pipeline-aws-{}-{}",
         std::process::id(),
@@ -70,7 +79,7 @@ async fn serve(virtual_time: bool) -> SocketAddr {
     handlers.extend(ShoutOnAws::handlers());
     let config = stepfn_serve::Config {
         port: 0,
-        data_dir,
+        data_dir: data_dir.clone(),
         virtual_time,
         resources: stepfn::local::step_resources(&handlers),
         machines: vec![
@@ -89,7 +98,7 @@ async fn serve(virtual_time: bool) -> SocketAddr {
     let bound = stepfn_serve::bind(config).await.expect("serve binds");
     let address = bound.address;
     tokio::spawn(bound.serve());
-    address
+    (address, DataDir(data_dir))
 }
 
 fn client(address: SocketAddr) -> aws_sdk_sfn::Client {
@@ -105,7 +114,8 @@ fn client(address: SocketAddr) -> aws_sdk_sfn::Client {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_typed_start_waits_for_the_typed_output() {
-    let client = client(serve(true).await);
+    let (address, _data) = serve(true).await;
+    let client = client(address);
     // Found by name (ListStateMachines), started with the first step's input type, waited for its output type.
     let execution = ShoutOnAws::start(
         &client,
@@ -163,7 +173,8 @@ async fn a_typed_start_waits_for_the_typed_output() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_execution_is_an_execution_error_with_its_error_and_cause() {
-    let client = client(serve(true).await);
+    let (address, _data) = serve(true).await;
+    let client = client(address);
     let execution = OrderPipeline::start(&client, order("declined", 4200))
         .state_machine_arn(format!("{MACHINES}:OrderPipeline#HappyPath"))
         .await
@@ -216,7 +227,8 @@ async fn a_failed_execution_is_an_execution_error_with_its_error_and_cause() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_name_makes_a_start_idempotent_while_it_runs_and_stop_aborts_it() {
     // Real time: an order over 100,000 waits an hour for review, so the execution stays running.
-    let client = client(serve(false).await);
+    let (address, _data) = serve(false).await;
+    let client = client(address);
     let big = order("ada", 200_000);
     let first = OrderPipeline::start(&client, big.clone())
         .name("big-order")
@@ -303,7 +315,7 @@ fn text(output: &Output) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_binary_starts_watches_and_lists_executions() {
-    let address = serve(true).await;
+    let (address, _data) = serve(true).await;
     let order_file = concat!("@", env!("CARGO_MANIFEST_DIR"), "/order.json");
     let happy = format!("{MACHINES}:OrderPipeline#HappyPath");
 

@@ -56,6 +56,105 @@ pub fn mermaid(definition: &Value) -> String {
     out
 }
 
+/// What an execution did in a state, for [`mermaid_marked`] and [`outline`]: the marks a watched execution ends with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mark {
+    /// Entered and left normally (after retries, if any).
+    Ran,
+    /// Entered and not left yet: the execution is still in it.
+    Running,
+    /// Failed, and a `Catch` took the error on to another state.
+    Caught,
+    /// Where the execution failed: the error was not caught (or a Fail state), or the execution stopped in it.
+    Failed,
+}
+
+impl Mark {
+    /// The word a person reads: `ran`, `running`, `caught`, `failed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mark::Ran => "ran",
+            Mark::Running => "running",
+            Mark::Caught => "caught",
+            Mark::Failed => "failed",
+        }
+    }
+
+    /// The one-character sign [`outline`] puts before the state.
+    pub fn sign(self) -> char {
+        match self {
+            Mark::Ran => '✓',
+            Mark::Running => '…',
+            Mark::Caught => '↪',
+            Mark::Failed => '✗',
+        }
+    }
+}
+
+/// What one state did: its [`Mark`] and how many times its task was retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateMark {
+    pub mark: Mark,
+    pub retries: u32,
+}
+
+/// [`mermaid`] with each state that ran coloured by its [`Mark`] (`classDef ran`, `caught`, `failed`, `running`;
+/// states that did not run keep Mermaid's default style), for pasting into an issue or pull request.
+pub fn mermaid_marked(definition: &Value, marks: &HashMap<String, StateMark>) -> String {
+    let mut next_id = 0;
+    let machine = Scope::build(definition, &mut next_id);
+    let mut out = mermaid(definition);
+    let mut classes: Vec<(Mark, Vec<String>)> = Vec::new();
+    machine.each_state(&mut |state| {
+        if let Some(mark) = marks.get(state.name) {
+            match classes.iter_mut().find(|(m, _)| *m == mark.mark) {
+                Some((_, ids)) => ids.push(state.id.clone()),
+                None => classes.push((mark.mark, vec![state.id.clone()])),
+            }
+        }
+    });
+    classes.sort();
+    // Written directly, not through `line`: these are the colour statements `line` guards labels against.
+    for (mark, style) in [
+        (Mark::Ran, "fill:#d4edda,stroke:#28a745"),
+        (Mark::Running, "fill:#fff3cd,stroke:#ffc107"),
+        (Mark::Caught, "fill:#ffe5b4,stroke:#fd7e14"),
+        (Mark::Failed, "fill:#f8d7da,stroke:#dc3545"),
+    ] {
+        if classes.iter().any(|(m, _)| *m == mark) {
+            let _ = writeln!(out, "    classDef {} {style};", mark.as_str());
+        }
+    }
+    for (mark, ids) in classes {
+        let _ = writeln!(out, "    class {} {};", ids.join(","), mark.as_str());
+    }
+    out
+}
+
+/// The states as an indented plain-text list, for a terminal: one line per state in document order (a Parallel's
+/// branches and a Map's item processor indented under it), each with its sign (`✓` ran, `↪` caught, `✗` failed,
+/// `…` running, `·` did not run), name, type, what happened, retries, and where it goes next.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use stepfn_asl::graph::{outline, Mark, StateMark};
+/// let definition = serde_json::json!({
+///     "StartAt": "A",
+///     "States": { "A": { "Type": "Pass", "Next": "B" }, "B": { "Type": "Succeed" } }
+/// });
+/// let marks = HashMap::from([("A".to_owned(), StateMark { mark: Mark::Ran, retries: 0 })]);
+/// let text = outline(&definition, &marks);
+/// assert!(text.contains("✓ A"), "{text}");
+/// assert!(text.contains("· B"), "{text}");
+/// ```
+pub fn outline(definition: &Value, marks: &HashMap<String, StateMark>) -> String {
+    let mut next_id = 0;
+    let machine = Scope::build(definition, &mut next_id);
+    let mut out = String::new();
+    machine.write_outline(&mut out, 1, marks);
+    out
+}
+
 /// The states of one machine, branch or item processor, with their generated ids.
 struct Scope<'a> {
     start_at: Option<&'a str>,
@@ -125,6 +224,87 @@ impl<'a> Scope<'a> {
             let (inner_entry, inner_exit) = (state.entry_id(), state.exit_id());
             for child in &state.children {
                 child.write_edges(out, &inner_entry, &inner_exit);
+            }
+        }
+    }
+}
+
+impl<'a> Scope<'a> {
+    /// Calls `f` on every state, nested ones included, in document order.
+    fn each_state(&self, f: &mut dyn FnMut(&State<'a>)) {
+        for state in &self.states {
+            f(state);
+            for child in &state.children {
+                child.each_state(f);
+            }
+        }
+    }
+
+    fn write_outline(&self, out: &mut String, depth: usize, marks: &HashMap<String, StateMark>) {
+        let width = self
+            .states
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for state in &self.states {
+            let mark = marks.get(state.name);
+            let sign = mark.map_or('·', |m| m.mark.sign());
+            let mut text = format!(
+                "{sign} {:<width$}  {:<8}",
+                state.name,
+                state.kind().unwrap_or("?")
+            );
+            let mut notes: Vec<String> = Vec::new();
+            match mark {
+                Some(mark) => notes.push(mark.mark.as_str().to_owned()),
+                None => notes.push("not run".to_owned()),
+            }
+            match mark.map_or(0, |m| m.retries) {
+                0 => {}
+                1 => notes.push("1 retry".to_owned()),
+                n => notes.push(format!("{n} retries")),
+            }
+            text.push_str(&format!("  {}", notes.join(", ")));
+            let mut next: Vec<&str> = state
+                .body
+                .get("Choices")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .chain(state.body.get("Default"))
+                .filter_map(|rule| rule.get("Next").and_then(Value::as_str).or(rule.as_str()))
+                .collect();
+            next.extend(state.body.get("Next").and_then(Value::as_str));
+            let mut seen = std::collections::HashSet::new();
+            next.retain(|name| seen.insert(*name));
+            if state.body.get("End") == Some(&Value::Bool(true)) {
+                next.push("end");
+            }
+            if !next.is_empty() {
+                text.push_str(&format!("  → {}", next.join(", ")));
+            }
+            let catches: Vec<&str> = state
+                .body
+                .get("Catch")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c.get("Next").and_then(Value::as_str))
+                .collect();
+            if !catches.is_empty() {
+                text.push_str(&format!("  catch → {}", catches.join(", ")));
+            }
+            let _ = writeln!(out, "{:indent$}{}", "", text.trim_end(), indent = depth * 2);
+            let parallel = state.kind() == Some("Parallel");
+            for (i, child) in state.children.iter().enumerate() {
+                let title = if parallel {
+                    format!("branch {}", i + 1)
+                } else {
+                    "each item".to_owned()
+                };
+                let _ = writeln!(out, "{:indent$}{title}:", "", indent = (depth + 2) * 2);
+                child.write_outline(out, depth + 2, marks);
             }
         }
     }

@@ -13,6 +13,10 @@
 //! - `stepfn graph DEF` prints a Mermaid flowchart of the states.
 //! - `stepfn serve` serves the Step Functions API for AWS SDKs and the AWS CLI (`stepfn_serve`).
 //! - `stepfn template DEF` prints the definition's CloudFormation deployment template (`stepfn_template`).
+//! - `stepfn watch EXECUTION_ARN` streams an execution's events on AWS (or any Step Functions endpoint) in the
+//!   trace of local runs, then the graph marking what each state did; exit 0 succeeded, 1 failed, timed out or
+//!   aborted, 2 bad usage or unreachable. `stepfn executions STATE_MACHINE_ARN` lists the recent executions
+//!   (`stepfn_aws::command`, shared with the workflow binaries).
 
 mod run;
 
@@ -58,6 +62,17 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Stream an execution's events as they happen (the trace of local runs), then the graph marking the states
+    /// that ran, failed or were caught; exit 0 when it succeeded, 1 when not.
+    Watch(stepfn_aws::command::WatchArgs),
+    /// List a state machine's recent executions, newest first: name, status, start, duration.
+    Executions {
+        /// The state machine
+        #[arg(value_name = "STATE_MACHINE_ARN")]
+        state_machine_arn: String,
+        #[command(flatten)]
+        args: stepfn_aws::command::ExecutionsArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -66,6 +81,14 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Graph { file } => graph(&file),
         Command::Serve(args) => args.run(Default::default(), Vec::new()),
+        Command::Watch(args) => stepfn_aws::command::run_watch(args, None),
+        Command::Executions {
+            state_machine_arn,
+            args,
+        } => stepfn_aws::command::run_executions(
+            args,
+            stepfn_aws::command::Machine::Arn(state_machine_arn),
+        ),
         Command::Template { file, name } => template(&file, name),
     }
 }

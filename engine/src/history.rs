@@ -2,6 +2,8 @@
 //! "<type>EventDetails"}`), and a readable trace made from it.
 
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use stepfn_asl::graph::{Mark, StateMark};
 
 /// The most events one execution may have; AWS fails an execution that would go past it.
 pub const EVENT_LIMIT: u64 = 25_000;
@@ -51,24 +53,248 @@ impl Event {
         Value::Object(event)
     }
 
-    /// One line of the readable trace.
+    /// One line of the readable trace, from this event alone (a [`Tracer`] adds what earlier events tell: the
+    /// state of events that do not name it, durations and retries).
     pub fn trace_line(&self) -> String {
+        self.trace_line_with(None, &[])
+    }
+
+    /// The trace line with the state it belongs to (for events whose details do not name it) and notes
+    /// (`took=1.250s`, `retry=1`) after the name.
+    fn trace_line_with(&self, state: Option<&str>, notes: &[String]) -> String {
         let details = self.details.as_ref();
         let field = |key: &str| details.and_then(|d| d.get(key)).and_then(Value::as_str);
         let mut line = format!("{:>4}  {:<28}", self.id, self.kind);
-        if let Some(name) = field("name") {
+        let bare = line.len();
+        if let Some(name) = field("name").or(state) {
             line.push_str(&format!(" {name}"));
         }
         if let Some(index) = details.and_then(|d| d.get("index")) {
             line.push_str(&format!(" [{index}]"));
+        }
+        for note in notes {
+            line.push_str(&format!("  {note}"));
         }
         for key in ["input", "output", "error", "cause"] {
             if let Some(value) = field(key) {
                 line.push_str(&format!("  {key}={}", shorten(value)));
             }
         }
+        if line.len() == bare {
+            line.truncate(line.trim_end().len());
+        }
         line
     }
+}
+
+/// One formatted trace line: the time since the execution started (`+1.250s`, or `?`) and the event's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceLine {
+    pub elapsed: String,
+    pub text: String,
+}
+
+impl TraceLine {
+    /// The line with its time right-aligned in `width` columns.
+    pub fn render(&self, width: usize) -> String {
+        format!("{:>width$}  {}", self.elapsed, self.text)
+    }
+}
+
+/// The state an event belongs to: the `*StateEntered` event that opened it.
+#[derive(Debug, Clone)]
+struct Entry {
+    name: String,
+    /// The state's type, as its entered event names it: `Task`, `Parallel`, `Map`, ...
+    kind: String,
+    /// The entry of the state around it (a Parallel or Map), which events after this state's exit belong to.
+    parent: Option<usize>,
+    timestamp: String,
+}
+
+/// Per state entry: task attempts, and whether the last thing that happened to it was a failure.
+#[derive(Debug, Default, Clone)]
+struct EntryState {
+    attempts: u32,
+    failed_last: bool,
+    exited: bool,
+}
+
+/// The readable trace, one event at a time: what local runs print (`Outcome::trace`) and what `watch` streams
+/// from an execution on AWS, from the same events. It follows each event's `previousEventId` back to the state it
+/// belongs to (so parallel branches and Map iterations keep theirs apart), names that state on events that do not
+/// (`TaskScheduled`, `TaskFailed`, ...), adds `took=` to a state's exit (the time since it was entered) and
+/// `retry=N` to each new attempt of its task, and collects each state's [`Mark`](stepfn_asl::graph::Mark) for the
+/// graph drawn at the end ([`Tracer::marks`]).
+#[derive(Debug, Default)]
+pub struct Tracer {
+    start: Option<String>,
+    /// Event id → the state entry it belongs to (index into `entries`).
+    context: HashMap<u64, usize>,
+    entries: Vec<(Entry, EntryState)>,
+    /// The execution's end: `ExecutionSucceeded`, `ExecutionFailed`, ...
+    ended: Option<String>,
+}
+
+/// Event types that fail a state's attempt (a retrier may try again, a catcher may take it).
+fn is_failure(kind: &str) -> bool {
+    matches!(
+        kind,
+        "TaskFailed"
+            | "TaskTimedOut"
+            | "TaskStartFailed"
+            | "TaskSubmitFailed"
+            | "LambdaFunctionFailed"
+            | "LambdaFunctionTimedOut"
+            | "LambdaFunctionStartFailed"
+            | "LambdaFunctionScheduleFailed"
+            | "ActivityFailed"
+            | "ActivityTimedOut"
+            | "ActivityScheduleFailed"
+            | "ParallelStateFailed"
+            | "MapStateFailed"
+            | "MapStateAborted"
+            | "ParallelStateAborted"
+            | "EvaluationFailed"
+    )
+}
+
+/// Event types that start an attempt of a state's work.
+fn is_attempt(kind: &str) -> bool {
+    matches!(
+        kind,
+        "TaskScheduled" | "LambdaFunctionScheduled" | "ActivityScheduled"
+    )
+}
+
+impl Tracer {
+    pub fn new() -> Tracer {
+        Tracer::default()
+    }
+
+    /// The trace line of the next event (events in history order).
+    pub fn line(&mut self, event: &Event) -> TraceLine {
+        let first = self.start.is_none();
+        let start = self.start.get_or_insert_with(|| event.timestamp.clone());
+        let since_start =
+            elapsed(start, &event.timestamp).map_or_else(|| "?".to_owned(), format_elapsed);
+        let kind = event.kind.as_str();
+        let mut notes = Vec::new();
+        let entry = if kind.ends_with("StateEntered") {
+            let name = event
+                .details
+                .as_ref()
+                .and_then(|d| d.get("name"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let entry = Entry {
+                name,
+                kind: kind.trim_end_matches("StateEntered").to_owned(),
+                parent: self.context.get(&event.previous_event_id).copied(),
+                timestamp: event.timestamp.clone(),
+            };
+            let state = EntryState {
+                failed_last: kind == "FailStateEntered",
+                ..EntryState::default()
+            };
+            self.entries.push((entry, state));
+            Some(self.entries.len() - 1)
+        } else {
+            let mut entry = self.context.get(&event.previous_event_id).copied();
+            // A Parallel's or Map's own events (`ParallelStateFailed` after a branch's failure, ...) belong to
+            // it, not to the state inside whose event came before.
+            if let Some(owner) = ["Parallel", "Map"].into_iter().find(|k| {
+                kind.starts_with(&format!("{k}State"))
+                    || (*k == "Map" && kind.starts_with("MapIteration"))
+            }) {
+                while let Some(index) = entry {
+                    let (candidate, _) = &self.entries[index];
+                    if candidate.kind == owner {
+                        break;
+                    }
+                    entry = candidate.parent;
+                }
+            }
+            entry
+        };
+        let mut state_name = None;
+        if let Some(index) = entry {
+            let (entry, state) = &mut self.entries[index];
+            if kind.ends_with("StateExited") {
+                state.exited = true;
+                if let Some(took) = elapsed(&entry.timestamp, &event.timestamp) {
+                    notes.push(format!("took={}", format_duration(took)));
+                }
+            } else if is_attempt(kind) {
+                state.attempts += 1;
+                state.failed_last = false;
+                if state.attempts > 1 {
+                    notes.push(format!("retry={}", state.attempts - 1));
+                }
+            } else if is_failure(kind) {
+                state.failed_last = true;
+            } else if kind.ends_with("Succeeded") {
+                state.failed_last = false;
+            }
+            if !kind.ends_with("StateEntered") {
+                state_name = Some(entry.name.clone());
+            }
+            // After its exit, the events that follow belong to the state around it (or to none).
+            if kind.ends_with("StateExited") {
+                if let Some(parent) = entry.parent {
+                    self.context.insert(event.id, parent);
+                }
+            } else {
+                self.context.insert(event.id, index);
+            }
+        }
+        if matches!(
+            kind,
+            "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut"
+        ) {
+            self.ended = Some(kind.to_owned());
+        } else if kind == "ExecutionRedriven" {
+            self.ended = None;
+        }
+        let mut text = event.trace_line_with(state_name.as_deref(), &notes);
+        if first {
+            text.push_str(&format!("  at {}", event.timestamp));
+        }
+        TraceLine {
+            elapsed: since_start,
+            text,
+        }
+    }
+
+    /// What each state did so far: the worst of its entries (failed, then caught, running, ran) and its retries
+    /// across them. A state left after a failure was caught; one never left after a failure, or still open when
+    /// the execution ended in anything but success, is where it failed.
+    pub fn marks(&self) -> HashMap<String, StateMark> {
+        let mut marks: HashMap<String, StateMark> = HashMap::new();
+        for (entry, state) in &self.entries {
+            let mark = match (state.exited, state.failed_last, self.ended.as_deref()) {
+                (true, true, _) => Mark::Caught,
+                (true, false, _) => Mark::Ran,
+                (false, true, _) => Mark::Failed,
+                (false, false, None) => Mark::Running,
+                (false, false, Some("ExecutionSucceeded")) => Mark::Ran,
+                (false, false, Some(_)) => Mark::Failed,
+            };
+            let retries = state.attempts.saturating_sub(1);
+            let slot = marks
+                .entry(entry.name.clone())
+                .or_insert(StateMark { mark, retries: 0 });
+            slot.mark = slot.mark.max(mark);
+            slot.retries = slot.retries.saturating_add(retries);
+        }
+        marks
+    }
+}
+
+/// A duration without the sign: `0.250s`, `1m05.000s`.
+fn format_duration(millis: i64) -> String {
+    format_elapsed(millis).trim_start_matches('+').to_owned()
 }
 
 /// The time from timestamp `start` to `at`, in milliseconds, if both are timestamps.

@@ -148,23 +148,13 @@ impl Outcome {
     /// A readable trace, one line per event, each with the time since the execution started (`+1.250s`, on the
     /// clock the execution ran on, virtual or real); the first line also gives the start's timestamp.
     pub fn trace(&self) -> String {
-        let start = self.history.first().map(|e| e.timestamp.as_str());
-        let times: Vec<String> = self
-            .history
-            .iter()
-            .map(|event| {
-                let elapsed = start.and_then(|start| history::elapsed(start, &event.timestamp));
-                elapsed.map_or_else(|| "?".to_owned(), history::format_elapsed)
-            })
-            .collect();
+        let mut tracer = history::Tracer::new();
+        let lines: Vec<history::TraceLine> = self.history.iter().map(|e| tracer.line(e)).collect();
         // One column for the times, as wide as the longest, so the events line up.
-        let width = times.iter().map(String::len).max().unwrap_or(0);
+        let width = lines.iter().map(|l| l.elapsed.len()).max().unwrap_or(0);
         let mut trace = String::new();
-        for (i, (event, elapsed)) in self.history.iter().zip(&times).enumerate() {
-            trace.push_str(&format!("{elapsed:>width$}  {}", event.trace_line()));
-            if i == 0 {
-                trace.push_str(&format!("  at {}", event.timestamp));
-            }
+        for line in &lines {
+            trace.push_str(&line.render(width));
             trace.push('\n');
         }
         trace

@@ -41,6 +41,24 @@ enum WorkflowCommand {
     Steps,
     /// Print the CloudFormation deployment template (as written to target/stepfn/<Name>.template.json).
     Template,
+    /// Start the workflow's state machine on AWS Step Functions (the one named like the workflow in the account
+    /// and region); prints the execution's ARN. With --watch, streams its events and exits with its status (0
+    /// succeeded, 1 failed, timed out or aborted).
+    #[cfg(feature = "aws")]
+    Start(stepfn_aws::command::StartArgs),
+    /// Stream an execution's events as they happen (the trace of local runs), then the graph marking the states
+    /// that ran, failed or were caught; exit 0 when it succeeded, 1 when not.
+    #[cfg(feature = "aws")]
+    Watch(stepfn_aws::command::WatchArgs),
+    /// List the recent executions of the workflow's state machine, newest first: name, status, start, duration.
+    #[cfg(feature = "aws")]
+    Executions {
+        /// The state machine, instead of the one named like the workflow
+        #[arg(long, value_name = "ARN")]
+        state_machine_arn: Option<String>,
+        #[command(flatten)]
+        args: stepfn_aws::command::ExecutionsArgs,
+    },
 }
 
 /// Parses the arguments and runs the command; clap's own errors exit 2, `--help` exits 0.
@@ -78,6 +96,25 @@ fn execute<W: Workflow>(command: WorkflowCommand) -> ExitCode {
                 definition: W::DEFINITION.to_owned(),
             };
             return args.run(step_resources(&W::handlers()), vec![machine]);
+        }
+        #[cfg(feature = "aws")]
+        WorkflowCommand::Start(args) => {
+            return stepfn_aws::command::run_start(args, W::NAME, W::DEFINITION)
+        }
+        #[cfg(feature = "aws")]
+        WorkflowCommand::Watch(args) => {
+            return stepfn_aws::command::run_watch(args, Some(W::DEFINITION))
+        }
+        #[cfg(feature = "aws")]
+        WorkflowCommand::Executions {
+            state_machine_arn,
+            args,
+        } => {
+            let machine = match state_machine_arn {
+                Some(arn) => stepfn_aws::command::Machine::Arn(arn),
+                None => stepfn_aws::command::Machine::Named(W::NAME),
+            };
+            return stepfn_aws::command::run_executions(args, machine);
         }
         WorkflowCommand::Graph => match serde_json::from_str(W::DEFINITION) {
             Ok(definition) => print!("{}", stepfn_asl::graph::mermaid(&definition)),

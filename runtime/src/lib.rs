@@ -48,8 +48,13 @@
 //!   the local executor (`stepfn-engine`, with JSONata) and clap. A workflow crate forwards it as its own default
 //!   feature and tells `cargo lambda build` to leave it out, so the binary that runs in Lambda is the step, the
 //!   Lambda entry point and `lambda_runtime`, nothing more (see the README, "Deploying").
+//! - `aws`: workflows on AWS Step Functions with the AWS SDK for Rust ([`aws`]): `Workflow::start` with the typed
+//!   input, the execution's `wait` with the typed output, and with `local` the binary's `start`, `watch` and
+//!   `executions`. Like `local`, a workflow crate makes it a default feature, so the Lambda build leaves it out.
 
 mod accepts;
+#[cfg(feature = "aws")]
+pub mod aws;
 mod caught;
 #[cfg(feature = "local")]
 mod command_line;
@@ -78,7 +83,7 @@ pub use placeholders::{placeholder, placeholders_in, SubstitutionError};
 pub use step::{Context, Step};
 #[cfg(feature = "local")]
 pub use workflow::LocalRun;
-pub use workflow::{Json, StartInput, Workflow, WorkflowInput};
+pub use workflow::{Json, StartInput, Workflow, WorkflowInput, WorkflowOutput};
 
 /// Makes an `async fn` a workflow step and a Lambda handler.
 ///

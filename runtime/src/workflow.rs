@@ -72,6 +72,22 @@ pub trait Workflow {
         Box::pin(async move { Ok(machine?.run(input, &options).await) })
     }
 
+    /// Starts the workflow's state machine on AWS Step Functions (the `aws` feature) on `input`, its first step's
+    /// input type (see [`WorkflowInput`]) or JSON; `.await` it for the execution's handle, whose `wait` gives the
+    /// workflow's output type. The machine is the one named [`Self::NAME`] in the client's account and region
+    /// (found with ListStateMachines), unless `.state_machine_arn(..)` names another; `.name(..)` names the
+    /// execution (AWS's idempotency). See [`crate::aws`].
+    #[cfg(feature = "aws")]
+    fn start<Kind>(
+        client: &crate::aws::sdk::Client,
+        input: impl StartInput<Self, Kind>,
+    ) -> crate::aws::Start<Self>
+    where
+        Self: Sized,
+    {
+        crate::aws::Start::new(client, input)
+    }
+
     /// The placeholder names in [`Self::DEFINITION`] (`${Name}` anywhere in it, such as
     /// `UppercaseMessageFunctionArn` for a step or one written by hand in a `Task("${QueueArn}")`), sorted.
     #[cfg(feature = "local")]
@@ -123,6 +139,13 @@ pub type LocalRun =
 )]
 pub trait WorkflowInput<I> {}
 
+/// The output of a workflow: `workflow!` implements `WorkflowOutput<T>` for exactly one `T`, the type every way to
+/// the workflow's successful end leaves the data in (the last step's output, a Map's `Vec` of them, a Parallel's
+/// tuple, ...), or `serde_json::Value` when a way to the end reshapes the data (`Parameters`, `ResultPath` into the
+/// input, `OutputPath`, JSONata's `Output`, a Pass with a `Result`, a Task that is not a step) or two ways end with
+/// different types. An execution's `wait` (the `aws` feature) gives this type.
+pub trait WorkflowOutput<O> {}
+
 /// JSON to start a workflow with. A `serde_json::Value` does as well, except for a workflow whose first step takes
 /// `serde_json::Value` itself: there, a bare `Value` could be either, and rustc asks which; wrap it in `Json`.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,26 +155,34 @@ pub struct Json(pub serde_json::Value);
 ///
 /// `Kind` tells the three apart so that none needs an annotation (`stepfn::__private` names them).
 pub trait StartInput<W, Kind> {
-    /// The input as JSON. Panics if a typed input does not serialize, as `serde_json::json!` does.
-    fn into_json(self) -> serde_json::Value;
-}
+    /// The input as JSON, or why a typed input does not serialize.
+    fn try_into_json(self) -> Result<serde_json::Value, String>;
 
-impl<W: WorkflowInput<I>, I: serde::Serialize> StartInput<W, crate::__private::TypedInput> for I {
-    fn into_json(self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or_else(|error| {
+    /// The input as JSON. Panics if a typed input does not serialize, as `serde_json::json!` does.
+    fn into_json(self) -> serde_json::Value
+    where
+        Self: Sized,
+    {
+        self.try_into_json().unwrap_or_else(|error| {
             panic!("the workflow's input does not serialize to JSON: {error}")
         })
     }
 }
 
+impl<W: WorkflowInput<I>, I: serde::Serialize> StartInput<W, crate::__private::TypedInput> for I {
+    fn try_into_json(self) -> Result<serde_json::Value, String> {
+        serde_json::to_value(self).map_err(|error| error.to_string())
+    }
+}
+
 impl<W> StartInput<W, crate::__private::ValueInput> for serde_json::Value {
-    fn into_json(self) -> serde_json::Value {
-        self
+    fn try_into_json(self) -> Result<serde_json::Value, String> {
+        Ok(self)
     }
 }
 
 impl<W> StartInput<W, crate::__private::JsonInput> for Json {
-    fn into_json(self) -> serde_json::Value {
-        self.0
+    fn try_into_json(self) -> Result<serde_json::Value, String> {
+        Ok(self.0)
     }
 }

@@ -1,6 +1,7 @@
 //! What `cargo lambda build` puts in the binary that runs in Lambda: each workflow crate forwards stepfn's `local`
 //! feature as its default and tells cargo-lambda to build without default features, and without `local` nothing
-//! pulls in the local executor, JSONata, the ASL model or clap. (`lambda_emulator.rs` runs the binary cargo-lambda
+//! pulls in the local executor, JSONata, the ASL model, clap or the AWS SDK (stepfn's `aws` feature, also a default
+//! feature of the workflow crates). (`lambda_emulator.rs` runs the binary cargo-lambda
 //! builds; `bench/size.sh` measures it.)
 
 use serde_json::Value;
@@ -37,7 +38,12 @@ fn workflow_crates_tell_cargo_lambda_to_leave_local_out() {
             .unwrap_or_else(|| panic!("no package {name}"));
         assert_eq!(
             package["features"]["default"],
-            serde_json::json!(["local"]),
+            serde_json::json!(["local", "aws"]),
+            "{name}"
+        );
+        assert_eq!(
+            package["features"]["aws"],
+            serde_json::json!(["stepfn/aws"]),
             "{name}"
         );
         assert_eq!(
@@ -71,6 +77,10 @@ fn without_local_nothing_pulls_in_the_executor_jsonata_or_clap() {
             "stepfn-serve",
             "axum",
             "rusqlite",
+            "stepfn-aws",
+            "aws-sdk-sfn",
+            "aws-config",
+            "rustls",
         ] {
             assert!(
                 !lean
@@ -84,6 +94,10 @@ fn without_local_nothing_pulls_in_the_executor_jsonata_or_clap() {
         assert!(
             full.lines().any(|line| line.starts_with("stepfn-engine ")),
             "{name} with its default features runs locally:\n{full}"
+        );
+        assert!(
+            full.lines().any(|line| line.starts_with("aws-sdk-sfn ")),
+            "{name} with its default features starts executions on AWS:\n{full}"
         );
     }
 }

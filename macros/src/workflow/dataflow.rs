@@ -138,18 +138,34 @@ struct Flow<'a> {
     children: Vec<Vec<usize>>,
     arrivals: Vec<Vec<Arrival>>,
     outputs: Vec<Vec<Shape>>,
+    /// Whether data of a type not known at compile time may reach the state (the execution's input, a template's
+    /// result, ...), and may leave it: what decides whether the workflow's output type is known.
+    opaque_in: Vec<bool>,
+    opaque_out: Vec<bool>,
     steps: &'a HashMap<String, Path>,
     changed: bool,
 }
 
-/// The typed edges into steps of a validated definition. `steps` maps a Task state's name to its step.
-pub fn edges(
+/// What the analysis finds: the typed edges into steps, and the workflow's output type if it is known.
+pub struct Analysis {
+    pub edges: Vec<Edge>,
+    /// The one type every way to the machine's successful end leaves the data in: the execution's output. `None`
+    /// when a way to the end reshapes the data (a template, a path) or two ways end with different types.
+    pub output: Option<Shape>,
+}
+
+/// The typed edges into steps of a validated definition, and its output type. `steps` maps a Task state's name
+/// to its step.
+pub fn analyse(
     document: &Value,
     steps: &HashMap<String, Path>,
     span_of: impl Fn(&str) -> Span,
-) -> Vec<Edge> {
+) -> Analysis {
     let Ok(definition) = Definition::from_document(document.clone()) else {
-        return Vec::new();
+        return Analysis {
+            edges: Vec::new(),
+            output: None,
+        };
     };
     let mut flow = Flow {
         nodes: Vec::new(),
@@ -158,12 +174,21 @@ pub fn edges(
         children: Vec::new(),
         arrivals: Vec::new(),
         outputs: Vec::new(),
+        opaque_in: Vec::new(),
+        opaque_out: Vec::new(),
         steps,
         changed: false,
     };
     flow.add_scope(&definition.root, &definition.document, String::new());
     flow.arrivals = vec![Vec::new(); flow.nodes.len()];
     flow.outputs = vec![Vec::new(); flow.nodes.len()];
+    flow.opaque_in = vec![false; flow.nodes.len()];
+    flow.opaque_out = vec![false; flow.nodes.len()];
+    // The execution's input is JSON, whatever type it was made from.
+    if let Some(root) = flow.scopes.first() {
+        let start = root.start;
+        flow.opaque_in[start] = true;
+    }
     for _ in 0..MAX_ROUNDS {
         flow.changed = false;
         for node in 0..flow.nodes.len() {
@@ -193,7 +218,8 @@ pub fn edges(
         let start = edge.span.start();
         (start.line, start.column)
     });
-    edges
+    let output = flow.machine_output();
+    Analysis { edges, output }
 }
 
 impl<'a> Flow<'a> {
@@ -293,6 +319,30 @@ impl<'a> Flow<'a> {
         }
     }
 
+    fn make_opaque_in(&mut self, node: usize) {
+        if !self.opaque_in[node] {
+            self.opaque_in[node] = true;
+            self.changed = true;
+        }
+    }
+
+    /// Whether a scope may end with data of an unknown type.
+    fn scope_opaque(&self, scope: usize) -> bool {
+        self.scopes[scope]
+            .nodes
+            .iter()
+            .any(|&node| ends_scope(self.nodes[node].state) && self.opaque_out[node])
+    }
+
+    /// The machine's output type: the one shape its ending states leave, if no way to the end loses the type.
+    fn machine_output(&self) -> Option<Shape> {
+        if self.scopes.is_empty() || self.scope_opaque(0) {
+            return None;
+        }
+        let mut shapes = self.scope_output(0);
+        (shapes.len() == 1).then(|| shapes.remove(0))
+    }
+
     fn node_of(&self, scope: usize, index: usize) -> usize {
         self.index[scope][index]
     }
@@ -301,10 +351,7 @@ impl<'a> Flow<'a> {
     fn scope_output(&self, scope: usize) -> Vec<Shape> {
         let mut shapes: Vec<Shape> = Vec::new();
         for &node in &self.scopes[scope].nodes {
-            let state = self.nodes[node].state;
-            let ends = state.next.is_none()
-                && !matches!(state.kind, Kind::Choice { .. } | Kind::Fail { .. });
-            if ends {
+            if ends_scope(self.nodes[node].state) {
                 for shape in &self.outputs[node] {
                     if !shapes.iter().any(|s| s.key() == shape.key()) {
                         shapes.push(shape.clone());
@@ -326,6 +373,8 @@ impl<'a> Flow<'a> {
         let scope = node.scope;
         let arriving: Vec<Shape> = self.arrivals[id].iter().map(|a| a.shape.clone()).collect();
         let jsonata = state.language == QueryLanguage::Jsonata;
+        let opaque_in = self.opaque_in[id];
+        let input_opaque = opaque_in || (!jsonata && !matches!(state.input_path, Io::Whole));
         // The effective input, after `InputPath`.
         let input = if jsonata || matches!(state.input_path, Io::Whole) {
             arriving.clone()
@@ -340,6 +389,49 @@ impl<'a> Flow<'a> {
         } else {
             state.parameters.is_some()
         };
+        let result_opaque = match &state.kind {
+            Kind::Task(_) => {
+                !(self.steps.contains_key(&state.name) && state.result_selector.is_none())
+            }
+            Kind::Pass { result } => result.is_some() || takes_arguments || input_opaque,
+            Kind::Choice { .. } | Kind::Wait(_) | Kind::Succeed => input_opaque,
+            Kind::Fail { .. } => false,
+            Kind::Parallel { branches } => {
+                let mut opaque = state.result_selector.is_some();
+                for nth in 0..branches.len() {
+                    if let Some(branch) = self.scope_of_child(id, nth) {
+                        if takes_arguments || input_opaque {
+                            let start = self.scopes[branch].start;
+                            self.make_opaque_in(start);
+                        }
+                        opaque |= self.scope_opaque(branch);
+                    }
+                }
+                opaque
+            }
+            Kind::Map(map) => match self.scope_of_child(id, 0) {
+                Some(processor) => {
+                    let whole_items = if jsonata {
+                        map.items_jsonata.is_none() && map.item_selector_jsonata.is_none()
+                    } else {
+                        matches!(map.items_path, Io::Whole) && map.item_selector.is_none()
+                    };
+                    if !whole_items || map.item_reader || map.batcher.is_some() || input_opaque {
+                        let start = self.scopes[processor].start;
+                        self.make_opaque_in(start);
+                    }
+                    state.result_selector.is_some()
+                        || map.distributed
+                        || self.scope_opaque(processor)
+                }
+                None => true,
+            },
+        };
+        let output_opaque = self.place_opaque(state, opaque_in, result_opaque);
+        if output_opaque && !self.opaque_out[id] {
+            self.opaque_out[id] = true;
+            self.changed = true;
+        }
         let result: Vec<Shape> = match &state.kind {
             Kind::Task(_) => match self.steps.get(&state.name) {
                 Some(step) if state.result_selector.is_none() => vec![Shape::Output {
@@ -437,8 +529,20 @@ impl<'a> Flow<'a> {
                 .into_iter()
                 .collect(),
         };
+        if let Kind::Choice { choices, .. } = &state.kind {
+            // A JSONata rule's `Output` sends its target data of a type not known here.
+            for choice in choices {
+                if choice.jsonata.as_ref().is_some_and(|j| j.output.is_some()) {
+                    let target = self.node_of(scope, choice.next);
+                    self.make_opaque_in(target);
+                }
+            }
+        }
         for (target, via) in transitions {
             let target = self.node_of(scope, target);
+            if output_opaque {
+                self.make_opaque_in(target);
+            }
             for shape in &output {
                 self.arrive(target, shape.clone(), via.clone());
             }
@@ -446,6 +550,18 @@ impl<'a> Flow<'a> {
         for (i, catcher) in state.catch.iter().enumerate() {
             let target = self.node_of(scope, catcher.next);
             let via = format!("{at}/Catch/{i}/Next");
+            let catch_opaque = if jsonata {
+                catcher.jsonata.as_ref().is_some_and(|j| j.output.is_some())
+            } else {
+                match &catcher.result_path {
+                    Io::Whole => false,
+                    Io::Null => opaque_in,
+                    Io::Path(_) => true,
+                }
+            };
+            if catch_opaque {
+                self.make_opaque_in(target);
+            }
             let shapes = if jsonata {
                 let outputs = catcher.jsonata.as_ref().is_some_and(|j| j.output.is_some());
                 if outputs {
@@ -467,6 +583,28 @@ impl<'a> Flow<'a> {
             for shape in shapes {
                 self.arrive(target, shape, via.clone());
             }
+        }
+    }
+
+    /// Whether the state's output may be of a type not known here, as [`Flow::place`] places it.
+    fn place_opaque(&self, state: &State, opaque_in: bool, result_opaque: bool) -> bool {
+        let has_result_path = matches!(
+            state.kind,
+            Kind::Task(_) | Kind::Pass { .. } | Kind::Parallel { .. } | Kind::Map(_)
+        );
+        if state.language == QueryLanguage::Jsonata {
+            return result_opaque || state.jsonata.as_ref().is_some_and(|j| j.output.is_some());
+        }
+        if !has_result_path {
+            return result_opaque || !matches!(state.output_path, Io::Whole);
+        }
+        match (&state.result_path, &state.output_path) {
+            (Io::Whole, Io::Whole) => result_opaque,
+            (Io::Null, Io::Whole) => opaque_in,
+            (Io::Path(result_at), Io::Path(output_at)) if result_at.text == output_at.text => {
+                result_opaque
+            }
+            _ => true,
         }
     }
 
@@ -498,6 +636,11 @@ impl<'a> Flow<'a> {
             _ => Vec::new(),
         }
     }
+}
+
+/// Whether the state ends its scope (its output is the scope's): no `Next`, and not a Choice or a Fail.
+fn ends_scope(state: &State) -> bool {
+    state.next.is_none() && !matches!(state.kind, Kind::Choice { .. } | Kind::Fail { .. })
 }
 
 /// Every way to pick one output from each branch, in order (at most [`MAX_SHAPES_PER_STATE`]); none if a branch's
@@ -540,6 +683,60 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    fn edges(
+        document: &Value,
+        steps: &HashMap<String, Path>,
+        span_of: impl Fn(&str) -> Span,
+    ) -> Vec<Edge> {
+        analyse(document, steps, span_of).edges
+    }
+
+    /// The workflow's output type's key, if the analysis knows it.
+    fn output(document: &Value, names: &[&str]) -> Option<String> {
+        analyse(document, &steps(names), |_| Span::call_site())
+            .output
+            .map(|shape| shape.key())
+    }
+
+    #[test]
+    fn the_output_type_is_known_only_when_every_way_to_the_end_keeps_it() {
+        // The last step's output, through a Choice and a Succeed.
+        let document = json!({"StartAt": "A", "States": {
+            "A": task(Some("C")),
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "B"}], "Default": "Done"},
+            "B": task(Some("Done")),
+            "Done": {"Type": "Succeed"}}});
+        // Two ways to the end with two types: not one type.
+        assert_eq!(output(&document, &["A", "B"]), None);
+        let document = json!({"StartAt": "A", "States": {"A": task(Some("B")), "B": task(None)}});
+        assert_eq!(output(&document, &["A", "B"]), Some("out(B)".into()));
+        // A Pass with Parameters at the end: JSON.
+        let document = json!({"StartAt": "A", "States": {
+            "A": task(Some("P")),
+            "P": {"Type": "Pass", "Parameters": {"x.$": "$.y"}, "End": true}}});
+        assert_eq!(output(&document, &["A"]), None);
+        // A ResultPath into the input: JSON.
+        let document = json!({"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "${F}", "ResultPath": "$.a", "End": true}}});
+        assert_eq!(output(&document, &["A"]), None);
+        // A catch that passes the input on (ResultPath null) to an end: the input is JSON, so not known.
+        let document = json!({"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "${F}", "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": null, "Next": "Done"}], "Next": "Done"},
+            "Done": {"Type": "Succeed"}}});
+        assert_eq!(output(&document, &["A"]), None);
+        // A Pass without fields after the first state passes the execution's input: not known.
+        let document = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+        assert_eq!(output(&document, &["A"]), None);
+        // A Map over a step's output: a Vec of the processor's last step.
+        let document = json!({"StartAt": "A", "States": {
+            "A": task(Some("M")),
+            "M": {"Type": "Map", "ItemProcessor": {"StartAt": "B", "States": {"B": task(None)}}, "End": true}}});
+        assert_eq!(
+            output(&document, &["A", "B"]),
+            Some("results(M,out(B))".into())
+        );
     }
 
     fn kinds(edges: &[Edge]) -> Vec<(String, String)> {

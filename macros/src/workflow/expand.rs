@@ -27,7 +27,7 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
         // Still define the type, so one mistake gives one error and not one more at every use of the workflow.
         Err(errors) => {
             let errors = errors.into_compile_error();
-            let item = workflow_item(input, &step_paths, &any_json, quote!(""));
+            let item = workflow_item(input, &step_paths, &any_json, quote!(""), None);
             return Ok(quote!(#item #errors));
         }
     };
@@ -60,6 +60,7 @@ pub fn expand(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> syn::Result
         &step_paths,
         &any_json,
         quote!(::stepfn::__private::std::include_str!(#file)),
+        lowered.output.as_ref(),
     );
     let probes = lowered.edges.iter().map(edge_probe);
     let feeds_check = feeds_check(name, &lowered.feeds);
@@ -79,6 +80,7 @@ fn workflow_item(
     steps: &[&Path],
     any_json: &[String],
     definition: TokenStream,
+    output: Option<&Shape>,
 ) -> TokenStream {
     let WorkflowInput {
         attrs,
@@ -115,6 +117,11 @@ fn workflow_item(
                 impl ::stepfn::WorkflowInput<<#step as ::stepfn::Step>::Input> for #name {}
             }
         });
+    // The output type, where the dataflow analysis knows it; JSON otherwise. Spanned on the workflow's name.
+    let output = match output {
+        Some(shape) => shape.ty(name.span()),
+        None => quote!(::stepfn::__private::serde_json::Value),
+    };
     quote! {
         #(#attrs)*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -130,6 +137,8 @@ fn workflow_item(
         }
 
         #input_impl
+
+        impl ::stepfn::WorkflowOutput<#output> for #name {}
 
         impl #name {
             /// The ASL definition, as written to `target/stepfn/<Name>.asl.json`.

@@ -39,6 +39,8 @@ pub struct ExpectedError {
 pub struct Lowered {
     pub document: serde_json::Value,
     pub edges: Vec<Edge>,
+    /// The workflow's output type, if the dataflow analysis knows it.
+    pub output: Option<super::dataflow::Shape>,
     pub feeds: Vec<super::template_feeds::Feed>,
     pub expected_errors: Vec<ExpectedError>,
 }
@@ -172,13 +174,14 @@ pub fn lower(input: &WorkflowInput, steps: &[(&Path, StepInfo)]) -> Result<Lower
         }) {
         Some(errors) => Err(errors),
         None => {
-            let edges = super::dataflow::edges(&document, &lowering.step_states, |pointer| {
+            let analysis = super::dataflow::analyse(&document, &lowering.step_states, |pointer| {
                 lowering.span_of(pointer, Rule::UnknownState)
             });
             let feeds = super::template_feeds::feeds(&document, &lowering.step_states);
             Ok(Lowered {
                 document,
-                edges,
+                edges: analysis.edges,
+                output: analysis.output,
                 feeds,
                 expected_errors: lowering.expected_errors,
             })

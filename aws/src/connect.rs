@@ -30,7 +30,26 @@ impl Connection {
 /// Builds a Step Functions client. An `http://` endpoint gets an HTTP client without TLS (local services); any
 /// other gets rustls with ring, which also answers plain HTTP if a shared config file names such an endpoint.
 pub async fn connect(connection: &Connection) -> Result<aws_sdk_sfn::Client, Error> {
-    let endpoint = connection.endpoint();
+    let config = load(connection, connection.endpoint()).await?;
+    Ok(aws_sdk_sfn::Client::new(&config))
+}
+
+/// The SDK configuration every service's client of `deploy` is built from: `--endpoint-url` (else
+/// `AWS_ENDPOINT_URL`) serves all of them, as moto's server does.
+#[cfg(feature = "deploy")]
+pub(crate) async fn sdk_config(connection: &Connection) -> Result<aws_config::SdkConfig, Error> {
+    let endpoint = connection.endpoint_url.clone().or_else(|| {
+        std::env::var("AWS_ENDPOINT_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+    });
+    load(connection, endpoint).await
+}
+
+async fn load(
+    connection: &Connection,
+    endpoint: Option<String>,
+) -> Result<aws_config::SdkConfig, Error> {
     let plain = endpoint
         .as_deref()
         .is_some_and(|url| url.to_ascii_lowercase().starts_with("http://"));
@@ -58,5 +77,5 @@ pub async fn connect(connection: &Connection) -> Result<aws_sdk_sfn::Client, Err
                 .into(),
         ));
     }
-    Ok(aws_sdk_sfn::Client::new(&config))
+    Ok(config)
 }

@@ -10,6 +10,8 @@
 
 pub mod command;
 mod connect;
+#[cfg(feature = "deploy")]
+pub mod deploy;
 mod error;
 mod events;
 mod execution;

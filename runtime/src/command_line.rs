@@ -50,6 +50,13 @@ enum WorkflowCommand {
     /// that ran, failed or were caught; exit 0 when it succeeded, 1 when not.
     #[cfg(feature = "aws")]
     Watch(stepfn_aws::command::WatchArgs),
+    /// Build the Lambda package (cargo-lambda), upload it to S3, create or update the CloudFormation stack from the
+    /// workflow's template, follow its events and print its outputs (exit 0 deployed, 1 the stack failed).
+    #[cfg(feature = "deploy")]
+    Deploy(stepfn_aws::deploy::DeployArgs),
+    /// Delete the workflow's CloudFormation stack, following its events (exit 0 when it is gone).
+    #[cfg(feature = "deploy")]
+    Destroy(stepfn_aws::deploy::DestroyArgs),
     /// List the recent executions of the workflow's state machine, newest first: name, status, start, duration.
     #[cfg(feature = "aws")]
     Executions {
@@ -101,6 +108,12 @@ fn execute<W: Workflow>(command: WorkflowCommand) -> ExitCode {
         WorkflowCommand::Start(args) => {
             return stepfn_aws::command::run_start(args, W::NAME, W::DEFINITION)
         }
+        #[cfg(feature = "deploy")]
+        WorkflowCommand::Deploy(args) => {
+            return stepfn_aws::deploy::run_deploy(args, W::NAME, W::template())
+        }
+        #[cfg(feature = "deploy")]
+        WorkflowCommand::Destroy(args) => return stepfn_aws::deploy::run_destroy(args),
         #[cfg(feature = "aws")]
         WorkflowCommand::Watch(args) => {
             return stepfn_aws::command::run_watch(args, Some(W::DEFINITION))

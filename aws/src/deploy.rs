@@ -68,7 +68,7 @@ pub fn run_deploy(args: DeployArgs, name: &str, template: Result<String, String>
         Err(error) => return failure(2, format!("no template for {name}: {error}")),
     };
     block_on(async move {
-        match deploy(&args, &template).await {
+        match deploy(&args, name, &template).await {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
             Err(error) => failure(2, error),
@@ -88,11 +88,19 @@ pub fn run_destroy(args: DestroyArgs) -> ExitCode {
 }
 
 /// Deploys; `Ok(false)` when the stack ended failed (its events said why).
-async fn deploy(args: &DeployArgs, template: &str) -> Result<bool, Error> {
-    let parameters = parameters(args)?;
-    let package = match &args.zip {
-        Some(zip) => zip.clone(),
-        None => build(args)?,
+async fn deploy(args: &DeployArgs, name: &str, template: &str) -> Result<bool, Error> {
+    let mut parameters = parameters(args)?;
+    // The state machine takes the workflow's name, so that `start`, `watch` and `executions` find it (a second
+    // stack of the workflow in the same account and region sets another: --parameter StateMachineName=...).
+    if !parameters.iter().any(|(key, _)| key == "StateMachineName") {
+        parameters.push(("StateMachineName".into(), name.into()));
+    }
+    let (package, built) = match &args.zip {
+        Some(zip) => (zip.clone(), None),
+        None => {
+            let (zip, dir) = build(args)?;
+            (zip, Some(dir))
+        }
     };
     let code = std::fs::read(&package).map_err(|e| {
         Error::Config(format!(
@@ -100,6 +108,10 @@ async fn deploy(args: &DeployArgs, template: &str) -> Result<bool, Error> {
             package.display()
         ))
     })?;
+    if let Some(dir) = built {
+        // The package is in memory now: the build's folder goes.
+        let _ = std::fs::remove_dir_all(dir);
+    }
     let config = sdk_config(&args.connection.connection()).await?;
     let region = config.region().map(ToString::to_string).unwrap_or_default();
     let bucket = match &args.bucket {
@@ -253,8 +265,9 @@ fn parameters(args: &DeployArgs) -> Result<Vec<(String, String)>, Error> {
         .collect()
 }
 
-/// Builds the package with cargo-lambda (`STEPFN_CARGO_LAMBDA` names the program, else `cargo lambda`); its path.
-fn build(args: &DeployArgs) -> Result<PathBuf, Error> {
+/// Builds the package with cargo-lambda (`STEPFN_CARGO_LAMBDA` names the program, else `cargo lambda`); its path
+/// and the folder it was built into.
+fn build(args: &DeployArgs) -> Result<(PathBuf, PathBuf), Error> {
     let package = match &args.package {
         Some(package) => package.clone(),
         None => std::env::current_exe()
@@ -314,7 +327,7 @@ fn build(args: &DeployArgs) -> Result<PathBuf, Error> {
             lambda_dir.display()
         ))
     })?;
-    Ok(zip)
+    Ok((zip, lambda_dir))
 }
 
 /// The `bootstrap.zip` cargo-lambda wrote (under a folder named after the binary).

@@ -177,12 +177,27 @@ fn deploy_update_and_destroy_against_motos_server() {
         "the package is uploaded: {seen}"
     );
 
-    // An update: the same package (not built again), another memory size.
-    let zip = stderr
+    assert!(
+        machine.ends_with(":stateMachine:MessagePipeline"),
+        "named like the workflow, for `start` and `watch`: {machine}"
+    );
+    let built = stderr
         .lines()
         .find_map(|line| line.strip_prefix("uploading ")?.split(" (").next())
-        .expect("the package's path is printed")
-        .to_owned();
+        .expect("the package's path is printed");
+    assert!(
+        !Path::new(built).exists(),
+        "the build's folder is removed once uploaded"
+    );
+
+    // An update: a package given (not built again), another memory size.
+    let zip_path =
+        std::env::temp_dir().join(format!("stepfn-deploy-test-{}.zip", std::process::id()));
+    // An empty zip archive (its end-of-central-directory record alone).
+    let mut empty_zip = b"PK\x05\x06".to_vec();
+    empty_zip.extend([0u8; 18]);
+    std::fs::write(&zip_path, empty_zip).unwrap();
+    let zip = zip_path.to_string_lossy().into_owned();
     let updated = binary(
         &moto,
         &[
@@ -240,4 +255,5 @@ fn deploy_update_and_destroy_against_motos_server() {
     );
     let again = binary(&moto, &["destroy", "--stack-name", "messages"]);
     assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+    let _ = std::fs::remove_file(&zip_path);
 }

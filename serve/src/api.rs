@@ -446,7 +446,7 @@ impl Service {
                 stopped: Some(stopped),
                 ..execution.clone()
             };
-            self.store.finish_execution(&aborted, &[])?;
+            self.store.finish_execution(&aborted)?;
             let mut events = self.store.event_count(&execution.arn)?;
             if events == 0 {
                 self.store.append_event(

@@ -1,11 +1,12 @@
 //! Executions in flight: each runs as a tokio task on stepfn's engine; each history event is queued to the store as
 //! it happens (no SQLite work in the engine's event callback: the store's writer thread commits it with its next
-//! batch) and its end (status, output) is written once the run is over. StopExecution aborts the task. Express
-//! executions run by StartSyncExecution are not stored (AWS keeps no record of them).
+//! batch, with the execution's other events queued meanwhile as one chunk) and its end (status, output) is written
+//! once the run is over. StopExecution aborts the task. Express executions run by StartSyncExecution are not stored
+//! (AWS keeps no record of them).
 
 use crate::api::{ApiError, Mocks, Service};
 use crate::lambda_endpoint::LambdaEndpoint;
-use crate::store::{now, Execution, Machine};
+use crate::store::{now, Execution, Machine, PendingEvents};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -225,11 +226,21 @@ impl Runner {
         resume: Option<Resume>,
     ) -> Result<Execution, ApiError> {
         // Each event is stored as it happens, so a running execution's history is readable. The callback runs under
-        // the engine's event lock: it only queues the event's text for the store's writer thread.
+        // the engine's event lock: it only appends the event's text to the execution's pending chunk, and queues a
+        // write for the store's writer thread when that chunk was empty. The events recorded until the write runs
+        // join the chunk, so a batch writes one row per execution, not one per event (as the checkpoints below).
         let store = service.store.clone();
         let arn: Arc<str> = execution.arn.as_str().into();
+        let pending: Arc<Mutex<PendingEvents>> = Arc::default();
         let sink = EventSink(Arc::new(move |event: &stepfn_engine::history::Event| {
-            store.append_event_later(arn.clone(), event.id, aws_event(event));
+            let text = aws_event(event);
+            let first = pending
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(event.id, &text);
+            if first {
+                store.append_events_later(arn.clone(), pending.clone());
+            }
         }));
         // A standard execution keeps where it stands, for RedriveExecution: the last top-level state entered is
         // queued for the writer like the events (and committed before the execution's end). States entered while
@@ -258,7 +269,7 @@ impl Runner {
         let retain = self.retention_due(service);
         service
             .store
-            .finish_execution_async(&finished, Vec::new(), retain)
+            .finish_execution_async(&finished, retain)
             .await?;
         Ok(finished)
     }

@@ -11,6 +11,17 @@
 //! queued without waiting (`*_later`) and commit with the next batch, before any write queued after them. Reads go
 //! to a small pool of connections of their own (WAL readers do not wait for the writer), and see every write
 //! acknowledged before they began.
+//!
+//! History events are stored in chunks, not one row each: a chunk holds the events with ids `first..=last` of one
+//! execution, their JSON texts one a line (compact JSON has no raw line break). The engine's event callback appends
+//! an event's text to its execution's [`PendingEvents`] and queues a write only when that buffer was empty; the
+//! write takes whatever the buffer holds when its batch runs and inserts it as one row. An execution whose events
+//! all arrive between two batches (a chain of Pass states does) costs one insert instead of one per event, which
+//! was most of the writer's work. Durability is as it was: a chunk commits with the next batch, before the
+//! execution's end (queued after it), so a running execution's history is readable as it goes and an execution cut
+//! off by `kill -9` keeps every event committed so far. Chunks of an execution never overlap, so its history is its
+//! chunks in `first` order and its last event id is the `last` of its last chunk. A database made before chunks
+//! (table `events`, one row per event) is migrated on open, each event becoming a chunk of one.
 
 use crate::api::ApiError;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -85,40 +96,29 @@ CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (machine, seq);
 CREATE INDEX IF NOT EXISTS executions_by_seq ON executions (seq, status);
 CREATE TABLE IF NOT EXISTS activities (name TEXT PRIMARY KEY, created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS tags (arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key));
--- WITHOUT ROWID: an event is stored once, in its key's order (a database made before keeps the rowid table and its
--- index, which the same statements use).
-CREATE TABLE IF NOT EXISTS events (
-    execution TEXT NOT NULL, id INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (execution, id)) WITHOUT ROWID;
+-- History events, a chunk a row: the events `first..=last` of an execution, their JSON texts one a line (see the
+-- module's doc). WITHOUT ROWID: stored once, in its key's order.
+CREATE TABLE IF NOT EXISTS event_chunks (
+    execution TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, events TEXT NOT NULL,
+    PRIMARY KEY (execution, first)) WITHOUT ROWID;
 ";
 
-/// An execution's end and the rest of its history (events by id), in a savepoint of the batch.
-fn finish(c: &Connection, execution: &Execution, events: &[(u64, String)]) -> rusqlite::Result<()> {
-    atomically(c, |c| {
-        let updated = c
-            .prepare_cached(
-                "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stopped = ?6
-                 WHERE arn = ?1 AND status = 'RUNNING'",
-            )?
-            .execute(params![
-                execution.arn,
-                execution.status,
-                execution.output,
-                execution.error,
-                execution.cause,
-                execution.stopped
-            ])?;
-        if updated == 0 {
-            // Ended already (a stop and the execution's own end raced): the first record stands.
-            return Ok(());
-        }
-        let mut insert = c.prepare_cached(
-            "INSERT OR REPLACE INTO events (execution, id, event) VALUES (?1, ?2, ?3)",
-        )?;
-        for (id, event) in events {
-            insert.execute(params![execution.arn, *id as i64, event])?;
-        }
-        Ok(())
-    })
+/// An execution's end (its history is stored already, queued before it). Ended already (a stop and the execution's
+/// own end raced): the first record stands.
+fn finish(c: &Connection, execution: &Execution) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stopped = ?6
+         WHERE arn = ?1 AND status = 'RUNNING'",
+    )?
+    .execute(params![
+        execution.arn,
+        execution.status,
+        execution.output,
+        execution.error,
+        execution.cause,
+        execution.stopped
+    ])
+    .map(drop)
 }
 
 /// `work` in a savepoint: a write of several statements undoes only itself when one fails, not the batch.
@@ -181,7 +181,7 @@ fn retain_closed(c: &Connection, keep: usize) -> rusqlite::Result<usize> {
     };
     atomically(c, |c| {
         c.prepare_cached(
-            "DELETE FROM events WHERE execution IN
+            "DELETE FROM event_chunks WHERE execution IN
              (SELECT arn FROM executions WHERE seq < ?1 AND status != 'RUNNING')",
         )?
         .execute(params![oldest_kept])?;
@@ -209,10 +209,89 @@ fn insert_running(c: &Connection, execution: &Execution) -> rusqlite::Result<()>
     .map(drop)
 }
 
-fn insert_event(c: &Connection, execution: &str, id: u64, event: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("INSERT OR REPLACE INTO events (execution, id, event) VALUES (?1, ?2, ?3)")?
-        .execute(params![execution, id as i64, event])
-        .map(drop)
+/// Stores the events `first..=last` of an execution (their texts one a line) as one chunk.
+fn insert_chunk(
+    c: &Connection,
+    execution: &str,
+    first: u64,
+    last: u64,
+    events: &str,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "INSERT OR REPLACE INTO event_chunks (execution, first, last, events) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![execution, first as i64, last as i64, events])
+    .map(drop)
+}
+
+/// The id of an execution's last stored event (0 if none): the `last` of its last chunk.
+fn last_event_id(c: &Connection, execution: &str) -> rusqlite::Result<u64> {
+    c.prepare_cached(
+        "SELECT last FROM event_chunks WHERE execution = ?1 ORDER BY first DESC LIMIT 1",
+    )?
+    .query_row(params![execution], |row| row.get::<_, i64>(0))
+    .optional()
+    .map(|last| last.unwrap_or(0).max(0) as u64)
+}
+
+/// An event's JSON text on one line. Compact JSON (all the service writes) has none to remove; in valid JSON a raw
+/// line break can only be whitespace between tokens (one inside a string is escaped), so a space replaces it.
+fn one_line(event: &str) -> std::borrow::Cow<'_, str> {
+    if event.contains('\n') {
+        event.replace('\n', " ").into()
+    } else {
+        event.into()
+    }
+}
+
+/// The history events a running execution recorded and the writer has not taken yet: the chunk in the making.
+#[derive(Debug, Default)]
+pub struct PendingEvents {
+    first: u64,
+    last: u64,
+    /// Their JSON texts, one a line.
+    text: String,
+}
+
+impl PendingEvents {
+    /// Adds the event `id` (its JSON text, events in id order). True when it is the first since the writer last
+    /// took them: the caller then queues [`Store::append_events_later`].
+    pub fn push(&mut self, id: u64, event: &str) -> bool {
+        let first = self.text.is_empty();
+        if first {
+            self.first = id;
+        } else {
+            self.text.push('\n');
+        }
+        self.last = id;
+        self.text.push_str(&one_line(event));
+        first
+    }
+
+    /// What it holds, as a chunk (`first`, `last`, texts), leaving it empty.
+    fn take(&mut self) -> Option<(u64, u64, String)> {
+        (!self.text.is_empty()).then(|| (self.first, self.last, std::mem::take(&mut self.text)))
+    }
+}
+
+/// Moves the events of a database made before chunks (table `events`, one row per event) into `event_chunks`, a
+/// chunk of one each, and drops the old table, in one transaction. Nothing to do for a newer database.
+fn migrate_event_rows(connection: &Connection) -> rusqlite::Result<()> {
+    let old: bool = connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events')",
+        [],
+        |row| row.get(0),
+    )?;
+    if old {
+        connection.execute_batch(
+            "BEGIN;
+             INSERT OR REPLACE INTO event_chunks (execution, first, last, events)
+                 SELECT execution, id, id, replace(event, char(10), ' ') FROM events;
+             DROP TABLE events;
+             COMMIT;",
+        )?;
+    }
+    Ok(())
 }
 
 fn writer_gone() -> ApiError {
@@ -236,6 +315,7 @@ impl Store {
             .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
             .and_then(|()| writer.execute_batch(SCHEMA))
             .and_then(|()| add_missing_columns(&writer))
+            .and_then(|()| migrate_event_rows(&writer))
             .map_err(|e| format!("cannot prepare `{}`: {e}", file.display()))?;
         writer.set_prepared_statement_cache_capacity(64);
         // The writer's pages stay cached across its transactions (no other connection writes): room for the
@@ -348,21 +428,16 @@ impl Store {
                     "UPDATE executions SET status = 'FAILED', error = ?2, cause = ?3, stopped = ?4 WHERE arn = ?1",
                     params![arn, INTERRUPTED_ERROR, INTERRUPTED_CAUSE, stopped],
                 )?;
-                let last: i64 = c.query_row(
-                    "SELECT COALESCE(MAX(id), 0) FROM events WHERE execution = ?1",
-                    params![arn],
-                    |row| row.get(0),
-                )?;
-                let mut last = last.max(0) as u64;
+                let mut last = last_event_id(c, arn)?;
                 if last == 0 {
                     last = 1;
-                    insert_event(c, arn, 1, &started_event(input, *started))?;
+                    insert_chunk(c, arn, 1, 1, &started_event(input, *started))?;
                 }
                 let failed = serde_json::json!({
                     "timestamp": stopped, "type": "ExecutionFailed", "id": last + 1, "previousEventId": last,
                     "executionFailedEventDetails": {"error": INTERRUPTED_ERROR, "cause": INTERRUPTED_CAUSE},
                 });
-                insert_event(c, arn, last + 1, &failed.to_string())?;
+                insert_chunk(c, arn, last + 1, last + 1, &failed.to_string())?;
             }
             Ok(cut_off.len())
         })
@@ -544,15 +619,10 @@ impl Store {
         })
     }
 
-    /// Records how an execution ended and `events` of its history (those not recorded as they happened), in one
-    /// transaction; answers once committed.
-    pub fn finish_execution(
-        &self,
-        execution: &Execution,
-        events: &[(u64, String)],
-    ) -> Result<(), ApiError> {
-        let (execution, events) = (execution.clone(), events.to_vec());
-        self.write(move |c| finish(c, &execution, &events))
+    /// Records how an execution ended; answers once committed.
+    pub fn finish_execution(&self, execution: &Execution) -> Result<(), ApiError> {
+        let execution = execution.clone();
+        self.write(move |c| finish(c, &execution))
     }
 
     /// [`Store::finish_execution`] from a task: the runtime's thread is not blocked while the batch commits.
@@ -561,12 +631,11 @@ impl Store {
     pub async fn finish_execution_async(
         &self,
         execution: &Execution,
-        events: Vec<(u64, String)>,
         retain: Option<usize>,
     ) -> Result<(), ApiError> {
         let execution = execution.clone();
         self.write_async(move |c| {
-            finish(c, &execution, &events)?;
+            finish(c, &execution)?;
             retain
                 .map_or(Ok(0), |keep| retain_closed(c, keep))
                 .map(drop)
@@ -663,37 +732,48 @@ impl Store {
         })
     }
 
-    /// Records one history event of a running execution as it happens (StopExecution's, answered once committed).
+    /// Records one history event of a running execution (StopExecution's), as a chunk of its own; answers once
+    /// committed.
     pub fn append_event(&self, execution: &str, id: u64, event: &str) -> Result<(), ApiError> {
-        let (execution, event) = (execution.to_owned(), event.to_owned());
-        self.write(move |c| insert_event(c, &execution, id, &event))
+        let (execution, event) = (execution.to_owned(), one_line(event).into_owned());
+        self.write(move |c| insert_chunk(c, &execution, id, id, &event))
     }
 
-    /// Records one history event of a running execution as it happens, without waiting: it commits with the next
-    /// batch, before the execution's end (queued after it).
-    pub fn append_event_later(&self, execution: Arc<str>, id: u64, event: String) {
-        self.write_later(move |c| insert_event(c, &execution, id, &event));
+    /// Records a running execution's history events as they happen, without waiting: the write takes what `pending`
+    /// holds when its batch runs (every event pushed since the last such write) and stores it as one chunk, which
+    /// commits with that batch, before the execution's end (queued after it). Queue it when
+    /// [`PendingEvents::push`] says the buffer was empty.
+    pub fn append_events_later(&self, execution: Arc<str>, pending: Arc<Mutex<PendingEvents>>) {
+        self.write_later(move |c| {
+            let chunk = pending
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take();
+            match chunk {
+                Some((first, last, events)) => insert_chunk(c, &execution, first, last, &events),
+                None => Ok(()),
+            }
+        });
     }
 
-    /// How many history events an execution has.
+    /// How many history events an execution has: the id of its last (ids run from 1 without gaps).
     pub fn event_count(&self, execution: &str) -> Result<u64, ApiError> {
-        self.with(|c| {
-            c.query_row(
-                "SELECT COUNT(*) FROM events WHERE execution = ?1",
-                params![execution],
-                |row| row.get::<_, i64>(0),
-            )
-        })
-        .map(|count| count.max(0) as u64)
+        self.with(|c| last_event_id(c, execution))
     }
 
     /// The history events of an execution, in order, as stored (JSON text).
     pub fn events(&self, execution: &str) -> Result<Vec<String>, ApiError> {
         self.with(|c| {
-            let mut query =
-                c.prepare("SELECT event FROM events WHERE execution = ?1 ORDER BY id")?;
-            let rows = query.query_map(params![execution], |row| row.get(0))?;
-            rows.collect()
+            let mut query = c.prepare_cached(
+                "SELECT events FROM event_chunks WHERE execution = ?1 ORDER BY first",
+            )?;
+            let mut rows = query.query(params![execution])?;
+            let mut events = Vec::new();
+            while let Some(row) = rows.next()? {
+                let chunk: String = row.get(0)?;
+                events.extend(chunk.split('\n').map(str::to_owned));
+            }
+            Ok(events)
         })
     }
 }

@@ -109,7 +109,8 @@ pub enum Machine<'a> {
     Arn(String),
 }
 
-fn block_on<F: Future<Output = ExitCode>>(future: F) -> ExitCode {
+/// Runs a command's future on a runtime of its own; exit 2 when none can start.
+pub(crate) fn block_on<F: Future<Output = ExitCode>>(future: F) -> ExitCode {
     match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -119,7 +120,8 @@ fn block_on<F: Future<Output = ExitCode>>(future: F) -> ExitCode {
     }
 }
 
-fn failure(code: u8, message: impl std::fmt::Display) -> ExitCode {
+/// Prints `error: MESSAGE` and exits with `code`.
+pub(crate) fn failure(code: u8, message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(code)
 }

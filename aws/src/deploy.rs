@@ -5,7 +5,7 @@
 //! until it settles, and prints its outputs; a failed stack shows each failed resource with its reason. `destroy`
 //! deletes the stack the same way. The AWS SDK for Rust with the standard credential chain ([`crate::Connection`]).
 
-use crate::command::ConnectionArgs;
+use crate::command::{block_on, failure, ConnectionArgs};
 use crate::connect::sdk_config;
 use crate::error::from_sdk;
 use crate::Error;
@@ -500,19 +500,4 @@ async fn print_outputs(
         println!("{key} = {value}");
     }
     Ok(())
-}
-
-fn block_on(future: impl std::future::Future<Output = ExitCode>) -> ExitCode {
-    match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime.block_on(future),
-        Err(error) => failure(2, format!("cannot start the async runtime: {error}")),
-    }
-}
-
-fn failure(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(code)
 }

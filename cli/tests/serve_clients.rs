@@ -408,6 +408,8 @@ const NEEDS_PARAMETERS: &[&str] = &[
     "StopExecution",
     "GetExecutionHistory",
     "DescribeStateMachineForExecution",
+    "RedriveExecution",
+    "TestState",
 ];
 
 /// One garbage request: a target (mostly a real operation that needs parameters) and a body that is never a valid
@@ -465,6 +467,15 @@ fn garbage(rng: &mut Rng) -> (String, Vec<u8>) {
                 "definition",
                 "name",
                 "roleArn",
+                // TestState's and RedriveExecution's own.
+                "input",
+                "mock",
+                "variables",
+                "context",
+                "stateName",
+                "stateConfiguration",
+                "inspectionLevel",
+                "clientToken",
             ] {
                 object.insert(
                     key.to_string(),

@@ -362,10 +362,17 @@ impl Service {
         if let Some(date) = execution.redrive_date {
             answer["redriveDate"] = json!(date);
         }
-        // Whether RedriveExecution would take it now.
-        let machine = self.store.machine(&execution.machine)?;
-        let events = self.store.event_count(&execution.arn)?;
-        match not_redrivable(&execution, machine.as_ref(), events) {
+        // Whether RedriveExecution would take it now. A running or succeeded execution is refused by its status
+        // alone: the machine and the history are read only for the others (clients poll DescribeExecution while an
+        // execution runs).
+        let reason = if matches!(execution.status.as_str(), "RUNNING" | "SUCCEEDED") {
+            not_redrivable(&execution, None, 0)
+        } else {
+            let machine = self.store.machine(&execution.machine)?;
+            let events = self.store.event_count(&execution.arn)?;
+            not_redrivable(&execution, machine.as_ref(), events)
+        };
+        match reason {
             None => answer["redriveStatus"] = json!("REDRIVABLE"),
             Some(reason) => {
                 answer["redriveStatus"] = json!("NOT_REDRIVABLE");

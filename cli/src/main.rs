@@ -10,8 +10,10 @@
 //!   `{"status":"SUCCEEDED","output":...}` or `{"status":"FAILED","error":...,"cause":...}`; exit 0 succeeded,
 //!   1 failed, 2 bad usage, definition or input. `--inputs FILE.jsonl` runs once per line. The flags are
 //!   `stepfn_engine::run_command::RunArgs`, shared with the workflow binaries' `run`.
-//! - `stepfn graph DEF` prints a Mermaid flowchart of the states.
-//! - `stepfn serve` serves the Step Functions API for AWS SDKs and the AWS CLI (`stepfn_serve`).
+//! - `stepfn graph DEF` prints a Mermaid flowchart of the states; `--html [--history FILE]` writes the console's
+//!   execution page as one self-contained file (`stepfn_serve::console`).
+//! - `stepfn serve` serves the Step Functions API for AWS SDKs and the AWS CLI, and the console at `/`
+//!   (`stepfn_serve`).
 //! - `stepfn template DEF` prints the definition's CloudFormation deployment template (`stepfn_template`).
 //! - `stepfn watch EXECUTION_ARN` streams an execution's events on AWS (or any Step Functions endpoint) in the
 //!   trace of local runs, then the graph marking what each state did; exit 0 succeeded, 1 failed, timed out or

@@ -308,3 +308,56 @@ fn graph_refuses_an_invalid_definition() {
     assert!(stdout.is_empty());
     assert!(stderr.contains("/States/A/Next"), "{stderr}");
 }
+
+#[test]
+fn graph_html_writes_the_execution_page_of_a_run_history_as_one_file() {
+    let definition = temp_file("greet-html.asl.json", GREET);
+    // `run --history` prints the history line first; that output is what `graph --history` reads back.
+    let (_, run_output, _) = stepfn(&[
+        "run",
+        definition.to_str().unwrap(),
+        "--virtual-time",
+        "--history",
+        "--input",
+        r#"{"name": "Ada"}"#,
+    ]);
+    let history = temp_file("greet-html-history.jsonl", &run_output);
+    let page = std::env::temp_dir().join(format!("greet-{}.html", std::process::id()));
+    let (code, stdout, stderr) = stepfn(&[
+        "graph",
+        definition.to_str().unwrap(),
+        "--html",
+        "--history",
+        history.to_str().unwrap(),
+        "--output",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let _ = std::fs::remove_file(&page);
+    assert!(html.starts_with("<!doctype html>"));
+    // Self-contained: ELK and the script inline, nothing fetched.
+    assert!(html.contains("id=\"stepfn-data\"") && html.contains("new ELK()"));
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
+    let start = html.find("id=\"stepfn-data\">").unwrap() + "id=\"stepfn-data\">".len();
+    let data: serde_json::Value =
+        serde_json::from_str(&html[start..start + html[start..].find("</script>").unwrap()])
+            .unwrap();
+    assert_eq!(data["execution"]["status"], "SUCCEEDED");
+    assert!(data["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["state"] == "Greet" && v["status"] == "succeeded"));
+
+    // A file that is not a history is refused by name.
+    let (code, _, stderr) = stepfn(&[
+        "graph",
+        definition.to_str().unwrap(),
+        "--html",
+        "--history",
+        definition.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a history"), "{stderr}");
+}

@@ -19,6 +19,7 @@
     running: ['⟳', 'Running'],
     cancelled: ['⊘', 'Cancelled'],
     'not-run': ['○', 'Not run'],
+    none: ['', ''], // a definition without an execution: nothing to mark
   };
   const EXECUTION_STATUS = {
     RUNNING: '⟳', SUCCEEDED: '✓', FAILED: '✗', TIMED_OUT: '⏱', ABORTED: '⊘', PENDING_REDRIVE: '↻',
@@ -214,7 +215,7 @@
     await listExecutions();
     const drawing = await layout(view.graph);
     graph.replaceChildren(drawing.svg);
-    drawing.paint(() => ({ status: 'not-run', retries: 0 }), null, () => {});
+    drawing.paint(() => ({ status: 'none', retries: 0 }), null, () => {});
     ready();
   }
 
@@ -239,8 +240,9 @@
     let timer = null;
     function render() {
       const model = executionModel(view, ui.chosen);
+      const nodeOf = view.execution ? model.nodeOf : () => ({ status: 'none', retries: 0 });
       renderHeader(header, view, served, refreshSoon);
-      drawing.paint(model.nodeOf, ui.selected, (name) => { ui.selected = name; render(); });
+      drawing.paint(nodeOf, ui.selected, (name) => { ui.selected = name; render(); });
       renderPanel(panel, view, model, ui, render);
       renderIo(io, view.execution);
       renderEvents(events, view.events);
@@ -272,7 +274,7 @@
 
   function legend() {
     return h('div', { class: 'legend', 'aria-label': 'Legend' },
-      Object.keys(STATUS).map((status) => stateBadge(status)));
+      Object.keys(STATUS).filter((status) => status !== 'none').map((status) => stateBadge(status)));
   }
 
   function renderHeader(header, view, served, refreshSoon) {
@@ -440,8 +442,9 @@
         field('exited', 'Exited', when(visit.exited)),
         visit.iteration !== null && visit.iteration !== undefined ? field('iteration', 'Iteration', visit.iteration) : null,
         entries > 1 ? field('entries', 'Entered', `${entries} times; the last is shown`) : null,
-        field('error', 'Error', visit.error || '–'),
-        field('cause', 'Cause', visit.cause || '–')));
+        // A state that succeeded after a retry keeps its earlier failure in its attempts, not as its error.
+        field('error', 'Error', (visit.status !== 'succeeded' && visit.error) || '–'),
+        field('cause', 'Cause', (visit.status !== 'succeeded' && visit.cause) || '–')));
       if (visit.attempts.length > 1 || visit.attempts.some((a) => a.error)) {
         parts.push(h('h3', {}, 'Attempts'), h('ol', { class: 'attempts' }, visit.attempts.map((a) => h('li', {},
           when(a.scheduled), ' — ', a.error ? h('span', { class: 'error-text' }, `${a.error}${a.cause ? `: ${a.cause}` : ''}`) : (a.ended ? 'succeeded' : 'running')))));
@@ -625,12 +628,12 @@
         group.dataset.retries = String(retries);
         group.classList.toggle('selected', name === selected);
         group.querySelector('text.word').textContent =
-          `${icon} ${word}${retries ? ` · ↻ ${retries} ${retries === 1 ? 'retry' : 'retries'}` : ''}`;
+          `${icon} ${word}${retries ? ` · ↻ ${retries} ${retries === 1 ? 'retry' : 'retries'}` : ''}`.trim();
         group.onclick = (event) => { event.stopPropagation(); select(name); };
         group.onkeydown = (event) => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); select(name); } };
         let title = group.querySelector('title');
         if (!title) { title = h('title', {}); group.prepend(title); }
-        title.textContent = `${name}: ${word}`;
+        title.textContent = word ? `${name}: ${word}` : name;
       }
     }
     return { svg, paint };

@@ -346,7 +346,16 @@ impl GraphArgs {
                 }
                 None => Vec::new(),
             };
-            html_file(&view(definition, &events, None))
+            let mut view = view(definition, &events, None);
+            let name = self
+                .history
+                .as_deref()
+                .and_then(|p| p.file_stem())
+                .map(|s| s.to_string_lossy());
+            if let (Some(execution), Some(name)) = (view["execution"].as_object_mut(), name) {
+                execution.insert("name".into(), json!(name));
+            }
+            html_file(&view)
         } else {
             stepfn_asl::graph::mermaid(definition)
         };

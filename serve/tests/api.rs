@@ -980,3 +980,138 @@ async fn an_unreachable_lambda_endpoint_fails_the_task_with_a_named_error() {
         "{cause}"
     );
 }
+
+/// `GET path` over plain HTTP/1.1: the status and the body.
+fn get(address: SocketAddr, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).expect("connects");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer[9..12].parse().unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    // axum answers small bodies with Content-Length and large ones chunked; undo the chunking.
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut rest = body;
+        let mut joined = String::new();
+        while let Some((size, after)) = rest.split_once("\r\n") {
+            let size = usize::from_str_radix(size.trim(), 16).unwrap();
+            if size == 0 {
+                break;
+            }
+            joined.push_str(&after[..size]);
+            rest = &after[size + 2..];
+        }
+        return (status, joined);
+    }
+    (status, body.to_owned())
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_console_is_served_beside_the_api_and_reads_executions_into_visits() {
+    let (address, _dir) = start(false).await;
+    // One branch fails after a second while the other waits: the Parallel fails, the waiting branch is cancelled.
+    let definition = json!({"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "Pause", "States": {"Pause": {"Type": "Wait", "Seconds": 1, "Next": "Broken"},
+                                        "Broken": {"Type": "Fail", "Error": "Broke", "Cause": "on purpose"}}},
+        {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 100, "End": true}}}
+    ]}}});
+    let machine = create(address, "Console", definition, "STANDARD");
+    let started = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": machine, "input": "{}"}),
+    );
+    let execution = started["executionArn"].as_str().unwrap();
+    assert_eq!(until_done(address, execution).await["status"], "FAILED");
+
+    let (status, page) = get(address, "/");
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"<script src="/console/app.js">"#), "{page}");
+    let (status, page) = get(address, &format!("/executions/{}", encode(execution)));
+    assert_eq!((status, page.contains("/console/elk.js")), (200, true));
+    let (status, elk) = get(address, "/console/elk.js");
+    assert_eq!(status, 200);
+    assert!(
+        elk.len() > 1_000_000 && elk.contains("ELK"),
+        "{}",
+        elk.len()
+    );
+
+    let (status, machines) = get(address, "/console/api/machines");
+    let machines: Value = serde_json::from_str(&machines).unwrap();
+    assert_eq!(status, 200, "{machines}");
+    assert_eq!(machines["stateMachines"][0]["name"], "Console");
+    assert_eq!(
+        machines["stateMachines"][0]["executionCounts"],
+        json!({"FAILED": 1})
+    );
+
+    let (status, view) = get(
+        address,
+        &format!("/console/api/execution?arn={}", encode(execution)),
+    );
+    let view: Value = serde_json::from_str(&view).unwrap();
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["execution"]["status"], "FAILED");
+    let statuses: std::collections::BTreeMap<&str, &str> = view["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["state"].as_str().unwrap(), v["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("Both", "failed"),
+            ("Broken", "failed"),
+            ("Pause", "succeeded"),
+            ("Slow", "cancelled")
+        ]
+        .into()
+    );
+    assert_eq!(
+        view["graph"]["states"][0]["branches"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        view["events"].as_array().unwrap().len(),
+        ok(
+            address,
+            "GetExecutionHistory",
+            json!({"executionArn": execution})
+        )["events"]
+            .as_array()
+            .unwrap()
+            .len()
+    );
+
+    let (status, missing) = get(
+        address,
+        "/console/api/execution?arn=arn:aws:states:us-east-1:123456789012:execution:Console:nope",
+    );
+    assert_eq!(status, 400, "{missing}");
+    assert!(missing.contains("ExecutionDoesNotExist"), "{missing}");
+}

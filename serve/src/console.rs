@@ -576,6 +576,80 @@ mod tests {
             .contains("not a history"));
     }
 
+    /// Any sequence of events (types from every family, ids and previous ids pointing anywhere, details of any
+    /// shape, timestamps of any form) is read into a view without a panic, and every `*StateEntered` event with a
+    /// name becomes one visit.
+    mod any_history {
+        use super::*;
+        use proptest::prelude::*;
+
+        const KINDS: &[&str] = &[
+            "ExecutionStarted",
+            "ExecutionSucceeded",
+            "ExecutionFailed",
+            "ExecutionAborted",
+            "ExecutionTimedOut",
+            "ExecutionRedriven",
+            "TaskStateEntered",
+            "TaskStateExited",
+            "PassStateEntered",
+            "MapStateEntered",
+            "MapStateExited",
+            "MapStateStarted",
+            "MapIterationStarted",
+            "MapIterationSucceeded",
+            "MapIterationFailed",
+            "MapIterationAborted",
+            "MapStateFailed",
+            "ParallelStateEntered",
+            "ParallelStateStarted",
+            "ParallelStateFailed",
+            "ParallelStateExited",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionFailed",
+            "LambdaFunctionSucceeded",
+            "TaskFailed",
+            "TaskSucceeded",
+            "FailStateEntered",
+            "Unheard",
+        ];
+
+        fn details() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                Just(Value::Null),
+                Just(json!("text")),
+                ("[A-C]{1,2}", 0u64..5).prop_map(|(name, index)| json!({"name": name, "index": index, "input": "{}", "output": "[1]", "error": "E", "cause": "c"})),
+                (0i64..3).prop_map(|n| json!({"name": n, "index": -n, "input": {"not": "text"}})),
+            ]
+        }
+
+        fn event() -> impl Strategy<Value = Value> {
+            (0..KINDS.len(), 0u64..40, 0u64..40, details(), prop_oneof![
+                Just(json!(1_769_850_000.25)), Just(json!(-1e300)), Just(json!(f64::MAX)),
+                Just(json!("2026-01-31T09:00:00Z")), Just(json!("yesterday")), Just(Value::Null),
+            ])
+                .prop_map(|(kind, id, previous, details, timestamp)| {
+                    let kind = KINDS[kind];
+                    let key = if kind.ends_with("StateEntered") { "stateEnteredEventDetails".to_owned() } else {
+                        format!("{}EventDetails", lower_first(kind))
+                    };
+                    json!({"type": kind, "id": id, "previousEventId": previous, "timestamp": timestamp, key: details})
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn never_panics(events in proptest::collection::vec(event(), 0..60)) {
+                let view = view(&definition(), &events, None);
+                let named_entries = events.iter().filter(|e| e["type"].as_str().unwrap().ends_with("StateEntered")).count();
+                prop_assert_eq!(view["visits"].as_array().unwrap().len(), named_entries);
+                prop_assert_eq!(view["events"].as_array().unwrap().len(), events.len());
+                let html = html_file(&view);
+                prop_assert!(html.ends_with("</html>\n"));
+            }
+        }
+    }
+
     #[test]
     fn the_file_keeps_its_data_inside_its_script_element() {
         let events = vec![event(

@@ -493,6 +493,25 @@
   const LABEL_FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   const KIND_FONT = '11.5px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   const NODE_HEIGHT = 62;
+  // Every scope (the machine, a Map's item processor, each branch, a Parallel's row of branches) is laid out on its
+  // own, inside out (ELK's SEPARATE_CHILDREN: no edge crosses a scope's border, so nothing is lost), top to bottom
+  // with states in document order where the drawing allows. The options are given at every level: ELK reads them
+  // per compound node.
+  const LAYOUT = {
+    'elk.algorithm': 'layered',
+    'elk.direction': 'DOWN',
+    'elk.hierarchyHandling': 'SEPARATE_CHILDREN',
+    'elk.edgeRouting': 'ORTHOGONAL',
+    'elk.layered.spacing.nodeNodeBetweenLayers': '36',
+    'elk.spacing.nodeNode': '28',
+    'elk.spacing.edgeLabel': '4',
+    'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+    'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+    'elk.edgeLabels.placement': 'CENTER',
+    // One drawing per scope, not packed components: a Parallel's branches stay side by side, in order.
+    'elk.separateConnectedComponents': 'false',
+  };
+
   const HEADER = 64;
 
   /** Lays the graph out once; `paint` then marks the states (again on each update) without moving anything. */
@@ -511,7 +530,7 @@
         }
         const node = {
           id: state.id,
-          layoutOptions: { 'elk.padding': `[top=${HEADER},left=14,bottom=14,right=14]`, 'elk.nodeSize.minimum': `(${width}, 80)`, 'elk.nodeSize.constraints': 'MINIMUM_SIZE' },
+          layoutOptions: { ...LAYOUT, 'elk.padding': `[top=${HEADER},left=14,bottom=14,right=14]`, 'elk.nodeSize.minimum': `(${width}, 80)`, 'elk.nodeSize.constraints': 'MINIMUM_SIZE' },
           children: [],
           edges: [],
         };
@@ -520,7 +539,7 @@
             const inner = scope(branch, false);
             node.children.push({
               id: `${state.id}_b${i}`,
-              layoutOptions: { 'elk.padding': '[top=26,left=12,bottom=12,right=12]' },
+              layoutOptions: { ...LAYOUT, 'elk.alignment': 'TOP', 'elk.padding': '[top=26,left=12,bottom=12,right=12]' },
               children: inner.children,
               edges: inner.edges,
             });
@@ -551,17 +570,9 @@
     const laid = await elk.layout({
       id: 'root',
       layoutOptions: {
-        'elk.algorithm': 'layered',
-        'elk.direction': 'DOWN',
-        'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+        ...LAYOUT,
         'elk.json.shapeCoords': 'ROOT',
         'elk.json.edgeCoords': 'ROOT',
-        'elk.edgeRouting': 'ORTHOGONAL',
-        'elk.layered.spacing.nodeNodeBetweenLayers': '36',
-        'elk.spacing.nodeNode': '28',
-        'elk.spacing.edgeLabel': '4',
-        'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-        'elk.edgeLabels.placement': 'CENTER',
         'elk.padding': '[top=16,left=16,bottom=16,right=16]',
       },
       children: root.children,

@@ -155,6 +155,84 @@ pub fn outline(definition: &Value, marks: &HashMap<String, StateMark>) -> String
     out
 }
 
+/// The states and transitions as data, for drawing by a layout engine (the console lays this out with ELK):
+/// `{"states": [...], "edges": [...], "start": ID}` per scope, each state
+/// `{"id", "name", "type", "note", "branches": [scope, ...]}` (a Parallel's branches, a Map's item processor as
+/// its one branch), each edge `{"from", "to", "kind", "label"}` with `kind` one of `next`, `choice`, `default`,
+/// `catch`, and `to` `null` where a state ends its scope (`End`, Succeed, Fail). Ids are those of [`mermaid`].
+///
+/// ```
+/// let definition = serde_json::json!({
+///     "StartAt": "A",
+///     "States": { "A": { "Type": "Pass", "Next": "B" }, "B": { "Type": "Succeed" } }
+/// });
+/// let graph = stepfn_asl::graph::layout_data(&definition);
+/// assert_eq!(graph["start"], "s0");
+/// assert_eq!(graph["states"][1]["name"], "B");
+/// assert_eq!(graph["edges"][0], serde_json::json!({"from": "s0", "to": "s1", "kind": "next", "label": null}));
+/// ```
+pub fn layout_data(definition: &Value) -> Value {
+    let mut next_id = 0;
+    Scope::build(definition, &mut next_id).layout_data()
+}
+
+impl Scope<'_> {
+    fn layout_data(&self) -> Value {
+        let mut edges = Vec::new();
+        let mut push = |from: &str, to: Option<&str>, kind: &str, label: Option<String>| {
+            edges.push(serde_json::json!({"from": from, "to": to, "kind": kind, "label": label}));
+        };
+        let states: Vec<Value> = self
+            .states
+            .iter()
+            .map(|state| {
+                let from = state.id.as_str();
+                let target = |key: &str| self.id(state.body.get(key).and_then(Value::as_str));
+                if state.kind() == Some("Choice") {
+                    let rules = state.body.get("Choices").and_then(Value::as_array);
+                    for (i, rule) in rules.into_iter().flatten().enumerate() {
+                        if let Some(to) = self.id(rule.get("Next").and_then(Value::as_str)) {
+                            let label =
+                                condition(rule).unwrap_or_else(|| format!("rule {}", i + 1));
+                            push(from, Some(to), "choice", Some(shorten(&label)));
+                        }
+                    }
+                    if let Some(to) = target("Default") {
+                        push(from, Some(to), "default", Some("default".to_owned()));
+                    }
+                }
+                if let Some(to) = target("Next") {
+                    push(from, Some(to), "next", None);
+                }
+                let ends = state.body.get("End") == Some(&Value::Bool(true))
+                    || matches!(state.kind(), Some("Succeed" | "Fail"));
+                if ends {
+                    push(from, None, "next", None);
+                }
+                for catcher in state
+                    .body
+                    .get("Catch")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(to) = self.id(catcher.get("Next").and_then(Value::as_str)) {
+                        push(from, Some(to), "catch", Some(shorten(&error_list(catcher))));
+                    }
+                }
+                serde_json::json!({
+                    "id": state.id,
+                    "name": state.name,
+                    "type": state.kind(),
+                    "note": retry_note(state.body),
+                    "branches": state.children.iter().map(Scope::layout_data).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::json!({"states": states, "edges": edges, "start": self.id(self.start_at)})
+    }
+}
+
 /// The states of one machine, branch or item processor, with their generated ids.
 struct Scope<'a> {
     start_at: Option<&'a str>,

@@ -45,10 +45,13 @@ enum Command {
     },
     /// Run a definition locally and print `{"status":...,"output"|"error","cause"}` (one line per execution).
     Run(run::RunCommand),
-    /// Print a Mermaid flowchart of a definition's states.
+    /// Print a Mermaid flowchart of a definition's states, or (--html) write the console's execution page for it
+    /// as one self-contained HTML file, with a recorded history (--history) marking what each state did.
     Graph {
         /// The definition file.
         file: PathBuf,
+        #[command(flatten)]
+        args: stepfn_serve::console::GraphArgs,
     },
     /// Serve the AWS Step Functions API (awsJson1.0) for AWS SDKs and the AWS CLI, running executions locally.
     Serve(stepfn_serve::command::ServeArgs),
@@ -79,7 +82,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Validate { files } => validate(&files),
         Command::Run(args) => run::run(args),
-        Command::Graph { file } => graph(&file),
+        Command::Graph { file, args } => graph(&file, &args),
         Command::Serve(args) => args.run(Default::default(), Vec::new()),
         Command::Watch(args) => stepfn_aws::command::run_watch(args, None),
         Command::Executions {
@@ -190,7 +193,7 @@ fn report(file: &str, text: &str, severity: &str, problems: &[stepfn_asl::Proble
 
 /// Prints the flowchart of a valid definition; an invalid one exits 2 listing its problems (a graph of it would
 /// quietly drop the broken edges).
-fn graph(file: &std::path::Path) -> ExitCode {
+fn graph(file: &std::path::Path, args: &stepfn_serve::console::GraphArgs) -> ExitCode {
     let name = file.display();
     let parsed = std::fs::read_to_string(file)
         .map_err(|e| format!("{name}: cannot read: {e}"))
@@ -214,8 +217,13 @@ fn graph(file: &std::path::Path) -> ExitCode {
         eprintln!("{name}: {} problem(s)", problems.len());
         return ExitCode::from(2);
     }
-    print!("{}", stepfn_asl::graph::mermaid(&document));
-    ExitCode::SUCCESS
+    match args.write(&document) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// The problems that keep `document` from becoming the typed model `stepfn run` executes (the validator's, and any

@@ -53,6 +53,41 @@ impl Event {
         Value::Object(event)
     }
 
+    /// An event as `GetExecutionHistory` answers it: from the wire (epoch-second `timestamp`), from the AWS CLI or
+    /// an SDK's JSON (RFC 3339 `timestamp`), or from [`Event::to_json`]. `None` for anything without a `type`;
+    /// missing ids are 0, and a timestamp that is neither is kept as text (elapsed times then show `?`).
+    pub fn from_json(value: &Value) -> Option<Event> {
+        let object = value.as_object()?;
+        let kind = object.get("type")?.as_str()?.to_owned();
+        let number = |key: &str| object.get(key).and_then(Value::as_u64).unwrap_or(0);
+        let timestamp = match object.get("timestamp") {
+            Some(Value::Number(seconds)) => seconds
+                .as_f64()
+                .filter(|s| s.is_finite() && s.abs() < 1e13)
+                .map(|s| {
+                    let millis = (s * 1000.0).round() as i64;
+                    stepfn_asl::timestamp::format_millis(
+                        millis.div_euclid(1000),
+                        (millis.rem_euclid(1000) as u32) * 1_000_000,
+                    )
+                })
+                .unwrap_or_default(),
+            Some(Value::String(text)) => text.clone(),
+            _ => String::new(),
+        };
+        let details = object
+            .iter()
+            .find(|(key, _)| key.ends_with("EventDetails"))
+            .map(|(_, details)| details.clone());
+        Some(Event {
+            id: number("id"),
+            previous_event_id: number("previousEventId"),
+            timestamp,
+            kind,
+            details,
+        })
+    }
+
     /// One line of the readable trace, from this event alone (a [`Tracer`] adds what earlier events tell: the
     /// state of events that do not name it, durations and retries).
     pub fn trace_line(&self) -> String {
@@ -92,6 +127,8 @@ impl Event {
 pub struct TraceLine {
     pub elapsed: String,
     pub text: String,
+    /// The state the event belongs to, if any (the one it names, or the one it happened in).
+    pub state: Option<String>,
 }
 
 impl TraceLine {
@@ -105,6 +142,8 @@ impl TraceLine {
 #[derive(Debug, Clone)]
 struct Entry {
     name: String,
+    /// The id of its `*StateEntered` event.
+    event: u64,
     /// The state's type, as its entered event names it: `Task`, `Parallel`, `Map`, ...
     kind: String,
     /// The entry of the state around it (a Parallel or Map), which events after this state's exit belong to.
@@ -112,12 +151,118 @@ struct Entry {
     timestamp: String,
 }
 
-/// Per state entry: task attempts, and whether the last thing that happened to it was a failure.
+/// Per state entry: what happened in it so far.
 #[derive(Debug, Default, Clone)]
 struct EntryState {
     attempts: u32,
     failed_last: bool,
     exited: bool,
+    /// The index of the Map iteration it runs in (the nearest Map around it), if any.
+    iteration: Option<u64>,
+    input: Option<String>,
+    output: Option<String>,
+    exited_at: Option<String>,
+    /// Each attempt of its task: when it was scheduled, and the failure that ended it, if one did.
+    attempt_log: Vec<Attempt>,
+    /// The last failure in it (of any attempt, or of the state itself).
+    error: Option<String>,
+    cause: Option<String>,
+    /// A Map's iterations, in the order they started.
+    iterations: Vec<Iteration>,
+    /// The execution's failure or time-out happened here (it was the state the execution was in).
+    ended_execution: bool,
+}
+
+/// One attempt of a state's task (`TaskScheduled`, `LambdaFunctionScheduled`, `ActivityScheduled`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub scheduled: String,
+    /// When it succeeded or failed, if it did.
+    pub ended: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+}
+
+/// One iteration of a Map state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Iteration {
+    pub index: u64,
+    pub status: IterationStatus,
+    pub started: String,
+    pub ended: Option<String>,
+}
+
+/// Where a Map iteration is: `MapIterationStarted`, then `...Succeeded`, `...Failed` or `...Aborted`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IterationStatus {
+    Running,
+    Succeeded,
+    Failed,
+    Aborted,
+}
+
+impl IterationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IterationStatus::Running => "running",
+            IterationStatus::Succeeded => "succeeded",
+            IterationStatus::Failed => "failed",
+            IterationStatus::Aborted => "aborted",
+        }
+    }
+}
+
+/// What one entry into a state came to, as the console marks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum VisitStatus {
+    /// Entered and left normally (after retries, if any).
+    Succeeded,
+    /// Still in it: the execution is running.
+    Running,
+    /// Never left because the execution ended elsewhere first: it was stopped, or a sibling branch failed.
+    Cancelled,
+    /// Failed, and a `Catch` took the error on to another state.
+    Caught,
+    /// Failed and not caught, or the execution failed or timed out while in it.
+    Failed,
+}
+
+impl VisitStatus {
+    /// The word used in data attributes and labels: `succeeded`, `running`, `cancelled`, `caught`, `failed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitStatus::Succeeded => "succeeded",
+            VisitStatus::Running => "running",
+            VisitStatus::Cancelled => "cancelled",
+            VisitStatus::Caught => "caught",
+            VisitStatus::Failed => "failed",
+        }
+    }
+}
+
+/// One entry into a state, with everything the history says happened in it: what the execution console shows
+/// when a state is selected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visit {
+    pub state: String,
+    /// The state's type as its entered event names it: `Task`, `Choice`, `Map`, ...
+    pub kind: String,
+    /// The id of its `*StateEntered` event.
+    pub entered_event: u64,
+    /// The visit of the Parallel or Map state it runs inside (an index into the visits), if any.
+    pub parent: Option<usize>,
+    /// The index of the Map iteration it runs in (the nearest Map around it), if any.
+    pub iteration: Option<u64>,
+    pub entered: String,
+    pub exited: Option<String>,
+    /// The state's input and output as the history has them (JSON text).
+    pub input: Option<String>,
+    pub output: Option<String>,
+    pub attempts: Vec<Attempt>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub iterations: Vec<Iteration>,
+    pub status: VisitStatus,
 }
 
 /// The readable trace, one event at a time: what local runs print (`Outcome::trace`) and what `watch` streams
@@ -132,6 +277,8 @@ pub struct Tracer {
     /// Event id → the state entry it belongs to (index into `entries`).
     context: HashMap<u64, usize>,
     entries: Vec<(Entry, EntryState)>,
+    /// Event id → the index of the Map iteration the event happened in.
+    iteration: HashMap<u64, u64>,
     /// The execution's end: `ExecutionSucceeded`, `ExecutionFailed`, ...
     ended: Option<String>,
 }
@@ -190,12 +337,15 @@ impl Tracer {
                 .to_owned();
             let entry = Entry {
                 name,
+                event: event.id,
                 kind: kind.trim_end_matches("StateEntered").to_owned(),
                 parent: self.context.get(&event.previous_event_id).copied(),
                 timestamp: event.timestamp.clone(),
             };
             let state = EntryState {
                 failed_last: kind == "FailStateEntered",
+                iteration: self.iteration.get(&event.previous_event_id).copied(),
+                input: detail_text(event, "input"),
                 ..EntryState::default()
             };
             self.entries.push((entry, state));
@@ -221,25 +371,60 @@ impl Tracer {
         let mut state_name = None;
         if let Some(index) = entry {
             let (entry, state) = &mut self.entries[index];
+            if kind.starts_with("MapIteration") {
+                if let Some(at) = event
+                    .details
+                    .as_ref()
+                    .and_then(|d| d.get("index"))
+                    .and_then(Value::as_u64)
+                {
+                    self.iteration.insert(event.id, at);
+                    state.record_iteration(kind, at, &event.timestamp);
+                }
+            } else if let Some(at) = state.iteration {
+                self.iteration.insert(event.id, at);
+            }
             if kind.ends_with("StateExited") {
                 state.exited = true;
+                state.exited_at = Some(event.timestamp.clone());
+                state.output = detail_text(event, "output");
                 if let Some(took) = elapsed(&entry.timestamp, &event.timestamp) {
                     notes.push(format!("took={}", format_duration(took)));
                 }
             } else if is_attempt(kind) {
                 state.attempts += 1;
                 state.failed_last = false;
+                state.attempt_log.push(Attempt {
+                    scheduled: event.timestamp.clone(),
+                    ended: None,
+                    error: None,
+                    cause: None,
+                });
                 if state.attempts > 1 {
                     notes.push(format!("retry={}", state.attempts - 1));
                 }
             } else if is_failure(kind) {
                 state.failed_last = true;
+                state.error = detail_text(event, "error");
+                state.cause = detail_text(event, "cause");
+                if let Some(attempt) = state.attempt_log.last_mut().filter(|a| a.ended.is_none()) {
+                    attempt.ended = Some(event.timestamp.clone());
+                    attempt.error.clone_from(&state.error);
+                    attempt.cause.clone_from(&state.cause);
+                }
             } else if kind.ends_with("Succeeded") {
                 state.failed_last = false;
+                if let Some(attempt) = state.attempt_log.last_mut().filter(|a| a.ended.is_none()) {
+                    attempt.ended = Some(event.timestamp.clone());
+                }
+            } else if matches!(kind, "ExecutionFailed" | "ExecutionTimedOut") {
+                state.ended_execution = true;
+                if state.error.is_none() {
+                    state.error = detail_text(event, "error");
+                    state.cause = detail_text(event, "cause");
+                }
             }
-            if !kind.ends_with("StateEntered") {
-                state_name = Some(entry.name.clone());
-            }
+            state_name = Some(entry.name.clone());
             // After its exit, the events that follow belong to the state around it (or to none).
             if kind.ends_with("StateExited") {
                 if let Some(parent) = entry.parent {
@@ -257,13 +442,19 @@ impl Tracer {
         } else if kind == "ExecutionRedriven" {
             self.ended = None;
         }
-        let mut text = event.trace_line_with(state_name.as_deref(), &notes);
+        let named = if kind.ends_with("StateEntered") {
+            None
+        } else {
+            state_name.as_deref()
+        };
+        let mut text = event.trace_line_with(named, &notes);
         if first {
             text.push_str(&format!("  at {}", event.timestamp));
         }
         TraceLine {
             elapsed: since_start,
             text,
+            state: state_name,
         }
     }
 
@@ -290,6 +481,95 @@ impl Tracer {
         }
         marks
     }
+}
+
+impl Tracer {
+    /// Every entry into a state so far, in the order they happened, with what the history says about each
+    /// (input, output, attempts, error, a Map's iterations) and its [`VisitStatus`]: what the execution console
+    /// draws. A state never left is running while the execution runs; once it has ended, the state is failed if
+    /// the execution's failure or time-out happened in it (or in a state inside it), and cancelled otherwise
+    /// (the execution was stopped, or a sibling branch failed first).
+    pub fn visits(&self) -> Vec<Visit> {
+        let mut failed_inside = vec![false; self.entries.len()];
+        for (index, (_, state)) in self.entries.iter().enumerate().rev() {
+            if state.ended_execution || (!state.exited && state.failed_last) {
+                failed_inside[index] = true;
+            }
+            if failed_inside[index] {
+                if let Some(parent) = self.entries[index].0.parent {
+                    failed_inside[parent] = true;
+                }
+            }
+        }
+        self.entries
+            .iter()
+            .enumerate()
+            .map(|(index, (entry, state))| {
+                let status = match (state.exited, state.failed_last, self.ended.as_deref()) {
+                    (true, true, _) => VisitStatus::Caught,
+                    (true, false, _) => VisitStatus::Succeeded,
+                    (false, _, _) if failed_inside[index] => VisitStatus::Failed,
+                    (false, _, None) => VisitStatus::Running,
+                    (false, _, Some("ExecutionSucceeded")) => VisitStatus::Succeeded,
+                    (false, _, Some(_)) => VisitStatus::Cancelled,
+                };
+                Visit {
+                    state: entry.name.clone(),
+                    kind: entry.kind.clone(),
+                    entered_event: entry.event,
+                    parent: entry.parent,
+                    iteration: state.iteration,
+                    entered: entry.timestamp.clone(),
+                    exited: state.exited_at.clone(),
+                    input: state.input.clone(),
+                    output: state.output.clone(),
+                    attempts: state.attempt_log.clone(),
+                    error: state.error.clone(),
+                    cause: state.cause.clone(),
+                    iterations: state.iterations.clone(),
+                    status,
+                }
+            })
+            .collect()
+    }
+
+    /// The execution's end event type (`ExecutionSucceeded`, `ExecutionFailed`, ...), if it has ended.
+    pub fn ended(&self) -> Option<&str> {
+        self.ended.as_deref()
+    }
+}
+
+impl EntryState {
+    fn record_iteration(&mut self, kind: &str, index: u64, at: &str) {
+        let status = match kind {
+            "MapIterationSucceeded" => IterationStatus::Succeeded,
+            "MapIterationFailed" => IterationStatus::Failed,
+            "MapIterationAborted" => IterationStatus::Aborted,
+            _ => IterationStatus::Running,
+        };
+        match self.iterations.iter_mut().rev().find(|i| i.index == index) {
+            Some(iteration) if status != IterationStatus::Running => {
+                iteration.status = status;
+                iteration.ended = Some(at.to_owned());
+            }
+            _ => self.iterations.push(Iteration {
+                index,
+                status,
+                started: at.to_owned(),
+                ended: None,
+            }),
+        }
+    }
+}
+
+/// A text field of an event's details (`input`, `output`, `error`, `cause`).
+fn detail_text(event: &Event, key: &str) -> Option<String> {
+    event
+        .details
+        .as_ref()
+        .and_then(|d| d.get(key))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 /// A duration without the sign: `0.250s`, `1m05.000s`.

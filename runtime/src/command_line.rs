@@ -24,8 +24,9 @@ enum WorkflowCommand {
     /// Run the workflow locally with its real steps; prints `{"status":...,"output"|"error","cause"}` per
     /// execution (exit 0 succeeded, 1 failed, 2 bad usage or input).
     Run(RunArgs),
-    /// Print a Mermaid flowchart of the workflow.
-    Graph,
+    /// Print a Mermaid flowchart of the workflow, or (--html) write the console's execution page for it as one
+    /// self-contained HTML file, with a recorded history (--history) marking what each state did.
+    Graph(stepfn_serve::console::GraphArgs),
     /// Serve the AWS Step Functions API (awsJson1.0) with this workflow's state machine created and its steps
     /// running in process, for AWS SDKs and the AWS CLI pointed at http://127.0.0.1:8083.
     Serve(stepfn_serve::command::ServeArgs),
@@ -129,8 +130,12 @@ fn execute<W: Workflow>(command: WorkflowCommand) -> ExitCode {
             };
             return stepfn_aws::command::run_executions(args, machine);
         }
-        WorkflowCommand::Graph => match serde_json::from_str(W::DEFINITION) {
-            Ok(definition) => print!("{}", stepfn_asl::graph::mermaid(&definition)),
+        WorkflowCommand::Graph(args) => match serde_json::from_str(W::DEFINITION) {
+            Ok(definition) => {
+                if let Err(message) = args.write(&definition) {
+                    return usage_error(message);
+                }
+            }
             Err(error) => return usage_error(format!("the definition is not JSON: {error}")),
         },
         WorkflowCommand::Definition { values } if values.is_empty() => print!("{}", W::DEFINITION),

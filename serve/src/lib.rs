@@ -4,12 +4,13 @@
 //!
 //! Layers, one concept each: [`protocol`] (HTTP: the `X-Amz-Target` header, JSON in and out, AWS's error shape),
 //! [`api`] (the operations, AWS's request and response shapes), [`store`] (SQLite), [`arn`] (names and ARNs as AWS
-//! writes and checks them), [`runner`] (executions in flight), [`test_state`] (the TestState operation).
+//! writes and checks them), [`runner`] (executions in flight), [`test_state`] (the TestState operation), [`console`] (the web pages at `/`).
 
 pub mod api;
 pub mod arn;
 pub mod client;
 pub mod command;
+pub mod console;
 pub mod lambda_endpoint;
 pub mod protocol;
 pub mod runner;

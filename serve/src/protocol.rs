@@ -20,7 +20,8 @@ const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
 pub fn router(service: Arc<Service>) -> Router {
     Router::new()
-        .route("/", post(handle))
+        .route("/", post(handle).get(crate::console::page))
+        .merge(crate::console::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(service)
 }

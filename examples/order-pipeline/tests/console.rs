@@ -24,7 +24,11 @@ const MACHINE: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:OrderP
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("the example lives two folders below the repository")
+        .to_path_buf()
 }
 
 /// The first of `candidates` that is a file; otherwise skip or fail (`STEPFN_REQUIRE_TOOLS=1`) and `None`.
@@ -156,8 +160,15 @@ fn the_console_shows_executions_in_a_real_browser() {
     let address = served.address;
 
     let order: Value = serde_json::from_str(include_str!("../order.json")).unwrap();
-    // A: ChargeCard times out once (the mock file's GatewaySlowOnce) and is retried; PackLines maps the lines.
-    let a = start(address, "#GatewaySlowOnce", &order);
+    // A: ChargeCard times out once (the mock file's GatewaySlowOnce) and is retried; PackLines maps the lines:
+    // order.json's one line and two more, each packed into another number of parcels, so that the page shows
+    // which iteration is which.
+    let mut three_lines = order.clone();
+    three_lines["lines"].as_array_mut().unwrap().extend([
+        json!({"sku": "b", "quantity": 25}),
+        json!({"sku": "c", "quantity": 3}),
+    ]);
+    let a = start(address, "#GatewaySlowOnce", &three_lines);
     // B: no lines, so validate_order throws InvalidOrder, which its Catch sends to Rejected (a Fail state).
     let mut rejected = order.clone();
     rejected["id"] = json!("o-empty");
@@ -213,7 +224,7 @@ fn the_console_shows_executions_in_a_real_browser() {
         "failed": b,
         "running": c,
         "events": a_events.len(),
-        "lines": order["lines"],
+        "lines": three_lines["lines"],
         "html": html,
         "screenshots": screenshots,
     });
@@ -221,7 +232,10 @@ fn the_console_shows_executions_in_a_real_browser() {
     let stderr_file = work.join("check.stderr");
     let started = Instant::now();
     let mut child = Command::new(&node)
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/console/check.mjs"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/console/check.mjs"
+        ))
         .arg(config.to_string())
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
         .stdin(Stdio::null())
@@ -240,12 +254,10 @@ fn the_console_shows_executions_in_a_real_browser() {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    let printed = format!(
-        "{}{}",
-        std::fs::read_to_string(&stdout_file).unwrap_or_default(),
-        std::fs::read_to_string(&stderr_file).unwrap_or_default()
-    );
-    println!("{printed}");
+    // The script logs its steps on stdout and says what failed on stderr.
+    let steps = std::fs::read_to_string(&stdout_file).unwrap_or_default();
+    let failure = std::fs::read_to_string(&stderr_file).unwrap_or_default();
+    println!("{steps}{failure}");
     let mut pictures: Vec<PathBuf> = std::fs::read_dir(&screenshots)
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -256,12 +268,12 @@ fn the_console_shows_executions_in_a_real_browser() {
     }
     match status {
         None => panic!(
-            "the browser script ran over {} s and was killed:\n{printed}",
+            "the browser script ran over {} s and was killed (its steps are above):\n{failure}",
             SCRIPT_TIMEOUT.as_secs()
         ),
         Some(status) => assert!(
             status.success(),
-            "the browser script failed ({status}) after {:.1} s:\n{printed}",
+            "the browser script failed ({status}) after {:.1} s (its steps and screenshots are above):\n{failure}",
             started.elapsed().as_secs_f64()
         ),
     }

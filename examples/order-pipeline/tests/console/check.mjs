@@ -42,6 +42,7 @@ function log(message) {
 }
 
 async function shot(page, name) {
+  await noJunkText(page, name);
   const file = path.join(config.screenshots, name);
   await page.screenshot({ path: file, fullPage: true });
   log(`screenshot ${file}`);
@@ -119,6 +120,27 @@ async function open(context, url, label) {
     () => `body data-ready=${JSON.stringify(document.body?.dataset.ready)}, title ${JSON.stringify(document.title)}, ` +
       `text ${JSON.stringify((document.body?.innerText ?? '').replace(/\s+/g, ' ').slice(0, 400))}`);
   return page;
+}
+
+/** Fails if the page shows what a script bug leaves: `[object HTMLSpanElement]`, `Invalid Date`, or, outside
+ * the JSON shown in `pre`, `undefined`, `NaN` or a lone `null`. */
+async function noJunkText(page, label) {
+  const junk = await page.evaluate(() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.nodeValue.trim();
+      const element = node.parentElement;
+      if (!text || element.closest('script, style') || !element.checkVisibility()) continue;
+      const inJson = element.closest('pre, code, textarea');
+      if (/\[object \w+\]|Invalid Date/.test(text) ||
+          (!inJson && (/\bundefined\b|\bNaN\b/.test(text) || text === 'null'))) {
+        const around = (element.closest('section, .card, td, dd, div') ?? element).innerText.replace(/\s+/g, ' ');
+        return `${JSON.stringify(text)} in <${element.tagName.toLowerCase()}> within ${JSON.stringify(around.slice(0, 300))}`;
+      }
+    }
+    return null;
+  });
+  if (junk) fail(`${label}: the page shows a script's leftovers: ${junk}`);
 }
 
 /** Checks that `state`'s node shows `status` (attribute and word), with `retries` retries. */
@@ -245,11 +267,25 @@ try {
       decodeURIComponent(pathname.slice('/state-machines/'.length)) === arn;
   }), config.machineArn);
   if (link < 0) fail(`index: the ${config.machine} row has no link to /state-machines/<its ARN, encoded>`);
+  // Its executions by status: A succeeded, B failed, C runs.
+  const rowText = await page.$eval(row, (row) => row.innerText.replace(/\s+/g, ' '));
+  for (const status of ['SUCCEEDED', 'FAILED', 'RUNNING']) {
+    if (!rowText.toUpperCase().includes(status)) fail(`index: the ${config.machine} row does not count its ${status} execution: ${JSON.stringify(rowText)}`);
+  }
   await shot(page, 'index.png');
   await page.locator(`${row} a[href]`).nth(link).click();
   await page.waitForURL((url) => url.pathname.startsWith('/state-machines/'));
   await waitUntil(page, 'state machine page: document.body.dataset.ready === "true"',
     () => document.body?.dataset.ready === 'true');
+  // Its executions, each a link to its page.
+  const executions = [config.succeeded, config.failed, config.running];
+  await waitUntil(page, 'state machine page: a link to each of the three executions\' pages',
+    (arns) => arns.every((arn) => [...document.querySelectorAll('a[href]')].some((a) => {
+      const { origin, pathname } = new URL(a.href);
+      return origin === location.origin && pathname.startsWith('/executions/') &&
+        decodeURIComponent(pathname.slice('/executions/'.length)) === arn;
+    })), executions,
+    () => [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')).join(', '));
   await shot(page, 'state-machine.png');
   noRefusedRequests('index and state machine pages');
   await page.close();
@@ -262,8 +298,10 @@ try {
   await waitUntil(page, `A (succeeded): PackLines' panel lists its ${config.lines.length} iteration(s) as [data-iteration]`,
     (count) => document.querySelectorAll('#state-panel [data-iteration]').length === count, config.lines.length,
     '#state-panel');
+  await shot(page, 'execution-succeeded-map.png');
   for (const [index, line] of config.lines.entries()) {
     const label = `A (succeeded), iteration ${index}`;
+    if (index > 0) await clickNode(page, label, 'PackLines');
     await page.click(`#state-panel [data-iteration="${index}"]`);
     await expectNode(page, label, 'PackItem', 'succeeded');
     await clickNode(page, label, 'PackItem');

@@ -224,13 +224,28 @@ impl Scope<'_> {
                     "id": state.id,
                     "name": state.name,
                     "type": state.kind(),
-                    "note": retry_note(state.body),
+                    "note": retry_policy(state.body),
                     "branches": state.children.iter().map(Scope::layout_data).collect::<Vec<_>>(),
                 })
             })
             .collect();
         serde_json::json!({"states": states, "edges": edges, "start": self.id(self.start_at)})
     }
+}
+
+/// A state's `Retry` as a policy, not a count of what happened: `retries States.Timeout (up to 2)`.
+fn retry_policy(body: &Map<String, Value>) -> Option<String> {
+    let retriers = body.get("Retry")?.as_array()?;
+    let parts: Vec<String> = retriers
+        .iter()
+        .map(|retrier| {
+            let attempts = retrier
+                .get("MaxAttempts")
+                .map_or_else(|| "3".to_owned(), plain);
+            format!("{} (up to {attempts})", error_list(retrier))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| shorten(&format!("retries {}", parts.join("; "))))
 }
 
 /// The states of one machine, branch or item processor, with their generated ids.

@@ -36,7 +36,7 @@
       if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
       else el.setAttribute(key, value === true ? '' : String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       el.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -154,18 +154,26 @@
     const filter = h('select', { id: 'status-filter', 'aria-label': 'Status filter' },
       ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']
         .map((s) => h('option', { value: s }, s || 'All statuses')));
-    async function listExecutions() {
+    const more = h('button', { id: 'more-executions', type: 'button', hidden: true }, 'Load more');
+    let nextToken = null;
+    /** The executions, newest first (ListExecutions' order), 100 a page; `more` appends the next page. */
+    async function listExecutions(appending) {
       const request = { stateMachineArn: arn, maxResults: 100 };
       if (filter.value) request.statusFilter = filter.value;
-      const { executions: list } = await api('ListExecutions', request);
-      list.sort((a, b) => (millisOf(b.startDate) || 0) - (millisOf(a.startDate) || 0));
-      executions.replaceChildren(...(list.length ? list.map((e) => h('tr', { 'data-name': e.name },
+      if (appending && nextToken) request.nextToken = nextToken;
+      const answer = await api('ListExecutions', request);
+      nextToken = answer.nextToken || null;
+      more.hidden = !nextToken;
+      const rows = answer.executions.map((e) => h('tr', { 'data-name': e.name },
         h('td', {}, h('a', { href: executionPath(e.executionArn) }, e.name)),
         h('td', {}, statusBadge(e.status)),
         h('td', {}, when(e.startDate)),
-        h('td', {}, when(e.stopDate)))) : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No executions.'))]));
+        h('td', {}, when(e.stopDate))));
+      if (appending) executions.append(...rows);
+      else executions.replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No executions.'))]));
     }
-    filter.addEventListener('change', () => listExecutions().catch(failPage));
+    more.addEventListener('click', () => listExecutions(true).catch(failPage));
+    filter.addEventListener('change', () => listExecutions(false).catch(failPage));
 
     const input = h('textarea', { id: 'start-input', spellcheck: 'false', 'aria-label': 'Execution input (JSON)' }, '{}');
     const name = h('input', { type: 'text', id: 'start-name', placeholder: 'name (optional)', 'aria-label': 'Execution name' });
@@ -199,7 +207,7 @@
     main.replaceChildren(
       h('h1', {}, machine.name, h('span', { class: 'muted' }, machine.type)),
       h('div', { class: 'card summary' },
-        h('dl', {}, field('arn', 'ARN', machine.stateMachineArn)),
+        h('dl', { class: 'wide' }, field('arn', 'ARN', machine.stateMachineArn)),
         h('dl', {}, field('created', 'Created', when(machine.creationDate))),
         h('dl', {}, field('status', 'Status', machine.status))),
       h('div', { class: 'split' },
@@ -211,8 +219,8 @@
             h('h2', { style: 'display:flex;gap:10px;align-items:center' }, 'Executions', filter),
             h('table', { id: 'executions' },
               h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', {}, 'Ended'))),
-              executions)))));
-    await listExecutions();
+              executions), more))));
+    await listExecutions(false);
     const drawing = await layout(view.graph);
     graph.replaceChildren(drawing.svg);
     drawing.paint(() => ({ status: 'none', retries: 0 }), null, () => {});
@@ -309,7 +317,7 @@
     header.replaceChildren(
       h('h1', {}, name, statusBadge(execution.status, 'execution-status'), actions),
       h('div', { class: 'card summary' },
-        h('dl', {}, field('execution-arn', 'Execution ARN', execution.executionArn || '–')),
+        h('dl', { class: 'wide' }, field('execution-arn', 'Execution ARN', execution.executionArn || '–')),
         h('dl', {}, field('machine', 'State machine',
           served && execution.stateMachineArn
             ? h('a', { href: machinePath(execution.stateMachineArn) }, execution.stateMachineArn.split(':').pop())
@@ -479,7 +487,7 @@
       parts.push(...field('output', 'Output', visit.output === null ? noOutput : pretty(visit.output), true));
     }
     if (body) parts.push(h('details', {}, h('summary', {}, 'Definition'), h('pre', { 'data-field': 'definition' }, JSON.stringify(body, null, 2))));
-    panel.replaceChildren(...parts);
+    panel.replaceChildren(...parts.filter((part) => part !== null));
   }
 
   // ---- the graph: ELK layout, SVG drawing -----------------------------------------------------------------------

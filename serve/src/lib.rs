@@ -98,10 +98,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let bound = bind(config).await?;
     println!("stepfn serve: listening on http://{}", bound.address);
     // On stderr: callers read the address from stdout's first line and may close it after.
-    eprintln!(
-        "stepfn serve: the console is at http://{}/",
-        bound.address
-    );
+    eprintln!("stepfn serve: the console is at http://{}/", bound.address);
     bound.serve().await
 }
 

@@ -6,7 +6,7 @@
 //! as one self-contained file (`graph --html`), all with every request to anything but the service refused.
 //!
 //! `tests/console/check.mjs` does the browsing. Every run saves its screenshots in
-//! `$CARGO_TARGET_TMPDIR/console-screenshots/`; `STEPFN_UPDATE_SCREENSHOTS=1` also copies A's page to
+//! `$CARGO_TARGET_TMPDIR/console-screenshots/`; `STEPFN_UPDATE_SCREENSHOTS=1` also copies A's page (down to its graph and panel) to
 //! `docs/console-execution.png` (the README's picture).
 
 use serde_json::{json, Value};
@@ -284,7 +284,7 @@ fn the_console_shows_executions_in_a_real_browser() {
     if std::env::var("STEPFN_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
         let target = root.join("docs/console-execution.png");
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(screenshots.join("execution-succeeded.png"), &target).unwrap();
+        std::fs::copy(screenshots.join("execution-page.png"), &target).unwrap();
         println!("updated {}", target.display());
     }
     drop(served);

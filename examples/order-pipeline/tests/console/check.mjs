@@ -294,6 +294,11 @@ try {
   page = await open(served, executionUrl(config.succeeded), 'A (succeeded)');
   await checkSucceeded(page, 'A (succeeded)');
   await shot(page, 'execution-succeeded.png');
+  // The README's picture: the page down to the graph and the selected state's panel (not the long event table).
+  const bottom = await page.evaluate(() => document.querySelector('.split').getBoundingClientRect().bottom + window.scrollY);
+  const picture = path.join(config.screenshots, 'execution-page.png');
+  await page.screenshot({ path: picture, fullPage: true, clip: { x: 0, y: 0, width: page.viewportSize().width, height: Math.ceil(bottom + 16) } });
+  log(`screenshot ${picture}`);
   await clickNode(page, 'A (succeeded)', 'PackLines');
   await waitUntil(page, `A (succeeded): PackLines' panel lists its ${config.lines.length} iteration(s) as [data-iteration]`,
     (count) => document.querySelectorAll('#state-panel [data-iteration]').length === count, config.lines.length,

@@ -278,8 +278,13 @@ fn the_console_shows_executions_in_a_real_browser() {
         ),
     }
 
-    // The Stop button reached the service.
-    assert_eq!(describe(address, &c)["status"], "ABORTED");
+    // The buttons reached the service: stopped, redriven once, stopped again.
+    let c = describe(address, &c);
+    assert_eq!(
+        (&c["status"], &c["redriveCount"]),
+        (&json!("ABORTED"), &json!(1)),
+        "{c}"
+    );
 
     if std::env::var("STEPFN_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
         let target = root.join("docs/console-execution.png");

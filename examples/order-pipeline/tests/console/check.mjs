@@ -287,6 +287,23 @@ try {
     })), executions,
     () => [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')).join(', '));
   await shot(page, 'state-machine.png');
+  // The start form: input that is not JSON is refused on the page (nothing is sent); a valid one starts an
+  // execution (with a test case of the mock file) and opens its page.
+  const machinePage = page.url();
+  await page.fill('#start-input', '{"id": "o-form",');
+  await page.click('#start-button');
+  await waitUntil(page, 'state machine page: #start-error says the input is not JSON',
+    () => /not JSON/.test(document.querySelector('#start-error')?.textContent || ''), undefined, '#start-error');
+  if (page.url() !== machinePage) fail(`state machine page: input that is not JSON still left the page for ${page.url()}`);
+  await page.fill('#start-input', JSON.stringify({ id: 'o-form', customer: 'ada', total: 4200, lines: [{ sku: 'a', quantity: 1 }] }));
+  await page.fill('#start-name', 'from-the-form');
+  await page.fill('#start-test-case', 'HappyPath');
+  await page.click('#start-button');
+  await page.waitForURL((url) => url.pathname.startsWith('/executions/'), { timeout: TIMEOUT });
+  await waitUntil(page, 'the execution started from the form: SUCCEEDED, named from-the-form',
+    () => document.querySelector('#execution-status')?.dataset.status === 'SUCCEEDED' &&
+      document.querySelector('h1')?.textContent.includes('from-the-form'), undefined, 'h1');
+  await expectNodes(page, 'the execution started from the form', [['RecordShipment', 'succeeded'], ['Done', 'succeeded']]);
   noRefusedRequests('index and state machine pages');
   await page.close();
 
@@ -375,6 +392,17 @@ try {
   await waitUntil(page, 'C (after Stop): #stop is no longer visible',
     () => !document.querySelector('#stop')?.checkVisibility());
   await shot(page, 'execution-aborted.png');
+  // Redrive goes on from HoldForReview: the page shows it running again, still without a reload; then Stop again.
+  await page.click('#redrive');
+  await waitUntil(page, 'C (after Redrive): RUNNING again, HoldForReview running',
+    () => document.querySelector('#execution-status')?.dataset.status === 'RUNNING' &&
+      document.querySelector('#graph g.node[data-state="HoldForReview"]')?.dataset.status === 'running',
+    undefined, '#execution-status');
+  if (await page.evaluate(() => window.__noReload) !== 1) fail('C (after Redrive): the page reloaded to show the change');
+  await expectText(page, 'C (after Redrive)', '[data-field="redrives"]', '1');
+  await page.click('#stop');
+  await waitUntil(page, 'C (stopped again): ABORTED',
+    () => document.querySelector('#execution-status')?.dataset.status === 'ABORTED', undefined, '#execution-status');
   noRefusedRequests('C\'s page');
   await served.close();
 

@@ -72,7 +72,18 @@ impl Event {
                     )
                 })
                 .unwrap_or_default(),
-            Some(Value::String(text)) => text.clone(),
+            // The AWS CLI writes `2026-01-31T09:00:00.123000+00:00`, Python's `str()` a space for the `T`: both
+            // become AWS's own form; anything else is kept as it is.
+            Some(Value::String(text)) => {
+                let iso = match text.as_bytes().get(10) {
+                    Some(b' ') => format!("{}T{}", &text[..10], &text[11..]),
+                    _ => text.clone(),
+                };
+                stepfn_asl::timestamp::parse(&iso).map_or_else(
+                    || text.clone(),
+                    |(seconds, nanos)| stepfn_asl::timestamp::format_millis(seconds, nanos),
+                )
+            }
             _ => String::new(),
         };
         let details = object

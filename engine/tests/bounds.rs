@@ -249,3 +249,18 @@ async fn a_runtime_error_is_not_retried_even_when_a_retrier_names_it() {
         outcome.summary()
     );
 }
+
+/// A `TimeoutSecondsPath`/`HeartbeatSecondsPath` reading an integer near `i64::MAX` once overflowed the clock
+/// (found by tests/tests/property.rs): a limit past what the clock can count never comes, and the task finishes.
+#[tokio::test]
+async fn timeouts_read_from_the_input_past_the_clock_never_come() {
+    let mut resources = Resources::default();
+    Mock::sequence([Response::Return(json!({"done": true}))]).install(&mut resources, "Work");
+    let definition = json!({"StartAt": "Work", "States": {"Work": {
+        "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work",
+        "TimeoutSecondsPath": "$.timeout", "HeartbeatSecondsPath": "$.heartbeat", "End": true}}});
+    let input =
+        json!({"timeout": 9_223_372_036_854_775_806u64, "heartbeat": 9_223_372_036_854_775_806u64});
+    let outcome = run(definition, input, resources).await;
+    assert_eq!(outcome.status, Status::Succeeded, "{:?}", outcome.error);
+}

@@ -569,6 +569,17 @@ mod tests {
         let event = Event::from_json(&events[0]).unwrap();
         assert_eq!(event.timestamp, "2026-01-31T09:00:00.500Z");
         assert_eq!(event.details, Some(json!({"input": "{}"})));
+        let cli = r#"{"events": [{"timestamp": "2026-01-31T10:00:00.500000+01:00", "type": "ExecutionStarted", "id": 1},
+            {"timestamp": "2026-01-31 09:00:01.250000+00:00", "type": "ExecutionSucceeded", "id": 2, "previousEventId": 1}]}"#;
+        let events = history_events(cli).unwrap();
+        let times: Vec<String> = events
+            .iter()
+            .map(|e| Event::from_json(e).unwrap().timestamp)
+            .collect();
+        assert_eq!(
+            times,
+            ["2026-01-31T09:00:00.500Z", "2026-01-31T09:00:01.250Z"]
+        );
         let run_output = "{\"events\":[{\"type\":\"ExecutionStarted\",\"id\":1}]}\n{\"status\":\"SUCCEEDED\",\"output\":{}}\n";
         assert_eq!(history_events(run_output).unwrap().len(), 1);
         assert!(history_events("{\"status\": 1}")

@@ -144,8 +144,10 @@ async fn within_limits(
 ) -> Result<Value, Failure> {
     use tokio::time::{sleep_until, Instant};
     let started = Instant::now();
-    let timeout_at = timeout.map(|t| started + Duration::from_secs(t));
-    let mut beat_by = heartbeat.map(|h| started + Duration::from_secs(h));
+    // A limit past what the clock can count (`TimeoutSecondsPath` may read any integer) never comes: no deadline.
+    let after = |from: Instant, seconds: u64| from.checked_add(Duration::from_secs(seconds));
+    let timeout_at = timeout.and_then(|t| after(started, t));
+    let mut beat_by = heartbeat.and_then(|h| after(started, h));
     let mut invocation = invocation;
     loop {
         // The nearer deadline; a timeout no later than the heartbeat's wins.
@@ -159,7 +161,7 @@ async fn within_limits(
             result = &mut invocation => return result,
             () = sleep_until(deadline) => return Err(failure),
             () = signal.beaten(), if heartbeat.is_some() => {
-                beat_by = heartbeat.map(|h| Instant::now() + Duration::from_secs(h));
+                beat_by = heartbeat.and_then(|h| after(Instant::now(), h));
             }
         }
     }

@@ -180,8 +180,10 @@ struct EntryState {
     cause: Option<String>,
     /// A Map's iterations, in the order they started.
     iterations: Vec<Iteration>,
-    /// The execution's failure or time-out happened here (it was the state the execution was in).
+    /// The execution's failure happened here (it was the state the execution was in).
     ended_execution: bool,
+    /// The execution ended (or was stopped) while it was open: nothing more happens in it.
+    cut: bool,
 }
 
 /// One attempt of a state's task (`TaskScheduled`, `LambdaFunctionScheduled`, `ActivityScheduled`).
@@ -338,6 +340,8 @@ impl Tracer {
             elapsed(start, &event.timestamp).map_or_else(|| "?".to_owned(), format_elapsed);
         let kind = event.kind.as_str();
         let mut notes = Vec::new();
+        // The state the event before this one belongs to, before a Parallel's or Map's own event is given to it.
+        let mut culprit = None;
         let entry = if kind.ends_with("StateEntered") {
             let name = event
                 .details
@@ -363,6 +367,7 @@ impl Tracer {
             Some(self.entries.len() - 1)
         } else {
             let mut entry = self.context.get(&event.previous_event_id).copied();
+            culprit = entry;
             // A Parallel's or Map's own events (`ParallelStateFailed` after a branch's failure, ...) belong to
             // it, not to the state inside whose event came before.
             if let Some(owner) = ["Parallel", "Map"].into_iter().find(|k| {
@@ -380,6 +385,7 @@ impl Tracer {
             entry
         };
         let mut state_name = None;
+        let mut pending_culprits: Vec<Option<usize>> = Vec::new();
         if let Some(index) = entry {
             let (entry, state) = &mut self.entries[index];
             if kind.starts_with("MapIteration") {
@@ -418,6 +424,9 @@ impl Tracer {
                 state.failed_last = true;
                 state.error = detail_text(event, "error");
                 state.cause = detail_text(event, "cause");
+                if matches!(kind, "ParallelStateFailed" | "MapStateFailed") {
+                    pending_culprits.push(culprit);
+                }
                 if let Some(attempt) = state.attempt_log.last_mut().filter(|a| a.ended.is_none()) {
                     attempt.ended = Some(event.timestamp.clone());
                     attempt.error.clone_from(&state.error);
@@ -428,27 +437,54 @@ impl Tracer {
                 if let Some(attempt) = state.attempt_log.last_mut().filter(|a| a.ended.is_none()) {
                     attempt.ended = Some(event.timestamp.clone());
                 }
-            } else if matches!(kind, "ExecutionFailed" | "ExecutionTimedOut") {
+            } else if kind == "ExecutionFailed" {
                 state.ended_execution = true;
                 if state.error.is_none() {
                     state.error = detail_text(event, "error");
                     state.cause = detail_text(event, "cause");
                 }
             }
+            if kind == "MapIterationFailed" {
+                pending_culprits.push(culprit);
+            }
             state_name = Some(entry.name.clone());
-            // After its exit, the events that follow belong to the state around it (or to none).
+            // After its exit, the events that follow belong to the state around it (or to none); an execution's
+            // own events (its end, a redrive) belong to no state, so what follows them starts afresh.
             if kind.ends_with("StateExited") {
                 if let Some(parent) = entry.parent {
                     self.context.insert(event.id, parent);
                 }
-            } else {
+            } else if !kind.starts_with("Execution") {
                 self.context.insert(event.id, index);
+            }
+        }
+        // The state inside a Parallel or Map whose failure failed it (a Fail state, a runtime error in a Choice,
+        // a task out of retries): failed, with the error the Parallel or Map reports if it has none of its own.
+        if let (Some(owner), Some(inner)) = (entry, pending_culprits.into_iter().flatten().next()) {
+            if inner != owner && !self.entries[inner].1.exited {
+                self.entries[inner].1.failed_last = true;
+            }
+            // The error a Parallel or Map fails with is its failed states' (a Fail state's has no event of its own).
+            let (error, cause) = (detail_text(event, "error"), detail_text(event, "cause"));
+            if error.is_some() {
+                for (inside, state) in &mut self.entries {
+                    let failed_inside =
+                        inside.parent == Some(owner) && !state.exited && state.failed_last;
+                    if failed_inside && state.error.is_none() {
+                        state.error.clone_from(&error);
+                        state.cause.clone_from(&cause);
+                    }
+                }
             }
         }
         if matches!(
             kind,
             "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut"
         ) {
+            // Whatever was still open is over: a redrive enters its states anew.
+            for (_, state) in &mut self.entries {
+                state.cut |= !state.exited;
+            }
             self.ended = Some(kind.to_owned());
         } else if kind == "ExecutionRedriven" {
             self.ended = None;
@@ -497,18 +533,30 @@ impl Tracer {
 impl Tracer {
     /// Every entry into a state so far, in the order they happened, with what the history says about each
     /// (input, output, attempts, error, a Map's iterations) and its [`VisitStatus`]: what the execution console
-    /// draws. A state never left is running while the execution runs; once it has ended, the state is failed if
-    /// the execution's failure or time-out happened in it (or in a state inside it), and cancelled otherwise
-    /// (the execution was stopped, or a sibling branch failed first).
+    /// draws. A state never left is failed if the execution failed in it or it failed with nothing more to come
+    /// (a Fail state, the state whose error failed a Parallel or Map, a task out of retries), or a state inside it
+    /// did; cancelled if it is over otherwise (the execution ended, was stopped or timed out while it was open, or
+    /// the Parallel or Map around it ended first: a sibling branch or iteration failed); running otherwise (a task
+    /// waiting out a retry's back-off included). A redrive enters states anew, as new visits.
     pub fn visits(&self) -> Vec<Visit> {
-        let mut failed_inside = vec![false; self.entries.len()];
-        for (index, (_, state)) in self.entries.iter().enumerate().rev() {
-            if state.ended_execution || (!state.exited && state.failed_last) {
-                failed_inside[index] = true;
+        let count = self.entries.len();
+        // Over: nothing more will happen in it: left, cut by the execution's end, a Fail state, or inside a Parallel
+        // or Map that is over (entries come after the entry they run inside).
+        let mut over = vec![false; count];
+        for (index, (entry, state)) in self.entries.iter().enumerate() {
+            let parent_over = entry.parent.is_some_and(|parent| over[parent]);
+            over[index] = state.exited || state.cut || parent_over || entry.kind == "Fail";
+        }
+        // Failed: the execution failed in it, or it failed and nothing more came of it (not a task waiting out a
+        // retry's back-off); and every Parallel or Map around such a state.
+        let mut failed = vec![false; count];
+        for (index, (entry, state)) in self.entries.iter().enumerate().rev() {
+            if !state.exited && (state.ended_execution || (state.failed_last && over[index])) {
+                failed[index] = true;
             }
-            if failed_inside[index] {
-                if let Some(parent) = self.entries[index].0.parent {
-                    failed_inside[parent] = true;
+            if failed[index] {
+                if let Some(parent) = entry.parent {
+                    failed[parent] = true;
                 }
             }
         }
@@ -516,14 +564,22 @@ impl Tracer {
             .iter()
             .enumerate()
             .map(|(index, (entry, state))| {
-                let status = match (state.exited, state.failed_last, self.ended.as_deref()) {
-                    (true, true, _) => VisitStatus::Caught,
-                    (true, false, _) => VisitStatus::Succeeded,
-                    (false, _, _) if failed_inside[index] => VisitStatus::Failed,
-                    (false, _, None) => VisitStatus::Running,
-                    (false, _, Some("ExecutionSucceeded")) => VisitStatus::Succeeded,
-                    (false, _, Some(_)) => VisitStatus::Cancelled,
+                let status = match (state.exited, state.failed_last) {
+                    (true, true) => VisitStatus::Caught,
+                    (true, false) => VisitStatus::Succeeded,
+                    (false, _) if failed[index] => VisitStatus::Failed,
+                    (false, _) if over[index] => VisitStatus::Cancelled,
+                    (false, _) => VisitStatus::Running,
                 };
+                let mut iterations = state.iterations.clone();
+                if over[index] {
+                    // An iteration still running when its Map is over was stopped with it.
+                    for iteration in &mut iterations {
+                        if iteration.status == IterationStatus::Running {
+                            iteration.status = IterationStatus::Aborted;
+                        }
+                    }
+                }
                 Visit {
                     state: entry.name.clone(),
                     kind: entry.kind.clone(),
@@ -537,7 +593,7 @@ impl Tracer {
                     attempts: state.attempt_log.clone(),
                     error: state.error.clone(),
                     cause: state.cause.clone(),
-                    iterations: state.iterations.clone(),
+                    iterations,
                     status,
                 }
             })

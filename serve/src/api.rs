@@ -754,12 +754,13 @@ fn not_redrivable(
         "SUCCEEDED" => return Some("Execution is SUCCEEDED and cannot be redriven."),
         _ => {}
     }
-    if execution.arn.contains(":express:") {
-        return Some("Express executions cannot be redriven.");
-    }
-    let Some(_) = machine else {
+    let Some(machine) = machine else {
         return Some("State machine is in DELETING status.");
     };
+    // AWS: RedriveExecution "is not supported by EXPRESS state machines" (API_RedriveExecution).
+    if execution.arn.contains(":express:") || machine.kind == "EXPRESS" {
+        return Some("Express executions cannot be redriven.");
+    }
     if events + 2 > stepfn_engine::history::EVENT_LIMIT {
         return Some("Execution history event limit exceeded.");
     }

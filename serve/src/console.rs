@@ -561,6 +561,139 @@ mod tests {
         assert_eq!(view["visits"][0]["status"], "cancelled");
     }
 
+    /// The statuses of the visits of `definition` run on the engine (virtual time), by state name in order.
+    fn run_statuses(definition: Value, input: Value) -> Vec<(String, String, Value)> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let machine = stepfn_engine::Machine::from_json(&definition.to_string()).expect("valid");
+        let options = stepfn_engine::Options {
+            virtual_time: true,
+            history: true,
+            ..Default::default()
+        };
+        let outcome = runtime.block_on(machine.run(input, &options));
+        let events: Vec<Value> = outcome.history.iter().map(Event::to_json).collect();
+        let view = view(&definition, &events, None);
+        view["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["state"].as_str().unwrap().to_owned(),
+                    v["status"].as_str().unwrap().to_owned(),
+                    v["error"].clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn status_of<'a>(visits: &'a [(String, String, Value)], state: &str) -> (&'a str, &'a Value) {
+        let (_, status, error) = visits
+            .iter()
+            .rev()
+            .find(|(name, _, _)| name == state)
+            .unwrap_or_else(|| panic!("{state} not in {visits:?}"));
+        (status.as_str(), error)
+    }
+
+    /// AWS: when one branch of a Parallel fails, "all other branches are stopped" (the Parallel state's docs); caught,
+    /// the execution goes on: the stopped branch's state is cancelled, not succeeded, and the Fail state's error shows
+    /// on it although a Fail state has no event of its own.
+    #[test]
+    fn a_branch_stopped_by_its_sibling_is_cancelled_and_a_fail_state_inside_shows_its_error() {
+        let definition = json!({"StartAt": "Both", "States": {
+            "Both": {"Type": "Parallel", "Next": "Done", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}],
+                "Branches": [
+                    {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 3, "End": true}}},
+                    {"StartAt": "Oops", "States": {"Oops": {"Type": "Fail", "Error": "Broke", "Cause": "on purpose"}}}]},
+            "Recover": {"Type": "Pass", "End": true},
+            "Done": {"Type": "Succeed"}}});
+        let visits = run_statuses(definition, json!({}));
+        assert_eq!(status_of(&visits, "Slow").0, "cancelled", "{visits:?}");
+        assert_eq!(
+            status_of(&visits, "Oops"),
+            ("failed", &json!("Broke")),
+            "{visits:?}"
+        );
+        assert_eq!(status_of(&visits, "Both").0, "caught");
+        assert_eq!(status_of(&visits, "Recover").0, "succeeded");
+        assert!(!visits.iter().any(|(name, _, _)| name == "Done"));
+    }
+
+    /// A runtime error in a Choice inside a branch fails the execution: the Choice is where it failed, with the error.
+    #[test]
+    fn a_runtime_error_inside_a_branch_marks_its_state_failed() {
+        let definition = json!({"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true, "Branches": [
+            {"StartAt": "Check", "States": {
+                "Check": {"Type": "Choice", "Choices": [{"Variable": "$.v.bad", "NumericEquals": 1, "Next": "Yes"}], "Default": "Yes"},
+                "Yes": {"Type": "Succeed"}}}]}}});
+        let visits = run_statuses(definition, json!({"v": {}}));
+        let (status, error) = status_of(&visits, "Check");
+        assert_eq!(
+            (status, error),
+            ("failed", &json!("States.Runtime")),
+            "{visits:?}"
+        );
+        assert_eq!(status_of(&visits, "Both").0, "failed");
+    }
+
+    /// A Map whose iteration fails and is caught: the failing iteration's Fail state is failed, the iterations that were
+    /// still running are cancelled (with their Map), none is left running.
+    #[test]
+    fn iterations_cut_by_a_failed_map_are_not_left_running() {
+        let definition = json!({"StartAt": "Each", "States": {
+            "Each": {"Type": "Map", "MaxConcurrency": 0, "Next": "Done", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}],
+                "ItemProcessor": {"StartAt": "Which", "States": {
+                    "Which": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "Boom"}], "Default": "Nap"},
+                    "Nap": {"Type": "Wait", "Seconds": 5, "End": true},
+                    "Boom": {"Type": "Fail", "Error": "Boom"}}}},
+            "Done": {"Type": "Succeed"}}});
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let machine = stepfn_engine::Machine::from_json(&definition.to_string()).unwrap();
+        let options = stepfn_engine::Options {
+            virtual_time: true,
+            history: true,
+            ..Default::default()
+        };
+        let outcome = runtime.block_on(machine.run(json!([0, 1, 2]), &options));
+        let events: Vec<Value> = outcome.history.iter().map(Event::to_json).collect();
+        let view = view(&definition, &events, None);
+        let visits = view["visits"].as_array().unwrap();
+        assert!(
+            visits.iter().all(|v| v["status"] != "running"),
+            "{visits:#?}"
+        );
+        let boom = visits.iter().find(|v| v["state"] == "Boom").unwrap();
+        assert_eq!(
+            (&boom["status"], &boom["error"]),
+            (&json!("failed"), &json!("Boom"))
+        );
+        let each = visits.iter().find(|v| v["state"] == "Each").unwrap();
+        assert_eq!(each["status"], "caught");
+        assert!(
+            each["iterations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["status"] != "running"),
+            "{each}"
+        );
+        assert!(
+            each["iterations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["status"] == "failed"),
+            "{each}"
+        );
+    }
+
     #[test]
     fn histories_are_read_from_what_aws_and_run_history_write() {
         let wire = r#"{"events": [{"timestamp": 1769850000.5, "type": "ExecutionStarted", "id": 1, "previousEventId": 0,

@@ -1115,3 +1115,109 @@ async fn the_console_is_served_beside_the_api_and_reads_executions_into_visits()
     assert_eq!(status, 400, "{missing}");
     assert!(missing.contains("ExecutionDoesNotExist"), "{missing}");
 }
+
+/// A stopped execution redriven: the state it was stopped in is cancelled in the first run and entered anew (a new
+/// visit at the top level, not inside the old one) in the redrive; the events after the redrive belong to no old state.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_console_reads_a_redrive_as_new_visits() {
+    let (address, _dir) = start(false).await;
+    let definition = json!({"StartAt": "Before", "States": {
+        "Before": {"Type": "Pass", "Next": "Hold"},
+        "Hold": {"Type": "Wait", "Seconds": 2, "Next": "After"},
+        "After": {"Type": "Pass", "End": true}}});
+    let machine = create(address, "Redriven", definition, "STANDARD");
+    let started = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": machine, "input": "{}"}),
+    );
+    let execution = started["executionArn"].as_str().unwrap();
+    // Stopped once it waits in Hold.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !ok(
+        address,
+        "GetExecutionHistory",
+        json!({"executionArn": execution}),
+    )["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["type"] == "WaitStateEntered")
+    {
+        assert!(Instant::now() < deadline, "never entered Hold");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    ok(address, "StopExecution", json!({"executionArn": execution}));
+    ok(
+        address,
+        "RedriveExecution",
+        json!({"executionArn": execution}),
+    );
+    assert_eq!(until_done(address, execution).await["status"], "SUCCEEDED");
+
+    let (status, view) = get(
+        address,
+        &format!("/console/api/execution?arn={}", encode(execution)),
+    );
+    let view: Value = serde_json::from_str(&view).unwrap();
+    assert_eq!(status, 200, "{view}");
+    let visits: Vec<(&str, &str, &Value)> = view["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["state"].as_str().unwrap(),
+                v["status"].as_str().unwrap(),
+                &v["parent"],
+            )
+        })
+        .collect();
+    let holds: Vec<_> = visits
+        .iter()
+        .filter(|(state, _, _)| *state == "Hold")
+        .collect();
+    assert_eq!(holds.len(), 2, "{visits:?}");
+    assert_eq!(
+        (holds[0].1, holds[1].1),
+        ("cancelled", "succeeded"),
+        "{visits:?}"
+    );
+    assert!(
+        visits.iter().all(|(_, _, parent)| parent.is_null()),
+        "{visits:?}"
+    );
+    let last = view["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (&last["type"], &last["state"]),
+        (&json!("ExecutionSucceeded"), &Value::Null),
+        "{last}"
+    );
+}
+
+/// AWS: RedriveExecution "is not supported by EXPRESS state machines" (API_RedriveExecution), whichever way the
+/// execution was started.
+#[tokio::test(flavor = "multi_thread")]
+async fn express_executions_are_not_redrivable() {
+    let (address, _dir) = start(true).await;
+    let definition = json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "X"}}});
+    let machine = create(address, "Quick", definition, "EXPRESS");
+    let started = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": machine, "input": "{}"}),
+    );
+    let execution = started["executionArn"].as_str().unwrap();
+    let described = until_done(address, execution).await;
+    assert_eq!(
+        (&described["status"], &described["redriveStatus"]),
+        (&json!("FAILED"), &json!("NOT_REDRIVABLE")),
+        "{described}"
+    );
+    assert!(error(
+        address,
+        "RedriveExecution",
+        json!({"executionArn": execution})
+    )
+    .contains("ExecutionNotRedrivable"));
+}

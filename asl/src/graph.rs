@@ -157,8 +157,8 @@ pub fn outline(definition: &Value, marks: &HashMap<String, StateMark>) -> String
 
 /// The states and transitions as data, for drawing by a layout engine (the console lays this out with ELK):
 /// `{"states": [...], "edges": [...], "start": ID}` per scope, each state
-/// `{"id", "name", "type", "note", "branches": [scope, ...]}` (a Parallel's branches, a Map's item processor as
-/// its one branch), each edge `{"from", "to", "kind", "label"}` with `kind` one of `next`, `choice`, `default`,
+/// `{"id", "name", "type", "note", "distributed", "branches": [scope, ...]}` (a Parallel's branches, a Map's item
+/// processor as its one branch; `distributed` for a Map whose iterations run as child executions), each edge `{"from", "to", "kind", "label"}` with `kind` one of `next`, `choice`, `default`,
 /// `catch`, and `to` `null` where a state ends its scope (`End`, Succeed, Fail). Ids are those of [`mermaid`].
 ///
 /// ```
@@ -225,6 +225,12 @@ impl Scope<'_> {
                     "name": state.name,
                     "type": state.kind(),
                     "note": retry_policy(state.body),
+                    "distributed": state
+                        .body
+                        .get("ItemProcessor")
+                        .and_then(|p| p.get("ProcessorConfig"))
+                        .and_then(|c| c.get("Mode"))
+                        .is_some_and(|mode| mode == "DISTRIBUTED"),
                     "branches": state.children.iter().map(Scope::layout_data).collect::<Vec<_>>(),
                 })
             })

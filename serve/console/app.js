@@ -48,6 +48,12 @@
     return h('span', { class: `status status-${status}`, id, 'data-status': status }, icon, ' ', status);
   }
 
+  /** Replaces an element's children (nested arrays flattened; null, undefined and false left out). */
+  function fill(el, ...children) {
+    el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false)
+      .map((c) => (c instanceof Node ? c : document.createTextNode(String(c)))));
+  }
+
   function stateBadge(status) {
     const [icon, word] = STATUS[status] || STATUS['not-run'];
     return h('span', { class: `status status-${status}` }, icon, ' ', word);
@@ -107,7 +113,7 @@
   }
 
   function setCrumbs(...items) {
-    crumbs.replaceChildren(...items.flatMap((item, i) => [i ? ' / ' : '', item]));
+    fill(crumbs, ...items.flatMap((item, i) => [i ? ' / ' : '', item]));
   }
 
   function ready() {
@@ -115,7 +121,7 @@
   }
 
   function failPage(error) {
-    main.replaceChildren(h('div', { class: 'card' }, h('h2', {}, 'Cannot show this page'),
+    fill(main, h('div', { class: 'card' }, h('h2', {}, 'Cannot show this page'),
       h('p', { class: 'error-text', id: 'page-error' }, String(error.message || error))));
     ready();
   }
@@ -137,7 +143,7 @@
         h('td', {}, when(m.creationDate)),
         h('td', {}, counts.length ? counts.map(([status, n]) => [statusBadge(status), ` ${n} `]) : h('span', { class: 'muted' }, 'none')));
     });
-    main.replaceChildren(h('div', { class: 'card' },
+    fill(main, h('div', { class: 'card' },
       h('h1', {}, 'State machines'),
       rows.length ? h('table', { id: 'machines' },
         h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Type'), h('th', {}, 'Created'), h('th', {}, 'Executions'))),
@@ -170,7 +176,7 @@
         h('td', {}, when(e.startDate)),
         h('td', {}, when(e.stopDate))));
       if (appending) executions.append(...rows);
-      else executions.replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No executions.'))]));
+      else fill(executions, ...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No executions.'))]));
     }
     more.addEventListener('click', () => listExecutions(true).catch(failPage));
     filter.addEventListener('change', () => listExecutions(false).catch(failPage));
@@ -204,7 +210,7 @@
     });
 
     const graph = h('div', { class: 'graph-wrap' });
-    main.replaceChildren(
+    fill(main,
       h('h1', {}, machine.name, h('span', { class: 'muted' }, machine.type)),
       h('div', { class: 'card summary' },
         h('dl', { class: 'wide' }, field('arn', 'ARN', machine.stateMachineArn)),
@@ -222,7 +228,7 @@
               executions), more))));
     await listExecutions(false);
     const drawing = await layout(view.graph);
-    graph.replaceChildren(drawing.svg);
+    fill(graph, drawing.svg);
     drawing.paint(() => ({ status: 'none', retries: 0 }), null, () => {});
     ready();
   }
@@ -239,16 +245,21 @@
     const panel = h('div', { class: 'card', id: 'state-panel' });
     const events = h('div', { class: 'card' });
     const io = h('div', { class: 'card' });
-    main.replaceChildren(header,
+    fill(main, header,
       h('div', { class: 'split' },
         h('div', { class: 'card' }, h('h2', {}, 'Graph'), legend(), h('div', { class: 'graph-wrap' }, drawing.svg)),
         panel),
       io, events);
 
     let timer = null;
+    let signature = '';
+    let cost = 0; // how long the last refresh took: polling slows down for executions with large histories
+    const changeOf = (v) => [v.events.length, ...['status', 'redriveCount', 'redriveStatus'].map((k) => (v.execution || {})[k])].join('|');
     function render() {
+      signature = changeOf(view);
       const model = executionModel(view, ui.chosen);
-      const nodeOf = view.execution ? model.nodeOf : () => ({ status: 'none', retries: 0 });
+      const { insideDistributed } = scopesOf(view.graph);
+      const nodeOf = (name) => (view.execution && !insideDistributed.has(name) ? model.nodeOf(name) : { status: 'none', retries: 0 });
       renderHeader(header, view, served, refreshSoon);
       drawing.paint(nodeOf, ui.selected, (name) => { ui.selected = name; render(); });
       renderPanel(panel, view, model, ui, render);
@@ -256,25 +267,32 @@
       renderEvents(events, view.events);
       ready();
     }
+    /** Reads the execution again; draws only if something happened (a new event, a new status). */
     async function refresh() {
       timer = null;
+      const began = performance.now();
       try {
-        view = await load();
-        render();
+        const next = await load();
+        if (changeOf(next) !== signature) {
+          view = next;
+          render();
+        }
       } catch (error) {
         header.append(h('p', { class: 'error-text' }, String(error.message || error)));
       }
+      cost = performance.now() - began;
       schedule();
     }
     function schedule() {
       const running = view.execution && ['RUNNING', 'PENDING_REDRIVE'].includes(view.execution.status);
-      if (served && running && timer === null) timer = setTimeout(refresh, POLL_MS);
+      if (served && running && timer === null) timer = setTimeout(refresh, Math.max(POLL_MS, 3 * cost));
     }
     function refreshSoon() {
       if (timer !== null) clearTimeout(timer);
       timer = setTimeout(refresh, 100);
     }
-    const first = view.visits.find((v) => v.status === 'failed') || view.visits[view.visits.length - 1];
+    // Selected first: where it failed (the innermost failed state, entered last), else the last state entered.
+    const first = [...view.visits].reverse().find((v) => v.status === 'failed') || view.visits[view.visits.length - 1];
     ui.selected = first ? first.state : null;
     render();
     schedule();
@@ -288,8 +306,9 @@
   function renderHeader(header, view, served, refreshSoon) {
     const execution = view.execution;
     if (!execution) {
-      header.replaceChildren(h('h1', {}, 'Definition'),
+      fill(header, h('h1', {}, 'Definition'),
         h('p', { class: 'muted' }, 'No execution: the graph shows the states only.'));
+      document.title = 'Definition · stepfn';
       return;
     }
     const name = execution.name || (execution.executionArn || '').split(':').pop() || 'Execution';
@@ -314,14 +333,19 @@
     }
     const started = millisOf(execution.startDate);
     const stopped = millisOf(execution.stopDate);
-    header.replaceChildren(
+    // A history from another definition (a saved file given to `graph --html`) names states this graph lacks.
+    const known = namesOf(view.graph);
+    const strangers = [...new Set(view.visits.map((v) => v.state).filter((state) => !known.has(state)))];
+    fill(header,
       h('h1', {}, name, statusBadge(execution.status, 'execution-status'), actions),
+      strangers.length ? h('p', { class: 'card error-text', id: 'history-mismatch' },
+        `The history names states this definition does not have (${strangers.slice(0, 5).join(', ')}${strangers.length > 5 ? ', …' : ''}): is it an execution of another state machine?`) : null,
       h('div', { class: 'card summary' },
-        h('dl', { class: 'wide' }, field('execution-arn', 'Execution ARN', execution.executionArn || '–')),
-        h('dl', {}, field('machine', 'State machine',
-          served && execution.stateMachineArn
+        execution.executionArn ? h('dl', { class: 'wide' }, field('execution-arn', 'Execution ARN', execution.executionArn)) : null,
+        execution.stateMachineArn ? h('dl', {}, field('machine', 'State machine',
+          served
             ? h('a', { href: machinePath(execution.stateMachineArn) }, execution.stateMachineArn.split(':').pop())
-            : (execution.stateMachineArn || '–'))),
+            : execution.stateMachineArn)) : null,
         h('dl', {}, field('started', 'Started', when(execution.startDate))),
         h('dl', {}, field('ended', 'Ended', when(execution.stopDate))),
         h('dl', {}, field('execution-duration', 'Duration',
@@ -338,8 +362,8 @@
   }
 
   function renderIo(io, execution) {
-    if (!execution) { io.replaceChildren(); return; }
-    io.replaceChildren(h('h2', {}, 'Execution input and output'),
+    if (!execution) { fill(io); return; }
+    fill(io, h('h2', {}, 'Execution input and output'),
       h('div', { class: 'split' },
         h('div', {}, field('execution-input', 'Input', pretty(execution.input), true)),
         h('div', {}, field('execution-output', 'Output',
@@ -347,8 +371,20 @@
             : (execution.status === 'RUNNING' ? '(none yet: still running)' : `(none: the execution ended ${execution.status})`), true))));
   }
 
+  /** The event table; while an execution runs, new events are appended (rows already there, and their opened
+   *  details, stay as they are). */
   function renderEvents(container, events) {
-    const rows = events.map((event) => {
+    let body = container.querySelector('tbody');
+    let shown = Number(container.dataset.shown || 0);
+    if (!body || shown > events.length) {
+      body = h('tbody', {});
+      shown = 0;
+      fill(container, h('h2', {}, ''),
+        h('table', { id: 'events' },
+          h('thead', {}, h('tr', {}, ['ID', 'Type', 'State', 'Elapsed', 'Timestamp', 'Details'].map((t) => h('th', {}, t)))),
+          body));
+    }
+    const rows = events.slice(shown).map((event) => {
       const key = Object.keys(event).find((k) => k.endsWith('EventDetails'));
       const failure = /Failed|TimedOut|Aborted/.test(event.type);
       return h('tr', { class: failure ? 'failure' : null, 'data-type': event.type },
@@ -359,10 +395,9 @@
         h('td', { class: 'mono' }, when(event.timestamp)),
         h('td', {}, key ? h('details', {}, h('summary', {}, 'details'), h('pre', {}, JSON.stringify(event[key], null, 2))) : ''));
     });
-    container.replaceChildren(h('h2', {}, `Events (${events.length})`),
-      h('table', { id: 'events' },
-        h('thead', {}, h('tr', {}, ['ID', 'Type', 'State', 'Elapsed', 'Timestamp', 'Details'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, rows)));
+    body.append(...rows);
+    container.dataset.shown = String(events.length);
+    container.querySelector('h2').textContent = `Events (${events.length})`;
   }
 
   // ---- the execution model: which visit each state shows -------------------------------------------------------
@@ -414,6 +449,32 @@
     };
   }
 
+  /** The Distributed Maps of a graph, and the states inside them (which run in child executions). */
+  function scopesOf(graph) {
+    const distributed = new Set();
+    const insideDistributed = new Set();
+    (function walk(scope, inside) {
+      for (const state of scope.states) {
+        if (inside) insideDistributed.add(state.name);
+        if (state.distributed) distributed.add(state.name);
+        for (const branch of state.branches) walk(branch, inside || state.distributed);
+      }
+    })(graph, false);
+    return { distributed, insideDistributed };
+  }
+
+  /** The state names of a graph, nested ones included. */
+  function namesOf(graph) {
+    const names = new Set();
+    (function walk(scope) {
+      for (const state of scope.states) {
+        names.add(state.name);
+        state.branches.forEach(walk);
+      }
+    })(graph);
+    return names;
+  }
+
   function findState(definition, name) {
     const states = (definition && definition.States) || {};
     for (const [key, body] of Object.entries(states)) {
@@ -429,14 +490,18 @@
   function renderPanel(panel, view, model, ui, rerender) {
     const name = ui.selected;
     if (!name) {
-      panel.replaceChildren(h('h2', {}, 'Select a state'), h('p', { class: 'muted' }, 'Select a state in the graph to see what happened in it.'));
+      fill(panel, h('h2', {}, 'Select a state'), h('p', { class: 'muted' }, 'Select a state in the graph to see what happened in it.'));
       return;
     }
     const index = model.selected(name);
     const visit = index === null ? null : model.visits[index];
     const body = findState(view.definition, name);
-    const parts = [h('h2', {}, name, ' ', stateBadge(visit ? visit.status : 'not-run'))];
-    if (!visit) {
+    const { distributed, insideDistributed } = scopesOf(view.graph);
+    const shownStatus = insideDistributed.has(name) ? 'none' : (visit ? visit.status : 'not-run');
+    const parts = [h('h2', {}, name, ' ', shownStatus === 'none' ? '' : stateBadge(shownStatus))];
+    if (insideDistributed.has(name)) {
+      parts.push(h('p', { class: 'muted' }, 'It runs in the child executions of a Distributed Map, which this console does not show.'));
+    } else if (!visit) {
       parts.push(h('p', { class: 'muted' }, view.execution ? 'This state did not run (in the iteration shown).' : 'No execution: nothing ran.'));
     } else {
       const retries = Math.max(0, visit.attempts.length - 1);
@@ -449,7 +514,7 @@
         field('entered', 'Entered', when(visit.entered)),
         field('exited', 'Exited', when(visit.exited)),
         visit.iteration !== null && visit.iteration !== undefined ? field('iteration', 'Iteration', visit.iteration) : null,
-        entries > 1 ? field('entries', 'Entered', `${entries} times; the last is shown`) : null,
+        entries > 1 ? field('entries', 'Visits', `${entries} (the last is shown)`) : null,
         // A state that succeeded after a retry keeps its earlier failure in its attempts, not as its error.
         field('error', 'Error', (visit.status !== 'succeeded' && visit.error) || '–'),
         field('cause', 'Cause', (visit.status !== 'succeeded' && visit.cause) || '–')));
@@ -457,7 +522,12 @@
         parts.push(h('h3', {}, 'Attempts'), h('ol', { class: 'attempts' }, visit.attempts.map((a) => h('li', {},
           when(a.scheduled), ' — ', a.error ? h('span', { class: 'error-text' }, `${a.error}${a.cause ? `: ${a.cause}` : ''}`) : (a.ended ? 'succeeded' : 'running')))));
       }
-      if (visit.type === 'Map') {
+      if (visit.type === 'Map' && distributed.has(name)) {
+        parts.push(h('h3', {}, 'Iterations'), h('p', { class: 'muted' },
+          'A Distributed Map runs its iterations as child executions (a Map Run); this console does not show them.'));
+      } else if (visit.type === 'Map' && visit.iterations.length === 0) {
+        parts.push(h('h3', {}, 'Iterations (0)'), h('p', { class: 'muted' }, 'No iteration ran.'));
+      } else if (visit.type === 'Map') {
         const shown = model.iterationOf(index);
         // Failed iterations first, then the rest in order; past MAX_ITERATION_BUTTONS, a number picks one.
         const listed = [...visit.iterations.filter((i) => i.status === 'failed'), ...visit.iterations.filter((i) => i.status !== 'failed')]
@@ -480,14 +550,14 @@
               onclick: () => { ui.chosen.set(index, iteration.index); rerender(); },
             }, `${STATUS[status][0]} ${iteration.index}`);
           })),
-          h('p', { class: 'muted' }, `The states inside show iteration ${shown}.`));
+          shown === null ? null : h('p', { class: 'muted' }, `The states inside show iteration ${shown}.`));
       }
       parts.push(...field('input', 'Input', pretty(visit.input), true));
       const noOutput = visit.status === 'running' ? '(none yet: still running)' : '(none: the state did not finish)';
       parts.push(...field('output', 'Output', visit.output === null ? noOutput : pretty(visit.output), true));
     }
     if (body) parts.push(h('details', {}, h('summary', {}, 'Definition'), h('pre', { 'data-field': 'definition' }, JSON.stringify(body, null, 2))));
-    panel.replaceChildren(...parts.filter((part) => part !== null));
+    fill(panel, parts);
   }
 
   // ---- the graph: ELK layout, SVG drawing -----------------------------------------------------------------------

@@ -276,6 +276,15 @@ impl MockConfig {
             .map_err(|e| MockConfigError::NotAMockConfig(e.to_string()))
     }
 
+    /// The names of the test cases the file has for state machine `machine` (none when it has no such machine).
+    pub fn test_case_names(&self, machine: &str) -> Vec<String> {
+        self.file
+            .state_machines
+            .get(machine)
+            .map(|cases| cases.test_cases.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// The mocks of one test case, by state name. `machine` may be omitted when the file has one state machine, and
     /// `case` when that machine has one test case.
     pub fn test_case(

@@ -153,7 +153,7 @@
   }
 
   async function machinePage(arn) {
-    const { machine, view } = await read(`/console/api/machine?arn=${encodeURIComponent(arn)}`);
+    const { machine, view, testCases } = await read(`/console/api/machine?arn=${encodeURIComponent(arn)}`);
     document.title = `${machine.name} · stepfn`;
     setCrumbs(h('a', { href: '/' }, 'State machines'), h('span', {}, machine.name));
     const executions = h('tbody', {});
@@ -183,7 +183,11 @@
 
     const input = h('textarea', { id: 'start-input', spellcheck: 'false', 'aria-label': 'Execution input (JSON)' }, '{}');
     const name = h('input', { type: 'text', id: 'start-name', placeholder: 'name (optional)', 'aria-label': 'Execution name' });
-    const testCase = h('input', { type: 'text', id: 'start-test-case', placeholder: 'test case (optional)', 'aria-label': 'Mock test case' });
+    // A test case of the service's mock file (`serve --mock`), when it has some for this machine.
+    const testCase = testCases.length
+      ? h('select', { id: 'start-test-case', 'aria-label': 'Mock test case' },
+        h('option', { value: '' }, 'no test case (real steps)'), testCases.map((name) => h('option', { value: name }, `test case ${name}`)))
+      : h('input', { type: 'hidden', id: 'start-test-case', value: '' });
     const problem = h('p', { class: 'error-text', id: 'start-error', role: 'alert' });
     const start = h('button', { class: 'primary', id: 'start-button', type: 'submit' }, 'Start execution');
     const form = h('form', { id: 'start-form' }, input,
@@ -331,8 +335,14 @@
         refreshSoon();
       } }, 'Redrive'));
     }
-    const started = millisOf(execution.startDate);
-    const stopped = millisOf(execution.stopDate);
+    // Start and end as the history tells them (its first event and its end event), like every state's times: under
+    // `serve --virtual-time` they are the simulated clock's, which DescribeExecution's dates are not.
+    const events = view.events;
+    const ending = execution.status !== 'RUNNING' && events.length > 1 && /^Execution(Succeeded|Failed|Aborted|TimedOut)$/.test(events[events.length - 1].type);
+    const startDate = events.length ? events[0].timestamp : execution.startDate;
+    const stopDate = ending ? events[events.length - 1].timestamp : execution.stopDate;
+    const started = millisOf(startDate);
+    const stopped = millisOf(stopDate);
     // A history from another definition (a saved file given to `graph --html`) names states this graph lacks.
     const known = namesOf(view.graph);
     const strangers = [...new Set(view.visits.map((v) => v.state).filter((state) => !known.has(state)))];
@@ -346,8 +356,8 @@
           served
             ? h('a', { href: machinePath(execution.stateMachineArn) }, execution.stateMachineArn.split(':').pop())
             : execution.stateMachineArn)) : null,
-        h('dl', {}, field('started', 'Started', when(execution.startDate))),
-        h('dl', {}, field('ended', 'Ended', when(execution.stopDate))),
+        h('dl', {}, field('started', 'Started', when(startDate))),
+        h('dl', {}, field('ended', 'Ended', when(stopDate))),
         h('dl', {}, field('execution-duration', 'Duration',
           started !== null && stopped !== null ? duration(stopped - started) : (execution.status === 'RUNNING' ? 'running' : '–'))),
         execution.redriveCount ? h('dl', {}, field('redrives', 'Redrives', execution.redriveCount)) : null,

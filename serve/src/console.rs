@@ -129,8 +129,16 @@ async fn machine(
             .call("DescribeStateMachine", &json!({"stateMachineArn": arn}))
             .await?;
         let definition = definition_of(&machine)?;
+        // The mock file's test cases for this machine, for the start form (`ARN#TestCase`, as Step Functions Local).
+        let test_cases = service
+            .mocks
+            .as_deref()
+            .and_then(|text| stepfn_engine::mock::MockConfig::parse(text).ok())
+            .map(|config| config.test_case_names(machine["name"].as_str().unwrap_or_default()))
+            .unwrap_or_default();
         Ok(json!({
             "machine": machine,
+            "testCases": test_cases,
             "view": view(&definition, &[], None),
         }))
     };

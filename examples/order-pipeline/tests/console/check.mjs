@@ -297,7 +297,7 @@ try {
   if (page.url() !== machinePage) fail(`state machine page: input that is not JSON still left the page for ${page.url()}`);
   await page.fill('#start-input', JSON.stringify({ id: 'o-form', customer: 'ada', total: 4200, lines: [{ sku: 'a', quantity: 1 }] }));
   await page.fill('#start-name', 'from-the-form');
-  await page.fill('#start-test-case', 'HappyPath');
+  await page.selectOption('#start-test-case', 'HappyPath');
   await page.click('#start-button');
   await page.waitForURL((url) => url.pathname.startsWith('/executions/'), { timeout: TIMEOUT });
   await waitUntil(page, 'the execution started from the form: SUCCEEDED, named from-the-form',

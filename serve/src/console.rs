@@ -122,9 +122,7 @@ async fn machine(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let answer = async {
-        let arn = query
-            .get("arn")
-            .ok_or_else(|| ApiError::validation("the query needs `arn`"))?;
+        let arn = arn_of(&query)?;
         let machine = service
             .call("DescribeStateMachine", &json!({"stateMachineArn": arn}))
             .await?;
@@ -151,9 +149,7 @@ async fn execution(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let answer = async {
-        let arn = query
-            .get("arn")
-            .ok_or_else(|| ApiError::validation("the query needs `arn`"))?;
+        let arn = arn_of(&query)?;
         let request = json!({"executionArn": arn});
         let described = service.call("DescribeExecution", &request).await?;
         let machine = service
@@ -185,6 +181,13 @@ async fn all_pages(
             _ => return Ok(items),
         }
     }
+}
+
+/// The `arn` of a console read's query (`?arn=...`).
+fn arn_of(query: &HashMap<String, String>) -> Result<&String, ApiError> {
+    query
+        .get("arn")
+        .ok_or_else(|| ApiError::validation("the query needs `arn`"))
 }
 
 fn definition_of(machine: &Value) -> Result<Value, ApiError> {

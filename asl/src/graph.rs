@@ -241,17 +241,9 @@ impl Scope<'_> {
 
 /// A state's `Retry` as a policy, not a count of what happened: `retries States.Timeout (up to 2)`.
 fn retry_policy(body: &Map<String, Value>) -> Option<String> {
-    let retriers = body.get("Retry")?.as_array()?;
-    let parts: Vec<String> = retriers
-        .iter()
-        .map(|retrier| {
-            let attempts = retrier
-                .get("MaxAttempts")
-                .map_or_else(|| "3".to_owned(), plain);
-            format!("{} (up to {attempts})", error_list(retrier))
-        })
-        .collect();
-    (!parts.is_empty()).then(|| shorten(&format!("retries {}", parts.join("; "))))
+    retry_text(body, "retries", |errors, attempts| {
+        format!("{errors} (up to {attempts})")
+    })
 }
 
 /// The states of one machine, branch or item processor, with their generated ids.
@@ -582,20 +574,29 @@ fn error_list(rule: &Value) -> String {
 
 /// `retry: States.Timeout ×2; Lambda.Unknown ×3` for a state with `Retry` (MaxAttempts defaults to 3).
 fn retry_note(body: &Map<String, Value>) -> Option<String> {
+    retry_text(body, "retry:", |errors, attempts| {
+        format!("{errors} ×{attempts}")
+    })
+}
+
+/// `Retry` summarised, one part per retrier (its errors and `MaxAttempts`, 3 by default) after `lead`, shortened;
+/// `None` without retriers.
+fn retry_text(
+    body: &Map<String, Value>,
+    lead: &str,
+    part: fn(&str, &str) -> String,
+) -> Option<String> {
     let retriers = body.get("Retry")?.as_array()?;
-    if retriers.is_empty() {
-        return None;
-    }
     let parts: Vec<String> = retriers
         .iter()
         .map(|retrier| {
             let attempts = retrier
                 .get("MaxAttempts")
                 .map_or_else(|| "3".to_owned(), plain);
-            format!("{} ×{attempts}", error_list(retrier))
+            part(&error_list(retrier), &attempts)
         })
         .collect();
-    Some(shorten(&format!("retry: {}", parts.join("; "))))
+    (!parts.is_empty()).then(|| shorten(&format!("{lead} {}", parts.join("; "))))
 }
 
 /// A short readable form of a Choice rule's condition, such as `$.total > 100000`, `IsPresent $.x` or

@@ -221,6 +221,7 @@ fn reply(answer: Result<Value, ApiError>) -> Response {
 pub fn view(definition: &Value, events: &[Value], execution: Option<&Value>) -> Value {
     let mut tracer = Tracer::new();
     let mut rows = Vec::new();
+    let mut ends: Option<(Event, Event)> = None;
     for raw in events.iter().take(MAX_EVENTS) {
         let Some(event) = Event::from_json(raw) else {
             continue;
@@ -230,12 +231,16 @@ pub fn view(definition: &Value, events: &[Value], execution: Option<&Value>) -> 
         row["elapsed"] = json!(line.elapsed);
         row["state"] = json!(line.state);
         rows.push(row);
+        match &mut ends {
+            Some((_, last)) => *last = event,
+            None => ends = Some((event.clone(), event)),
+        }
     }
     let visits: Vec<Value> = tracer.visits().iter().map(visit_json).collect();
-    let execution = match execution {
-        Some(described) => described.clone(),
-        None if rows.is_empty() => Value::Null,
-        None => execution_from_history(&tracer, &rows),
+    let execution = match (execution, &ends) {
+        (Some(described), _) => described.clone(),
+        (None, Some((first, last))) => execution_from_history(&tracer, first, last),
+        (None, None) => Value::Null,
     };
     json!({
         "graph": stepfn_asl::graph::layout_data(definition),
@@ -246,8 +251,8 @@ pub fn view(definition: &Value, events: &[Value], execution: Option<&Value>) -> 
     })
 }
 
-/// DescribeExecution's main fields, as far as a history alone tells them.
-fn execution_from_history(tracer: &Tracer, rows: &[Value]) -> Value {
+/// DescribeExecution's main fields, as far as a history alone tells them (from its first and last events).
+fn execution_from_history(tracer: &Tracer, first: &Event, last: &Event) -> Value {
     let status = match tracer.ended() {
         Some("ExecutionSucceeded") => "SUCCEEDED",
         Some("ExecutionFailed") => "FAILED",
@@ -255,33 +260,24 @@ fn execution_from_history(tracer: &Tracer, rows: &[Value]) -> Value {
         Some("ExecutionAborted") => "ABORTED",
         _ => "RUNNING",
     };
-    let first = &rows[0];
-    let last = &rows[rows.len() - 1];
-    let details = |row: &Value, key: &str| {
-        row[format!(
-            "{}EventDetails",
-            lower_first(row["type"].as_str().unwrap_or_default())
-        )][key]
-            .clone()
+    let detail = |event: &Event, key: &str| {
+        event
+            .details
+            .as_ref()
+            .and_then(|d| d.get(key))
+            .cloned()
+            .unwrap_or(Value::Null)
     };
     json!({
         "status": status,
-        "startDate": first["timestamp"],
-        "stopDate": if status == "RUNNING" { Value::Null } else { last["timestamp"].clone() },
-        "input": details(first, "input"),
-        "output": if status == "SUCCEEDED" { details(last, "output") } else { Value::Null },
-        "error": details(last, "error"),
-        "cause": details(last, "cause"),
+        "startDate": first.timestamp,
+        "stopDate": if status == "RUNNING" { Value::Null } else { json!(last.timestamp) },
+        "input": detail(first, "input"),
+        "output": if status == "SUCCEEDED" { detail(last, "output") } else { Value::Null },
+        "error": detail(last, "error"),
+        "cause": detail(last, "cause"),
         "fromHistory": true,
     })
-}
-
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
-        .unwrap_or_default()
 }
 
 fn visit_json(visit: &Visit) -> Value {
@@ -785,9 +781,8 @@ mod tests {
             ])
                 .prop_map(|(kind, id, previous, details, timestamp)| {
                     let kind = KINDS[kind];
-                    let key = if kind.ends_with("StateEntered") { "stateEnteredEventDetails".to_owned() } else {
-                        format!("{}EventDetails", lower_first(kind))
-                    };
+                    let key = Event { id, previous_event_id: previous, timestamp: String::new(), kind: kind.to_owned(), details: None }
+                        .details_key();
                     json!({"type": kind, "id": id, "previousEventId": previous, "timestamp": timestamp, key: details})
                 })
         }

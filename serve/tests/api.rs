@@ -1114,6 +1114,34 @@ async fn the_console_is_served_beside_the_api_and_reads_executions_into_visits()
     );
     assert_eq!(status, 400, "{missing}");
     assert!(missing.contains("ExecutionDoesNotExist"), "{missing}");
+
+    // Any query (no arn, garbage, very long, control characters) gets a 4xx JSON error; the service keeps serving.
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..300 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let length = (seed % 64) as usize * if round % 50 == 0 { 400 } else { 1 };
+        let garbage: String = (0..length)
+            .map(|i| char::from(((seed >> (i % 56)) as u8).wrapping_add(i as u8) % 128))
+            .collect();
+        let read = ["execution", "machine"][round % 2];
+        let query = if round % 7 == 0 {
+            "x=1".to_owned()
+        } else {
+            format!("arn={}", encode(&garbage))
+        };
+        let (status, body) = get(address, &format!("/console/api/{read}?{query}"));
+        assert!(
+            (400..500).contains(&status),
+            "{read}?{query}: {status} {body}"
+        );
+        assert!(
+            serde_json::from_str::<Value>(&body).is_ok_and(|b| b["__type"].is_string()),
+            "{body}"
+        );
+    }
+    assert_eq!(get(address, "/console/api/machines").0, 200);
 }
 
 /// A stopped execution redriven: the state it was stopped in is cancelled in the first run and entered anew (a new

@@ -294,6 +294,67 @@ async fn map_selects_items_with_the_context_index_and_value() {
     assert_eq!(iterations, 2);
 }
 
+/// States Language, Map State: "If any iteration fails, because of an unhandled error or by transitioning to a
+/// Fail state, the entire Map state fails and all its iterations are terminated". Here the first item waits an hour
+/// and the second fails at once: the Map fails at once (not after the hour), the waiting iteration is aborted
+/// (`MapIterationAborted`, a HistoryEvent type of the Step Functions API) and never leaves its Wait.
+#[tokio::test]
+async fn a_failed_map_iteration_ends_the_map_at_once_and_aborts_the_running_ones() {
+    let processor = json!({"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "F"}], "Default": "Hold"},
+        "Hold": {"Type": "Wait", "Seconds": 3600, "Next": "Done"},
+        "Done": {"Type": "Pass", "End": true},
+        "F": {"Type": "Fail", "Error": "Zero", "Cause": "item zero"}}});
+    let seconds = |t: &str| stepfn_asl::timestamp::parse(t).unwrap().0;
+    let span = |outcome: &Outcome| {
+        seconds(&outcome.history.last().unwrap().timestamp) - seconds(&outcome.history[0].timestamp)
+    };
+    let inline = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "C", "States": processor["States"]}}}});
+    let outcome = run(inline, json!([1, 0])).await;
+    failed(&outcome, "Zero");
+    assert_eq!(
+        span(&outcome),
+        0,
+        "failed without waiting\n{}",
+        outcome.trace()
+    );
+    let kinds: Vec<&str> = outcome.history.iter().map(|e| e.kind.as_str()).collect();
+    assert!(!kinds.contains(&"WaitStateExited"), "{kinds:?}");
+    let aborted: Vec<&Value> = outcome
+        .history
+        .iter()
+        .filter(|e| e.kind == "MapIterationAborted")
+        .map(|e| e.details.as_ref().unwrap())
+        .collect();
+    assert_eq!(aborted, [&json!({"name": "M", "index": 0})], "{kinds:?}");
+    // Aborted after the failed iteration, before the Map fails.
+    let at = |kind: &str| kinds.iter().position(|k| *k == kind).unwrap();
+    assert!(at("MapIterationFailed") < at("MapIterationAborted"));
+    assert!(
+        at("MapIterationAborted") < at("MapStateFailed"),
+        "{kinds:?}"
+    );
+
+    // Distributed, past its tolerance of none: the Map Run fails at once too (its iterations are child executions,
+    // out of this history).
+    let distributed = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ToleratedFailureCount": 0,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "C", "States": processor["States"]}}}});
+    let outcome = run(distributed, json!([1, 0])).await;
+    failed(&outcome, "States.ExceedToleratedFailureThreshold");
+    assert_eq!(
+        span(&outcome),
+        0,
+        "failed without waiting\n{}",
+        outcome.trace()
+    );
+    assert!(!outcome
+        .history
+        .iter()
+        .any(|e| e.kind.starts_with("MapIteration")));
+}
+
 #[tokio::test]
 async fn map_tolerates_failures_up_to_the_threshold() {
     let definition = |count: u32| {

@@ -16,6 +16,11 @@ const PASS_WORKFLOWS: &[&str] = &[
 
 #[test]
 fn ui() {
+    // trybuild builds its cases in a target directory of its own, without the workspace's profiles: no debug info
+    // there keeps those binaries (each links the whole runtime) a fraction of the size.
+    if std::env::var_os("CARGO_PROFILE_DEV_DEBUG").is_none() {
+        std::env::set_var("CARGO_PROFILE_DEV_DEBUG", "false");
+    }
     {
         let cases = trybuild::TestCases::new();
         cases.pass("ui/pass/*.rs");

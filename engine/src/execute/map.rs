@@ -197,20 +197,27 @@ impl Execution<'_> {
             max_concurrency as usize
         };
         let name = &state.name;
+        // The iterations started and not yet ended: those a failure of the Map aborts.
+        let open = std::sync::Mutex::new(std::collections::BTreeSet::new());
         let iterations = stream::iter(inputs.into_iter().enumerate()).map(|(index, item)| {
             let outer = &outer;
+            let open = &open;
             async move {
                 let mut iteration = Frame {
                     variables: Variables::within(outer),
                     last_event: start_event,
                     detached: detached || map.distributed,
                 };
+                open.lock().unwrap_or_else(|e| e.into_inner()).insert(index);
                 self.event(
                     &mut iteration,
                     ("MapIterationStarted", ""),
                     || json!({"name": name, "index": index}),
                 );
                 let result = self.run_scope(&map.processor, item, &mut iteration).await;
+                open.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&index);
                 let kind = if result.is_ok() {
                     "MapIterationSucceeded"
                 } else {
@@ -221,49 +228,68 @@ impl Execution<'_> {
                     (kind, ""),
                     || json!({"name": name, "index": index}),
                 );
-                (result, iteration.last_event)
+                (index, result, iteration.last_event)
             }
         });
         let tolerant = tolerance.any();
-        let mut outputs = Vec::with_capacity(length);
+        let mut outputs: Vec<Option<Value>> = (0..length).map(|_| None).collect();
         let mut failures = 0usize;
         let mut first_failure = None;
         let mut last_event = start_event;
-        let mut runs = iterations.buffered(limit);
-        while let Some((result, event)) = runs.next().await {
+        // Iterations end in any order: "If any iteration fails [...] the entire Map state fails and all its
+        // iterations are terminated" (States Language, Map State), so a failure past the tolerance is acted on when
+        // it happens, not after the iterations before it.
+        let mut runs = iterations.buffer_unordered(limit);
+        let mut past_tolerance = false;
+        while let Some((index, result, event)) = runs.next().await {
             last_event = last_event.max(event);
             match result {
-                Ok(output) => outputs.push(output),
-                Err(failure) if tolerant => {
-                    failures += 1;
-                    outputs.push(error_output(&failure));
-                    first_failure.get_or_insert(failure);
-                }
+                Ok(output) => outputs[index] = Some(output),
                 Err(failure) => {
-                    first_failure = Some(failure);
-                    break;
+                    failures += 1;
+                    outputs[index] = Some(error_output(&failure));
+                    first_failure.get_or_insert(failure);
+                    if !(tolerant && tolerance.allows(failures, length)) {
+                        past_tolerance = true;
+                        break;
+                    }
                 }
             }
         }
         drop(runs);
         frame.last_event = last_event;
-        if let Some(failure) = first_failure {
-            if !(tolerant && tolerance.allows(failures, length)) {
-                let failure = if tolerant {
-                    Failure::new(
-                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                        format!("The number of failed items ({failures} of {length}) exceeded the tolerated failure threshold"),
-                    )
-                } else {
-                    failure
-                };
-                if map.distributed {
-                    self.event(frame, ("MapRunFailed", ""), || failure_details(&failure));
-                }
-                self.event(frame, ("MapStateFailed", ""), || failure_details(&failure));
-                return Err(failure);
+        if past_tolerance && !map.distributed {
+            // The iterations still running are stopped where they are (a distributed Map's are child executions,
+            // whose events stay out of this history).
+            let aborted = std::mem::take(&mut *open.lock().unwrap_or_else(|e| e.into_inner()));
+            for index in aborted {
+                self.event(
+                    frame,
+                    ("MapIterationAborted", ""),
+                    || json!({"name": name, "index": index}),
+                );
             }
         }
+        if let Some(failure) = first_failure.filter(|_| past_tolerance) {
+            let failure = if tolerant {
+                Failure::new(
+                    names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                    format!("The number of failed items ({failures} of {length}) exceeded the tolerated failure threshold"),
+                )
+            } else {
+                failure
+            };
+            if map.distributed {
+                self.event(frame, ("MapRunFailed", ""), || failure_details(&failure));
+            }
+            self.event(frame, ("MapStateFailed", ""), || failure_details(&failure));
+            return Err(failure);
+        }
+        // Every iteration ended (none was left past the tolerance), so every slot is filled.
+        let outputs = outputs
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| Failure::runtime("a Map iteration ended without a result"))?;
         if map.distributed {
             self.event(frame, ("MapRunSucceeded", ""), || Value::Null);
         }

@@ -152,7 +152,7 @@ fn client_venv(module: &str, executable: Option<&str>) -> Option<PathBuf> {
         .args(["-c", &format!("import {module}")])
         .output()
         .is_ok_and(|o| o.status.success());
-    let has_executable = executable.map_or(true, |name| venv.join("bin").join(name).is_file());
+    let has_executable = executable.is_none_or(|name| venv.join("bin").join(name).is_file());
     if !imports || !has_executable {
         shared_data::skip_or_fail(&format!(
             "{module} is not installed in {}; run `scripts/test` to install it",
@@ -488,8 +488,8 @@ fn garbage(rng: &mut Rng) -> (String, Vec<u8>) {
         5 => {
             let depth = 1_000 + rng.below(100_000);
             let mut body = b"{\"stateMachineArn\":".to_vec();
-            body.extend(std::iter::repeat(b'[').take(depth));
-            body.extend(std::iter::repeat(b']').take(depth));
+            body.extend(std::iter::repeat_n(b'[', depth));
+            body.extend(std::iter::repeat_n(b']', depth));
             body.push(b'}');
             body
         }

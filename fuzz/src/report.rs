@@ -25,7 +25,7 @@ fn run_at(chars: &[char], i: usize) -> Option<Run> {
         if count >= least
             && best
                 .as_ref()
-                .map_or(true, |b| count * unit > b.count * b.unit)
+                .is_none_or(|b| count * unit > b.count * b.unit)
         {
             best = Some(Run {
                 start: i,

@@ -464,7 +464,7 @@ fn machine_execute(parts: &[String], context: &mut Context) {
     };
     let mut options = Options {
         virtual_time: true,
-        history: parts[1].len() % 2 == 0,
+        history: parts[1].len().is_multiple_of(2),
         seed: Some(7),
         ..Options::default()
     };

@@ -52,7 +52,7 @@ impl<'a> Ctx<'a> {
             return Err(Error::new(STACK_CODE, "Stack budget exhausted").at(pos));
         }
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks % 256 == 0 {
+        if self.ticks.is_multiple_of(256) {
             if let Some(d) = self.deadline {
                 if Instant::now() > d {
                     return Err(Error::new(

@@ -36,7 +36,7 @@ pub(crate) fn fill_placeholders<'a>(
     }
     let missing: Vec<String> = placeholders
         .iter()
-        .filter(|key| values.get(key.as_str()).map_or(true, |v| v.is_empty()))
+        .filter(|key| values.get(key.as_str()).is_none_or(|v| v.is_empty()))
         .cloned()
         .collect();
     if !missing.is_empty() {

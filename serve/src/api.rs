@@ -421,7 +421,7 @@ impl Service {
             .store
             .executions(&machine.name, status)?
             .iter()
-            .filter(|e| redriven.map_or(true, |redriven| (e.redrive_count > 0) == redriven))
+            .filter(|e| redriven.is_none_or(|redriven| (e.redrive_count > 0) == redriven))
             .map(|e| {
                 let mut item = json!({
                     "executionArn": e.arn, "stateMachineArn": arn::state_machine(&e.machine), "name": e.name,

@@ -348,7 +348,7 @@ impl Runner {
         let ended = self
             .ended
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        (ended % every == 0).then_some(service.retain)
+        ended.is_multiple_of(every).then_some(service.retain)
     }
 
     /// `definition` compiled for the machine `name`, from the cache while the machine keeps that definition.

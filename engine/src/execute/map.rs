@@ -337,7 +337,7 @@ impl Execution<'_> {
         let mut bytes = 0u64;
         for item in items {
             let size = item.to_string().len() as u64;
-            let full = batches.last().map_or(true, |batch| {
+            let full = batches.last().is_none_or(|batch| {
                 max_items.is_some_and(|n| batch.len() as u64 >= n.max(1))
                     || max_bytes.is_some_and(|n| bytes + size > n && !batch.is_empty())
             });

@@ -162,7 +162,7 @@ fn parse_number(s: &str) -> Option<f64> {
     };
     let (int, frac) = mant.split_once('.').unwrap_or((mant, "0"));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let exp_ok = exp.map_or(true, |e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    let exp_ok = exp.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
     if digits(int) && digits(frac) && exp_ok {
         t.parse().ok()
     } else {

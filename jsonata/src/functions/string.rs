@@ -17,7 +17,7 @@ fn n(args: &[Value], i: usize) -> Option<f64> {
 }
 
 pub fn call(ctx: &mut Ctx, name: &str, args: &[Value]) -> Result<Option<Value>, Error> {
-    let undefined_input = args.first().map_or(true, |v| v.is_undef());
+    let undefined_input = args.first().is_none_or(|v| v.is_undef());
     if name == "join" {
         if undefined_input {
             return Ok(Some(Value::Undefined));
@@ -283,7 +283,7 @@ impl Match {
 fn regex_matches(re: &Regex, text: &str, limit: Option<usize>) -> Result<Vec<Match>, Error> {
     let mut out = vec![];
     let mut pos = 0;
-    while pos <= text.len() && limit.map_or(true, |l| out.len() < l) {
+    while pos <= text.len() && limit.is_none_or(|l| out.len() < l) {
         let caps = match re.re.captures_from_pos(text, pos) {
             Ok(Some(c)) => c,
             Ok(None) => break,

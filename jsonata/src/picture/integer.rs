@@ -251,7 +251,7 @@ impl DecimalPattern {
         for (i, c) in chars.iter().enumerate() {
             let from_right = chars.len() - i;
             let separator = match regular {
-                Some((n, sep)) => (from_right % n == 0).then_some(sep),
+                Some((n, sep)) => from_right.is_multiple_of(n).then_some(sep),
                 None => self
                     .grouping
                     .iter()

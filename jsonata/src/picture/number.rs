@@ -468,7 +468,7 @@ fn render(value: f64, sub: &SubPicture, props: &Properties) -> String {
 
 fn pad_digits(digits: &[u8], min: usize, zero: char) -> String {
     let padding = min.saturating_sub(digits.len());
-    let zeros = std::iter::repeat(zero).take(padding);
+    let zeros = std::iter::repeat_n(zero, padding);
     zeros
         .chain(digits.iter().map(|&d| digit_char(zero, u32::from(d))))
         .collect()
@@ -510,7 +510,7 @@ fn group_integer(digits: &[char], sub: &SubPicture, separator: &str) -> String {
     for (i, c) in digits.iter().enumerate() {
         let from_right = len - i;
         let grouped = match sub.regular_grouping {
-            Some(n) => from_right % n == 0,
+            Some(n) => from_right.is_multiple_of(n),
             None => sub.integer_grouping.contains(&from_right),
         };
         if i > 0 && grouped {

@@ -68,7 +68,7 @@ fn below_trillion(n: u64) -> String {
     }
     if n < 1000 {
         let mut out = format!("{} hundred", UNITS[(n / 100) as usize]);
-        if n % 100 > 0 {
+        if !n.is_multiple_of(100) {
             out.push_str(" and ");
             out.push_str(&below_trillion(n % 100));
         }

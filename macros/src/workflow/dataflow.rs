@@ -283,10 +283,7 @@ impl<'a> Flow<'a> {
             QueryLanguage::JsonPath => {
                 matches!(state.input_path, Io::Whole) && state.parameters.is_none()
             }
-            QueryLanguage::Jsonata => state
-                .jsonata
-                .as_ref()
-                .map_or(true, |j| j.arguments.is_none()),
+            QueryLanguage::Jsonata => state.jsonata.as_ref().is_none_or(|j| j.arguments.is_none()),
         };
         reads_input.then(|| self.steps.get(&state.name)).flatten()
     }
@@ -517,7 +514,7 @@ impl<'a> Flow<'a> {
                 let mut targets: Vec<(usize, String)> = choices
                     .iter()
                     .enumerate()
-                    .filter(|(_, c)| c.jsonata.as_ref().map_or(true, |j| j.output.is_none()))
+                    .filter(|(_, c)| c.jsonata.as_ref().is_none_or(|j| j.output.is_none()))
                     .map(|(i, c)| (c.next, format!("{at}/Choices/{i}/Next")))
                     .collect();
                 targets.extend(default.map(|d| (d, format!("{at}/Default"))));

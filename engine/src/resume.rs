@@ -3,10 +3,12 @@
 //! While it runs, the engine tells [`Options::on_checkpoint`](crate::Options) where the execution stands at each
 //! top-level state it enters (the state, its input, the variables assigned so far); a service keeps the last one.
 //! Given back as a [`Resume`], the engine continues from there: the history goes on from the events already
-//! recorded with an `ExecutionRedriven` event, and the states that completed are not run again. A Parallel or Map
-//! state is run again whole (AWS reruns only its unsuccessful branches and iterations).
+//! recorded with an `ExecutionRedriven` event, and the states that completed are not run again. Of a top-level
+//! Parallel or Map state, only the branches and iterations that did not succeed run again, as on AWS
+//! ([`Checkpoint::parts`]).
 
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// Where an execution stands when it enters a top-level state.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -17,6 +19,10 @@ pub struct Checkpoint {
     pub input: Value,
     /// The top-level variables assigned before it.
     pub variables: Map<String, Value>,
+    /// When the state is a Map or Parallel that stopped short: the outputs of its iterations or branches that
+    /// succeeded, by index. A redrive from here does not run them again.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parts: BTreeMap<usize, Value>,
 }
 
 /// A callback told each [`Checkpoint`] as the execution reaches it.
@@ -50,6 +56,7 @@ impl Checkpoint {
                 .unwrap_or_default(),
             input,
             variables: Map::new(),
+            parts: BTreeMap::new(),
         }
     }
 }

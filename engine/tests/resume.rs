@@ -130,6 +130,7 @@ async fn a_redrive_keeps_the_first_start_time_and_tells_the_redrive_time() {
                         state: "Look".into(),
                         input: json!({}),
                         variables: Default::default(),
+                        parts: Default::default(),
                     },
                     events_so_far: 3,
                     redrive_count: 2,
@@ -155,6 +156,7 @@ async fn a_redrive_from_a_state_the_definition_lacks_fails_with_a_named_error() 
                         state: "Gone".into(),
                         input: json!({}),
                         variables: Default::default(),
+                        parts: Default::default(),
                     },
                     events_so_far: 0,
                     redrive_count: 1,
@@ -167,4 +169,150 @@ async fn a_redrive_from_a_state_the_definition_lacks_fails_with_a_named_error() 
     assert_eq!(outcome.status, Status::Failed);
     assert_eq!(outcome.error.as_deref(), Some("States.Runtime"));
     assert!(outcome.cause.unwrap().contains("'Gone'"));
+}
+
+const ITEM: &str = "arn:aws:lambda:us-east-1:123456789012:function:item";
+
+/// "For workflows that include an Inline Map or Parallel state, RedriveExecution API action reschedules and redrives
+/// only the iterations and branches that failed or aborted" (API_RedriveExecution). A Parallel whose second branch
+/// fails, redriven: only that branch runs again; then a Map whose second item fails, redriven: the first item is not
+/// run again, the second and the one never started are.
+#[tokio::test]
+async fn a_redrive_reruns_only_the_branches_and_iterations_that_did_not_succeed() {
+    let machine = Machine::from_json(
+        &json!({"StartAt": "Fan", "States": {
+            "Fan": {"Type": "Parallel", "ResultPath": "$.fan", "Next": "Each", "Branches": [
+                {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": ITEM, "Parameters": {"item": "a"}, "End": true}}},
+                {"StartAt": "B", "States": {"B": {"Type": "Task", "Resource": ITEM, "Parameters": {"item": "b"}, "End": true}}}]},
+            "Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1, "ResultPath": "$.each", "End": true,
+                "ItemSelector": {"item.$": "$$.Map.Item.Value"},
+                "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Task", "Resource": ITEM, "End": true}}}}
+        }})
+        .to_string(),
+    )
+    .unwrap();
+    let failing: Arc<Mutex<Vec<&str>>> = Arc::new(Mutex::new(vec!["b"]));
+    let calls: Arc<Mutex<Vec<String>>> = Arc::default();
+    let checkpoint: Arc<Mutex<Option<Checkpoint>>> = Arc::default();
+    let options = |resume: Option<Resume>| {
+        let (failing, calls, seen) = (failing.clone(), calls.clone(), checkpoint.clone());
+        let mut resources = Resources::default();
+        resources.resource(ITEM, move |call: TaskCall| -> TaskFuture {
+            let item = call.input["item"].as_str().unwrap_or_default().to_owned();
+            calls.lock().unwrap().push(item.clone());
+            let fail = failing.lock().unwrap().contains(&item.as_str());
+            Box::pin(async move {
+                match fail {
+                    true => Err(Failure::new("ItemFailed", item)),
+                    false => Ok(json!(format!("done {item}"))),
+                }
+            })
+        });
+        Options {
+            history: true,
+            resources,
+            resume,
+            on_checkpoint: Some(CheckpointSink(Arc::new(move |c: &Checkpoint| {
+                *seen.lock().unwrap() = Some(c.clone())
+            }))),
+            ..Options::default()
+        }
+    };
+    let input = json!({"items": ["x", "y", "z"]});
+    let mut events = 0;
+    let redrive = |from: Checkpoint, events: u64, count: u32| Resume {
+        from,
+        events_so_far: events,
+        redrive_count: count,
+        started: (1_700_000_000, 0),
+    };
+
+    let first = machine.run(input.clone(), &options(None)).await;
+    assert_eq!(first.error.as_deref(), Some("ItemFailed"));
+    let stopped = checkpoint.lock().unwrap().clone().unwrap();
+    assert_eq!(stopped.state, "Fan");
+    assert_eq!(stopped.parts, [(0, json!("done a"))].into_iter().collect());
+    events += first.history.len() as u64;
+
+    // The branch that failed runs again, the one that succeeded does not; then the Map's second item fails.
+    *failing.lock().unwrap() = vec!["y"];
+    calls.lock().unwrap().clear();
+    let second = machine
+        .run(input.clone(), &options(Some(redrive(stopped, events, 1))))
+        .await;
+    assert_eq!(
+        second.error.as_deref(),
+        Some("ItemFailed"),
+        "{}",
+        second.trace()
+    );
+    assert_eq!(*calls.lock().unwrap(), ["b", "x", "y"]);
+    let stopped = checkpoint.lock().unwrap().clone().unwrap();
+    assert_eq!(stopped.state, "Each");
+    assert_eq!(stopped.input["fan"], json!(["done a", "done b"]));
+    assert_eq!(stopped.parts, [(0, json!("done x"))].into_iter().collect());
+    events += second.history.len() as u64;
+
+    // The Map's failed item and the one never started run; the output has every item in order.
+    failing.lock().unwrap().clear();
+    calls.lock().unwrap().clear();
+    let third = machine
+        .run(input.clone(), &options(Some(redrive(stopped, events, 2))))
+        .await;
+    assert_eq!(third.status, Status::Succeeded, "{}", third.trace());
+    assert_eq!(*calls.lock().unwrap(), ["y", "z"]);
+    let output = third.output.unwrap();
+    assert_eq!(output["each"], json!(["done x", "done y", "done z"]));
+    let indexes: Vec<&Value> = (third.history.iter())
+        .filter(|e| e.kind == "MapIterationStarted")
+        .map(|e| &e.details.as_ref().unwrap()["index"])
+        .collect();
+    assert_eq!(indexes, [&json!(1), &json!(2)]);
+}
+
+/// A retry of a Map state runs every iteration again (the parts kept are those of its last attempt).
+#[tokio::test]
+async fn a_retried_map_runs_every_iteration_again() {
+    let machine = Machine::from_json(
+        &json!({"StartAt": "Each", "States": {
+            "Each": {"Type": "Map", "MaxConcurrency": 1, "End": true,
+                "Retry": [{"ErrorEquals": ["ItemFailed"], "MaxAttempts": 1, "IntervalSeconds": 1}],
+                "ItemSelector": {"item.$": "$$.Map.Item.Value"},
+                "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Task", "Resource": ITEM, "End": true}}}}
+        }})
+        .to_string(),
+    )
+    .unwrap();
+    let calls: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen: Arc<Mutex<Option<Checkpoint>>> = Arc::default();
+    let mut resources = Resources::default();
+    let log = calls.clone();
+    resources.resource(ITEM, move |call: TaskCall| -> TaskFuture {
+        let item = call.input["item"].as_str().unwrap_or_default().to_owned();
+        log.lock().unwrap().push(item.clone());
+        Box::pin(async move {
+            match item.as_str() {
+                "y" => Err(Failure::new("ItemFailed", item)),
+                _ => Ok(json!(item)),
+            }
+        })
+    });
+    let sink = seen.clone();
+    let outcome = machine
+        .run(
+            json!(["x", "y", "z"]),
+            &Options {
+                resources,
+                virtual_time: true,
+                on_checkpoint: Some(CheckpointSink(Arc::new(move |c: &Checkpoint| {
+                    *sink.lock().unwrap() = Some(c.clone())
+                }))),
+                ..Options::default()
+            },
+        )
+        .await;
+    assert_eq!(outcome.error.as_deref(), Some("ItemFailed"));
+    assert_eq!(*calls.lock().unwrap(), ["x", "y", "x", "y"]);
+    let stopped = seen.lock().unwrap().clone().unwrap();
+    assert_eq!(stopped.parts, [(0, json!("x"))].into_iter().collect());
 }

@@ -686,6 +686,69 @@ async fn a_failed_execution_redrives_from_its_failed_state() {
     assert_eq!(listed["executions"].as_array().unwrap().len(), 0);
 }
 
+/// RedriveExecution "reschedules and redrives only the iterations and branches that failed or aborted" of an Inline
+/// Map or Parallel (API_RedriveExecution): the Map's quick iteration is not run again, the one that failed is.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_redriven_map_runs_only_its_failed_iterations() {
+    let (address, _dir) = start(false).await;
+    let definition = json!({"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+        "ItemProcessor": {"StartAt": "Slow", "States": {
+            "Slow": {"Type": "Choice", "Choices": [{"Variable": "$.wait", "BooleanEquals": true, "Next": "Approve"}],
+                "Default": "Quick"},
+            "Quick": {"Type": "Pass", "Result": "quick", "End": true},
+            "Approve": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+                               "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}}}});
+    let machine = create(address, "RedriveMap", definition, "STANDARD");
+    let execution = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": machine,
+               "input": json!({"items": [{"wait": false}, {"wait": true}]}).to_string()}),
+    )["executionArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = callback_token(address, &execution, 1);
+    ok(
+        address,
+        "SendTaskFailure",
+        json!({"taskToken": token, "error": "Rejected"}),
+    );
+    assert_eq!(until_done(address, &execution).await["status"], "FAILED");
+
+    ok(
+        address,
+        "RedriveExecution",
+        json!({"executionArn": execution}),
+    );
+    let token = callback_token(address, &execution, 2);
+    ok(
+        address,
+        "SendTaskSuccess",
+        json!({"taskToken": token, "output": "\"approved\""}),
+    );
+    let done = until_done(address, &execution).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    assert_eq!(done["output"], "[\"quick\",\"approved\"]");
+    let history = ok(
+        address,
+        "GetExecutionHistory",
+        json!({"executionArn": execution}),
+    );
+    let events = history["events"].as_array().unwrap();
+    let redriven = events
+        .iter()
+        .position(|e| e["type"] == "ExecutionRedriven")
+        .unwrap();
+    let started: Vec<&Value> = events[redriven..]
+        .iter()
+        .filter(|e| e["type"] == "MapIterationStarted")
+        .map(|e| &e["mapIterationStartedEventDetails"]["index"])
+        .collect();
+    assert_eq!(started, [&json!(1)], "only the failed iteration ran again");
+}
+
 /// A `.waitForTaskToken` task waits until SendTaskSuccess or SendTaskFailure names its token, which a client reads
 /// from the running execution's history (here; on AWS, from the message the task sent).
 #[tokio::test(flavor = "multi_thread")]

@@ -54,6 +54,12 @@ pub(crate) async fn run(machine: &Machine, input: Value, options: &Options) -> O
         input,
         clock: Arc::default(),
         test: None,
+        checkpoint: Mutex::default(),
+        carried_parts: Mutex::new(
+            (options.resume.as_ref())
+                .filter(|r| !r.from.parts.is_empty())
+                .map(|r| (r.from.state.clone(), r.from.parts.clone())),
+        ),
     };
     execution.execute().await
 }
@@ -209,11 +215,15 @@ impl Execution<'_> {
                 }
                 let state = &scope.states[current];
                 if let Some(sink) = checkpoints {
-                    (sink.0)(&Checkpoint {
+                    let checkpoint = Checkpoint {
                         state: state.name.clone(),
                         input: input.clone(),
                         variables: frame.variables.local.clone().into_iter().collect(),
-                    });
+                        parts: Default::default(),
+                    };
+                    (sink.0)(&checkpoint);
+                    // Kept for a Map or Parallel here, which tells it again with the parts that succeeded.
+                    *self.checkpoint.lock().unwrap_or_else(|e| e.into_inner()) = Some(checkpoint);
                 }
                 // Each state's language picks its stage here, once: the stage is static below, so its steps inline
                 // into the attempt.

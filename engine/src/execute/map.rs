@@ -199,7 +199,12 @@ impl Execution<'_> {
         let name = &state.name;
         // The iterations started and not yet ended: those a failure of the Map aborts.
         let open = std::sync::Mutex::new(std::collections::BTreeSet::new());
-        let iterations = stream::iter(inputs.into_iter().enumerate()).map(|(index, item)| {
+        // The Map's iterations; after a redrive, those that succeeded before are not run again.
+        let mut parts = super::parts::Parts::new(self, state, length);
+        let todo: Vec<(usize, Value)> = (inputs.into_iter().enumerate())
+            .filter(|(index, _)| !parts.done(*index))
+            .collect();
+        let iterations = stream::iter(todo).map(|(index, item)| {
             let outer = &outer;
             let open = &open;
             async move {
@@ -232,7 +237,6 @@ impl Execution<'_> {
             }
         });
         let tolerant = tolerance.any();
-        let mut outputs: Vec<Option<Value>> = (0..length).map(|_| None).collect();
         let mut failures = 0usize;
         let mut first_failure = None;
         let mut last_event = start_event;
@@ -244,10 +248,10 @@ impl Execution<'_> {
         while let Some((index, result, event)) = runs.next().await {
             last_event = last_event.max(event);
             match result {
-                Ok(output) => outputs[index] = Some(output),
+                Ok(output) => parts.succeeded(index, output),
                 Err(failure) => {
                     failures += 1;
-                    outputs[index] = Some(error_output(&failure));
+                    parts.failed(index, error_output(&failure));
                     first_failure.get_or_insert(failure);
                     if !(tolerant && tolerance.allows(failures, length)) {
                         past_tolerance = true;
@@ -285,10 +289,9 @@ impl Execution<'_> {
             self.event(frame, ("MapStateFailed", ""), || failure_details(&failure));
             return Err(failure);
         }
-        // Every iteration ended (none was left past the tolerance), so every slot is filled.
-        let outputs = outputs
-            .into_iter()
-            .collect::<Option<Vec<_>>>()
+        // Every iteration ended (none was left past the tolerance), so every part has its output.
+        let outputs = parts
+            .outputs()
             .ok_or_else(|| Failure::runtime("a Map iteration ended without a result"))?;
         if map.distributed {
             self.event(frame, ("MapRunSucceeded", ""), || Value::Null);

@@ -8,6 +8,7 @@
 //! - [`work`]: the state's work per kind: the one `match` on a state's kind;
 //! - [`stage`]: what a query language does around the work, done by [`jsonpath_io`] and [`jsonata_io`];
 //! - [`wait`], [`task`], [`parallel`], [`map`]: the work of the kinds that take more than a few lines;
+//! - [`parts`]: a Map's iterations and a Parallel's branches, kept for a redrive;
 //! - [`fields`]: numbers and texts given literally, by a path or by an expression;
 //! - [`context`]: the context object (`$$`) and what paths read;
 //! - [`test_state`]: TestState's one attempt at one state, whose stages record what they produce.
@@ -32,6 +33,7 @@ mod jsonata_io;
 mod jsonpath_io;
 mod map;
 mod parallel;
+mod parts;
 mod stage;
 mod task;
 mod test_state;
@@ -62,6 +64,10 @@ struct Execution<'a> {
     clock: Arc<VirtualClock>,
     /// Set by TestState ([`crate::test_state`]): what the stages record, the mock of a Map or Parallel.
     test: Option<test_state::TestRun>,
+    /// The last top-level checkpoint told, kept while a checkpoint sink listens ([`parts`]).
+    checkpoint: Mutex<Option<crate::resume::Checkpoint>>,
+    /// A redrive's succeeded parts of the state it resumes at, until that state takes them ([`parts`]).
+    carried_parts: Mutex<Option<(String, std::collections::BTreeMap<usize, Value>)>>,
 }
 
 /// The variables one scope sees: its own and a snapshot of the enclosing scopes'.

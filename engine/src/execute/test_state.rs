@@ -103,6 +103,8 @@ pub(crate) async fn test_state(
             context,
             refused: refused.clone(),
         }),
+        checkpoint: Mutex::default(),
+        carried_parts: Mutex::default(),
     };
     // A detached frame records no history events.
     let mut frame = Frame {

@@ -45,7 +45,7 @@ impl Execution<'_> {
                 // Under TestState a Parallel's mocked result stands for its branches.
                 let result = match self.test.as_ref().and_then(|t| t.mock.clone()) {
                     Some(mocked) => mocked?,
-                    None => self.parallel(branches, arguments, frame).await?,
+                    None => self.parallel(state, branches, arguments, frame).await?,
                 };
                 self.inspect(|i| i.result = Some(result.clone()));
                 (Some(result), next())

@@ -258,9 +258,8 @@
     let timer = null;
     let signature = '';
     let cost = 0; // how long the last refresh took: polling slows down for executions with large histories
-    const changeOf = (v) => [v.events.length, ...['status', 'redriveCount', 'redriveStatus'].map((k) => (v.execution || {})[k])].join('|');
     function render() {
-      signature = changeOf(view);
+      signature = view.signature || '';
       const model = executionModel(view, ui.chosen);
       const { insideDistributed } = scopesOf(view.graph);
       const nodeOf = (name) => (view.execution && !insideDistributed.has(name) ? model.nodeOf(name) : { status: 'none', retries: 0 });
@@ -276,8 +275,9 @@
       timer = null;
       const began = performance.now();
       try {
-        const next = await load();
-        if (changeOf(next) !== signature) {
+        // The server answers {unchanged: true} while the execution stands where `signature` says.
+        const next = await load(signature);
+        if (!next.unchanged && next.signature !== signature) {
           view = next;
           render();
         }
@@ -753,7 +753,8 @@
     const execution = path.match(/^\/executions\/(.+)$/);
     if (execution) {
       const arn = decodeURIComponent(execution[1]);
-      return executionPage(() => read(`/console/api/execution?arn=${encodeURIComponent(arn)}`), true);
+      const query = (unless) => `arn=${encodeURIComponent(arn)}` + (unless ? `&unless=${encodeURIComponent(unless)}` : '');
+      return executionPage((unless) => read(`/console/api/execution?${query(unless)}`), true);
     }
     throw new Error(`no page at ${path}`);
   }

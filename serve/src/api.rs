@@ -569,7 +569,12 @@ impl Service {
             // Still running: the engine hands over its events when the execution ends.
             events.push(store::started_event(&execution.input, execution.started));
         }
-        let mut events: Vec<Value> = events
+        if reverse {
+            events.reverse();
+        }
+        // Only the page's events are read as JSON: paging through a long history costs each page its own size.
+        let (range, next) = page_range(request, events.len())?;
+        let events: Vec<Value> = events[range]
             .iter()
             .filter_map(|text| serde_json::from_str::<Value>(text).ok())
             .map(|event| {
@@ -580,10 +585,11 @@ impl Service {
                 }
             })
             .collect();
-        if reverse {
-            events.reverse();
+        let mut answer = json!({ "events": events });
+        if let Some(next) = next {
+            answer["nextToken"] = json!(next);
         }
-        page(request, events, "events")
+        Ok(answer)
     }
 }
 
@@ -907,6 +913,19 @@ fn check_role(role_arn: &str) -> Result<(), ApiError> {
 
 /// One page of `items` under `key`: `maxResults` (1 to 1000) and the `nextToken` of the previous page.
 fn page(request: Request, items: Vec<Value>, key: &str) -> Result<Value, ApiError> {
+    let (range, next) = page_range(request, items.len())?;
+    let mut answer = json!({ key: items[range] });
+    if let Some(next) = next {
+        answer["nextToken"] = json!(next);
+    }
+    Ok(answer)
+}
+
+/// The page `maxResults` and `nextToken` ask for of `len` items, and the next page's token if there is one.
+fn page_range(
+    request: Request,
+    len: usize,
+) -> Result<(std::ops::Range<usize>, Option<String>), ApiError> {
     let size = match request.optional_u64("maxResults")? {
         None | Some(0) => DEFAULT_PAGE,
         Some(n @ 1..=1000) => n as usize,
@@ -921,15 +940,11 @@ fn page(request: Request, items: Vec<Value>, key: &str) -> Result<Value, ApiErro
         Some(token) => token
             .parse::<usize>()
             .ok()
-            .filter(|&start| start <= items.len())
+            .filter(|&start| start <= len)
             .ok_or_else(|| ApiError::new("InvalidToken", format!("Invalid Token: '{token}'")))?,
     };
-    let end = (start + size).min(items.len());
-    let mut answer = json!({ key: items[start..end] });
-    if end < items.len() {
-        answer["nextToken"] = json!(end.to_string());
-    }
-    Ok(answer)
+    let end = start.saturating_add(size).min(len);
+    Ok((start..end, (end < len).then(|| end.to_string())))
 }
 
 /// A request's fields, read with AWS's errors for missing and mistyped parameters.

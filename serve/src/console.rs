@@ -143,7 +143,9 @@ async fn machine(
     reply(answer.await)
 }
 
-/// An execution: DescribeExecution, its state machine's definition, and its history read into visits.
+/// An execution: DescribeExecution, its state machine's definition, and its history read into visits, with a
+/// `signature` of where it stands. Given back as `?unless=SIGNATURE` by a page polling a running execution, an
+/// execution that has not moved answers `{"unchanged": true}` after two small reads, whatever its history's size.
 async fn execution(
     State(service): State<Arc<Service>>,
     Query(query): Query<HashMap<String, String>>,
@@ -152,14 +154,44 @@ async fn execution(
         let arn = arn_of(&query)?;
         let request = json!({"executionArn": arn});
         let described = service.call("DescribeExecution", &request).await?;
+        if let Some(known) = query.get("unless") {
+            let last = service
+                .call(
+                    "GetExecutionHistory",
+                    &json!({"executionArn": arn, "maxResults": 1, "reverseOrder": true}),
+                )
+                .await?;
+            let last_id = last["events"][0]["id"].as_u64().unwrap_or(0);
+            if signature(&described, last_id) == *known {
+                return Ok(json!({"unchanged": true}));
+            }
+        }
         let machine = service
             .call("DescribeStateMachineForExecution", &request)
             .await?;
         let definition = definition_of(&machine)?;
         let events = all_pages(&service, "GetExecutionHistory", request, "events").await?;
-        Ok(view(&definition, &events, Some(&described)))
+        let last_id = events.last().and_then(|e| e["id"].as_u64()).unwrap_or(0);
+        let mut answer = view(&definition, &events, Some(&described));
+        answer["signature"] = json!(signature(&described, last_id));
+        Ok(answer)
     };
     reply(answer.await)
+}
+
+/// Where an execution stands, for a poll to tell whether anything happened: its last event, status and redrives.
+fn signature(described: &Value, last_event: u64) -> String {
+    let field = |key: &str| match &described[key] {
+        Value::String(text) => text.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    format!(
+        "{last_event}|{}|{}|{}",
+        field("status"),
+        field("redriveCount"),
+        field("redriveStatus")
+    )
 }
 
 /// Every item of a paged list operation.

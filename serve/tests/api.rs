@@ -1170,6 +1170,28 @@ async fn the_console_is_served_beside_the_api_and_reads_executions_into_visits()
             .unwrap()
             .len()
     );
+    // A poll that knows where the execution stands is answered without its history; one that does not, in full.
+    let signature = view["signature"].as_str().unwrap();
+    let events = view["events"].as_array().unwrap().len();
+    assert!(
+        signature.starts_with(&format!("{events}|FAILED|0|")),
+        "{signature}"
+    );
+    let poll = |known: &str| {
+        get(
+            address,
+            &format!(
+                "/console/api/execution?arn={}&unless={}",
+                encode(execution),
+                encode(known)
+            ),
+        )
+    };
+    assert_eq!(poll(signature), (200, r#"{"unchanged":true}"#.to_owned()));
+    let (status, moved) = poll(&format!("{}|RUNNING|0|", events - 1));
+    let moved: Value = serde_json::from_str(&moved).unwrap();
+    assert_eq!((status, &moved["signature"]), (200, &json!(signature)));
+    assert_eq!(moved["visits"], view["visits"]);
 
     let (status, missing) = get(
         address,

@@ -193,9 +193,10 @@ async fn a_redrive_reruns_only_the_branches_and_iterations_that_did_not_succeed(
     .unwrap();
     let failing: Arc<Mutex<Vec<&str>>> = Arc::new(Mutex::new(vec!["b"]));
     let calls: Arc<Mutex<Vec<String>>> = Arc::default();
-    let checkpoint: Arc<Mutex<Option<Checkpoint>>> = Arc::default();
+    let told: Arc<Mutex<Vec<Checkpoint>>> = Arc::default();
+    let last_told = || told.lock().unwrap().last().cloned().unwrap();
     let options = |resume: Option<Resume>| {
-        let (failing, calls, seen) = (failing.clone(), calls.clone(), checkpoint.clone());
+        let (failing, calls, seen) = (failing.clone(), calls.clone(), told.clone());
         let mut resources = Resources::default();
         resources.resource(ITEM, move |call: TaskCall| -> TaskFuture {
             let item = call.input["item"].as_str().unwrap_or_default().to_owned();
@@ -213,7 +214,7 @@ async fn a_redrive_reruns_only_the_branches_and_iterations_that_did_not_succeed(
             resources,
             resume,
             on_checkpoint: Some(CheckpointSink(Arc::new(move |c: &Checkpoint| {
-                *seen.lock().unwrap() = Some(c.clone())
+                seen.lock().unwrap().push(c.clone())
             }))),
             ..Options::default()
         }
@@ -229,7 +230,7 @@ async fn a_redrive_reruns_only_the_branches_and_iterations_that_did_not_succeed(
 
     let first = machine.run(input.clone(), &options(None)).await;
     assert_eq!(first.error.as_deref(), Some("ItemFailed"));
-    let stopped = checkpoint.lock().unwrap().clone().unwrap();
+    let stopped = last_told();
     assert_eq!(stopped.state, "Fan");
     assert_eq!(stopped.parts, [(0, json!("done a"))].into_iter().collect());
     events += first.history.len() as u64;
@@ -247,7 +248,7 @@ async fn a_redrive_reruns_only_the_branches_and_iterations_that_did_not_succeed(
         second.trace()
     );
     assert_eq!(*calls.lock().unwrap(), ["b", "x", "y"]);
-    let stopped = checkpoint.lock().unwrap().clone().unwrap();
+    let stopped = last_told();
     assert_eq!(stopped.state, "Each");
     assert_eq!(stopped.input["fan"], json!(["done a", "done b"]));
     assert_eq!(stopped.parts, [(0, json!("done x"))].into_iter().collect());
@@ -256,11 +257,18 @@ async fn a_redrive_reruns_only_the_branches_and_iterations_that_did_not_succeed(
     // The Map's failed item and the one never started run; the output has every item in order.
     failing.lock().unwrap().clear();
     calls.lock().unwrap().clear();
+    told.lock().unwrap().clear();
     let third = machine
-        .run(input.clone(), &options(Some(redrive(stopped, events, 2))))
+        .run(
+            input.clone(),
+            &options(Some(redrive(stopped.clone(), events, 2))),
+        )
         .await;
     assert_eq!(third.status, Status::Succeeded, "{}", third.trace());
     assert_eq!(*calls.lock().unwrap(), ["y", "z"]);
+    // Where the redrive stands as it resumes still has the parts carried over (stopped or cut off again at once,
+    // it would redrive from them).
+    assert_eq!(told.lock().unwrap()[0].parts, stopped.parts);
     let output = third.output.unwrap();
     assert_eq!(output["each"], json!(["done x", "done y", "done z"]));
     let indexes: Vec<&Value> = (third.history.iter())
@@ -270,7 +278,7 @@ async fn a_redrive_reruns_only_the_branches_and_iterations_that_did_not_succeed(
     assert_eq!(indexes, [&json!(1), &json!(2)]);
 }
 
-/// A retry of a Map state runs every iteration again (the parts kept are those of its last attempt).
+/// A retry of a Map state runs every iteration again, and the parts kept are those of its last attempt.
 #[tokio::test]
 async fn a_retried_map_runs_every_iteration_again() {
     let machine = Machine::from_json(
@@ -287,12 +295,15 @@ async fn a_retried_map_runs_every_iteration_again() {
     let seen: Arc<Mutex<Option<Checkpoint>>> = Arc::default();
     let mut resources = Resources::default();
     let log = calls.clone();
+    // "y" always fails; "x" succeeds the first time only.
     resources.resource(ITEM, move |call: TaskCall| -> TaskFuture {
         let item = call.input["item"].as_str().unwrap_or_default().to_owned();
-        log.lock().unwrap().push(item.clone());
+        let mut log = log.lock().unwrap();
+        let before = log.iter().filter(|i| **i == item).count();
+        log.push(item.clone());
         Box::pin(async move {
-            match item.as_str() {
-                "y" => Err(Failure::new("ItemFailed", item)),
+            match (item.as_str(), before) {
+                ("y", _) | ("x", 1..) => Err(Failure::new("ItemFailed", item)),
                 _ => Ok(json!(item)),
             }
         })
@@ -312,7 +323,8 @@ async fn a_retried_map_runs_every_iteration_again() {
         )
         .await;
     assert_eq!(outcome.error.as_deref(), Some("ItemFailed"));
-    assert_eq!(*calls.lock().unwrap(), ["x", "y", "x", "y"]);
+    assert_eq!(*calls.lock().unwrap(), ["x", "y", "x"]);
+    // The first attempt's success does not stand for the last attempt, where "x" failed.
     let stopped = seen.lock().unwrap().clone().unwrap();
-    assert_eq!(stopped.parts, [(0, json!("x"))].into_iter().collect());
+    assert_eq!((stopped.state.as_str(), stopped.parts.len()), ("Each", 0));
 }

@@ -103,7 +103,7 @@ impl Service {
                 self.describe_state_machine_for_execution(request)
             }
             "ListExecutions" => self.list_executions(request),
-            "StopExecution" => self.stop_execution(request),
+            "StopExecution" => self.stop_execution(request).await,
             "RedriveExecution" => self.redrive_execution(request),
             "GetExecutionHistory" => self.get_execution_history(request),
             "SendTaskSuccess" => self.send_task_result(request, true),
@@ -439,13 +439,13 @@ impl Service {
         page(request, executions, "executions")
     }
 
-    fn stop_execution(&self, request: Request) -> Result<Value, ApiError> {
+    async fn stop_execution(&self, request: Request<'_>) -> Result<Value, ApiError> {
         let execution = self.execution(request.string("executionArn")?)?;
         let error = request.optional_string("error")?;
         let cause = request.optional_string("cause")?;
         let stopped = now();
         if execution.status == "RUNNING" {
-            self.runner.stop(&execution.arn);
+            self.runner.stop(&execution.arn).await;
             let aborted = Execution {
                 status: "ABORTED".into(),
                 error: error.map(str::to_owned),
@@ -453,7 +453,10 @@ impl Service {
                 stopped: Some(stopped),
                 ..execution.clone()
             };
-            self.store.finish_execution(&aborted)?;
+            if !self.store.finish_execution(&aborted)? {
+                // It ended on its own while being stopped: its end stands.
+                return Ok(json!({"stopDate": stopped}));
+            }
             let mut events = self.store.event_count(&execution.arn)?;
             if events == 0 {
                 self.store.append_event(

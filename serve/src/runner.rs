@@ -19,7 +19,7 @@ use tokio::task::AbortHandle;
 pub struct Runner {
     virtual_time: bool,
     resources: Resources,
-    running: Mutex<HashMap<String, AbortHandle>>,
+    running: Mutex<HashMap<String, Running>>,
     /// The `.waitForTaskToken` and activity tasks waiting for SendTaskSuccess or SendTaskFailure.
     pub callbacks: Arc<Callbacks>,
     /// Activity tasks scheduled and not yet handed to a worker (GetActivityTask), by activity ARN.
@@ -185,7 +185,7 @@ impl Runner {
         }
     }
 
-    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, AbortHandle>> {
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Running>> {
         self.running
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -202,7 +202,10 @@ impl Runner {
     ) {
         let arn = execution.arn.clone();
         let mut running = self.running();
+        // Dropped with the task, however it ends: what `stop` waits for.
+        let (gone, ended) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
+            let _gone = gone;
             if let Err(error) = service
                 .runner
                 .run(&service, &machine, execution, mocks, resume)
@@ -212,7 +215,13 @@ impl Runner {
             }
         });
         if !task.is_finished() {
-            running.insert(arn, task.abort_handle());
+            running.insert(
+                arn,
+                Running {
+                    task: task.abort_handle(),
+                    ended,
+                },
+            );
         }
     }
 
@@ -248,6 +257,7 @@ impl Runner {
         let on_checkpoint = (machine.kind == "STANDARD").then(|| {
             let store = service.store.clone();
             let arn: Arc<str> = execution.arn.as_str().into();
+            let run = execution.redrive_count;
             let pending: Arc<Mutex<Option<String>>> = Arc::default();
             CheckpointSink(Arc::new(move |checkpoint: &Checkpoint| {
                 let text = serde_json::to_string(checkpoint).unwrap_or_default();
@@ -257,7 +267,7 @@ impl Runner {
                     .replace(text)
                     .is_some();
                 if !queued {
-                    store.save_checkpoint_later(arn.clone(), pending.clone());
+                    store.save_checkpoint_later(arn.clone(), run, pending.clone());
                 }
             }))
         });
@@ -379,12 +389,21 @@ impl Runner {
             .remove(name);
     }
 
-    /// Stops a running execution's task; its record is the caller's to write.
-    pub fn stop(&self, arn: &str) {
-        if let Some(task) = self.running().remove(arn) {
+    /// Stops a running execution's task and waits until it is gone (at most a few seconds), so that everything it
+    /// wrote (its events, where it stood) is queued before the caller writes the execution's end.
+    pub async fn stop(&self, arn: &str) {
+        let running = self.running().remove(arn);
+        if let Some(Running { task, ended }) = running {
             task.abort();
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), ended).await;
         }
     }
+}
+
+/// A running execution's task, and what tells when it is gone.
+struct Running {
+    task: AbortHandle,
+    ended: tokio::sync::oneshot::Receiver<()>,
 }
 
 /// A Task no handler takes: `States.TaskFailed`, naming the resource and what would run it.

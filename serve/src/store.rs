@@ -104,8 +104,8 @@ CREATE TABLE IF NOT EXISTS event_chunks (
 ";
 
 /// An execution's end (its history is stored already, queued before it). Ended already (a stop and the execution's
-/// own end raced): the first record stands.
-fn finish(c: &Connection, execution: &Execution) -> rusqlite::Result<()> {
+/// own end raced): the first record stands, and the answer is false.
+fn finish(c: &Connection, execution: &Execution) -> rusqlite::Result<bool> {
     c.prepare_cached(
         "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stopped = ?6
          WHERE arn = ?1 AND status = 'RUNNING'",
@@ -118,7 +118,7 @@ fn finish(c: &Connection, execution: &Execution) -> rusqlite::Result<()> {
         execution.cause,
         execution.stopped
     ])
-    .map(drop)
+    .map(|changed| changed > 0)
 }
 
 /// `work` in a savepoint: a write of several statements undoes only itself when one fails, not the batch.
@@ -446,8 +446,14 @@ impl Store {
 
     /// Keeps where a running execution stands (its last top-level state entered), without waiting: the write takes
     /// what `pending` holds when its batch runs (the latest checkpoint) and commits with that batch, before the
-    /// execution's end.
-    pub fn save_checkpoint_later(&self, execution: Arc<str>, pending: Arc<Mutex<Option<String>>>) {
+    /// execution's end. `run` is the execution's redrive count when this run started: a run redriven since (or
+    /// ended) is left alone.
+    pub fn save_checkpoint_later(
+        &self,
+        execution: Arc<str>,
+        run: u32,
+        pending: Arc<Mutex<Option<String>>>,
+    ) {
         self.write_later(move |c| {
             let latest = pending
                 .lock()
@@ -456,9 +462,10 @@ impl Store {
             match latest {
                 Some(checkpoint) => c
                     .prepare_cached(
-                        "UPDATE executions SET checkpoint = ?2 WHERE arn = ?1 AND status = 'RUNNING'",
+                        "UPDATE executions SET checkpoint = ?2
+                         WHERE arn = ?1 AND status = 'RUNNING' AND redrive_count = ?3",
                     )?
-                    .execute(params![&*execution, checkpoint])
+                    .execute(params![&*execution, checkpoint, run])
                     .map(drop),
                 None => Ok(()),
             }
@@ -620,7 +627,7 @@ impl Store {
     }
 
     /// Records how an execution ended; answers once committed.
-    pub fn finish_execution(&self, execution: &Execution) -> Result<(), ApiError> {
+    pub fn finish_execution(&self, execution: &Execution) -> Result<bool, ApiError> {
         let execution = execution.clone();
         self.write(move |c| finish(c, &execution))
     }

@@ -700,53 +700,72 @@ async fn a_redriven_map_runs_only_its_failed_iterations() {
                 "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
                                "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}}}});
     let machine = create(address, "RedriveMap", definition, "STANDARD");
-    let execution = ok(
-        address,
-        "StartExecution",
-        json!({"stateMachineArn": machine,
-               "input": json!({"items": [{"wait": false}, {"wait": true}]}).to_string()}),
-    )["executionArn"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let token = callback_token(address, &execution, 1);
-    ok(
-        address,
-        "SendTaskFailure",
-        json!({"taskToken": token, "error": "Rejected"}),
-    );
-    assert_eq!(until_done(address, &execution).await["status"], "FAILED");
+    // Ended by its failed iteration, and stopped while that iteration waits (the stopped task's parts are kept too).
+    for stop in [false, true] {
+        let execution = ok(
+            address,
+            "StartExecution",
+            json!({"stateMachineArn": machine,
+                   "input": json!({"items": [{"wait": false}, {"wait": true}]}).to_string()}),
+        )["executionArn"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let token = callback_token(address, &execution, 1);
+        if stop {
+            ok(address, "StopExecution", json!({"executionArn": execution}));
+            assert_eq!(until_done(address, &execution).await["status"], "ABORTED");
+        } else {
+            ok(
+                address,
+                "SendTaskFailure",
+                json!({"taskToken": token, "error": "Rejected"}),
+            );
+            assert_eq!(until_done(address, &execution).await["status"], "FAILED");
+        }
 
-    ok(
-        address,
-        "RedriveExecution",
-        json!({"executionArn": execution}),
-    );
-    let token = callback_token(address, &execution, 2);
-    ok(
-        address,
-        "SendTaskSuccess",
-        json!({"taskToken": token, "output": "\"approved\""}),
-    );
-    let done = until_done(address, &execution).await;
-    assert_eq!(done["status"], "SUCCEEDED", "{done}");
-    assert_eq!(done["output"], "[\"quick\",\"approved\"]");
-    let history = ok(
-        address,
-        "GetExecutionHistory",
-        json!({"executionArn": execution}),
-    );
-    let events = history["events"].as_array().unwrap();
-    let redriven = events
-        .iter()
-        .position(|e| e["type"] == "ExecutionRedriven")
-        .unwrap();
-    let started: Vec<&Value> = events[redriven..]
-        .iter()
-        .filter(|e| e["type"] == "MapIterationStarted")
-        .map(|e| &e["mapIterationStartedEventDetails"]["index"])
-        .collect();
-    assert_eq!(started, [&json!(1)], "only the failed iteration ran again");
+        ok(
+            address,
+            "RedriveExecution",
+            json!({"executionArn": execution}),
+        );
+        let token = callback_token(address, &execution, 2);
+        ok(
+            address,
+            "SendTaskSuccess",
+            json!({"taskToken": token, "output": "\"approved\""}),
+        );
+        let done = until_done(address, &execution).await;
+        assert_eq!(done["status"], "SUCCEEDED", "{done}");
+        assert_eq!(done["output"], "[\"quick\",\"approved\"]");
+        let history = ok(
+            address,
+            "GetExecutionHistory",
+            json!({"executionArn": execution}),
+        );
+        let events = history["events"].as_array().unwrap();
+        for (index, event) in events.iter().enumerate() {
+            assert_eq!(
+                event["id"],
+                index + 1,
+                "ids without gaps or repeats (stop: {stop})"
+            );
+        }
+        let redriven = events
+            .iter()
+            .position(|e| e["type"] == "ExecutionRedriven")
+            .unwrap();
+        let started: Vec<&Value> = events[redriven..]
+            .iter()
+            .filter(|e| e["type"] == "MapIterationStarted")
+            .map(|e| &e["mapIterationStartedEventDetails"]["index"])
+            .collect();
+        assert_eq!(
+            started,
+            [&json!(1)],
+            "only the failed iteration ran again (stop: {stop})"
+        );
+    }
 }
 
 /// A `.waitForTaskToken` task waits until SendTaskSuccess or SendTaskFailure names its token, which a client reads

@@ -199,11 +199,8 @@ impl Execution<'_> {
         input: Value,
         frame: &'a mut Frame,
     ) -> BoxFuture<'a, Result<Value, Failure>> {
-        let checkpoints = self
-            .options
-            .on_checkpoint
-            .as_ref()
-            .filter(|_| std::ptr::eq(scope, &self.machine.root));
+        let top_level = std::ptr::eq(scope, &self.machine.root);
+        let checkpoints = self.options.on_checkpoint.as_ref().filter(|_| top_level);
         Box::pin(async move {
             let mut current = start;
             let mut input = input;
@@ -215,11 +212,17 @@ impl Execution<'_> {
                 }
                 let state = &scope.states[current];
                 if let Some(sink) = checkpoints {
+                    // Resumed at a Map or Parallel: the parts carried over stay told until it tells its own.
+                    let parts = (self.carried_parts.lock().unwrap_or_else(|e| e.into_inner()))
+                        .as_ref()
+                        .filter(|(name, _)| *name == state.name)
+                        .map(|(_, parts)| parts.clone())
+                        .unwrap_or_default();
                     let checkpoint = Checkpoint {
                         state: state.name.clone(),
                         input: input.clone(),
                         variables: frame.variables.local.clone().into_iter().collect(),
-                        parts: Default::default(),
+                        parts,
                     };
                     (sink.0)(&checkpoint);
                     // Kept for a Map or Parallel here, which tells it again with the parts that succeeded.
@@ -227,13 +230,18 @@ impl Execution<'_> {
                 }
                 // Each state's language picks its stage here, once: the stage is static below, so its steps inline
                 // into the attempt.
-                let (output, transition) = match &state.jsonata {
-                    Some(fields) => {
-                        self.run_state(&Jsonata(fields), state, input, frame)
-                            .await?
-                    }
-                    None => self.run_state(&JsonPath, state, input, frame).await?,
+                let ran = match &state.jsonata {
+                    Some(fields) => self.run_state(&Jsonata(fields), state, input, frame).await,
+                    None => self.run_state(&JsonPath, state, input, frame).await,
                 };
+                if top_level {
+                    // A redrive's parts are for the state it resumed at, this one run of it only.
+                    self.carried_parts
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .take();
+                }
+                let (output, transition) = ran?;
                 match transition {
                     Transition::Next(next) => {
                         current = next;

@@ -4,9 +4,10 @@
 //! (Step Functions API reference, RedriveExecution).
 //!
 //! Only a top-level state's parts are kept (where a [`Checkpoint`] is): when that state stops short (it fails, is
-//! retried, or the execution times out under it), the outputs of its succeeded parts go to the checkpoint sink with
-//! the state's checkpoint; a redrive from that state hands them back and they are not run again. Parts nested deeper
-//! are run again whole with the top-level part that holds them.
+//! retried, the execution times out under it or is stopped), the outputs of its succeeded parts go to the checkpoint
+//! sink with the state's checkpoint; a redrive from that state hands them back and they are not run again. Parts
+//! nested deeper are run again whole with the top-level part that holds them. A state whose parts all succeeded and
+//! that failed after them (its ResultSelector, say) runs them all again.
 
 use super::Execution;
 use crate::machine::State;
@@ -116,8 +117,7 @@ impl Drop for Parts<'_> {
                 },
             )
             .collect::<BTreeMap<_, _>>();
-        if !checkpoint.parts.is_empty() {
-            (sink.0)(&checkpoint);
-        }
+        // Told even with none: the parts of an earlier attempt (before a retry) must not stand for this one's.
+        (sink.0)(&checkpoint);
     }
 }

@@ -29,9 +29,11 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use stepfn::local::{Machine, Mock, Options, Outcome, Response, Status};
 use stepfn_asl::{to_pretty_json, validate_document, Problem, Rule};
+use stepfn_engine::resume::{Checkpoint, CheckpointSink, Resume};
 
 // ---------------------------------------------------------------------------------------------------------------
 // What the generator produces before names and transitions are wired.
@@ -1780,7 +1782,8 @@ fn install_panic_recorder() {
 enum Ran {
     /// `Machine::from_json` refused it, with this error.
     Rejected(String),
-    Finished(Outcome),
+    /// Its outcome, and when it did not succeed, the outcome of a redrive from where it stopped.
+    Finished(Vec<Outcome>),
     /// A panic: its location and message.
     Panicked(String, String),
 }
@@ -1818,11 +1821,29 @@ fn compile_and_run(
                 for (task, plan) in tasks.iter().zip(plans.iter().cycle()) {
                     Mock::sequence(plan.clone()).install(&mut options.resources, task.clone());
                 }
+                // Where it stands at each top-level state (with a Map's or Parallel's succeeded parts), to redrive.
+                let told: Arc<Mutex<Option<Checkpoint>>> = Arc::default();
+                let sink = told.clone();
+                options.on_checkpoint = Some(CheckpointSink(Arc::new(move |c: &Checkpoint| {
+                    *sink.lock().unwrap() = Some(c.clone())
+                })));
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .expect("a runtime");
-                Ran::Finished(runtime.block_on(machine.run(input, &options)))
+                let first = runtime.block_on(machine.run(input.clone(), &options));
+                let stopped_at = told.lock().unwrap().take();
+                let mut outcomes = vec![first];
+                if let (false, Some(from)) = (outcomes[0].status == Status::Succeeded, stopped_at) {
+                    options.resume = Some(Resume {
+                        from,
+                        events_so_far: outcomes[0].history.len() as u64,
+                        redrive_count: 1,
+                        started: (1_700_000_000, 0),
+                    });
+                    outcomes.push(runtime.block_on(machine.run(input, &options)));
+                }
+                Ran::Finished(outcomes)
             });
             let panics = PANICS.with(|p| p.borrow_mut().take()).unwrap_or_default();
             let ran = match (ran, panics.into_iter().next()) {
@@ -1892,10 +1913,15 @@ fn check_run(
             shown()
         )),
         Ran::Rejected(_) => Ok(()),
-        Ran::Finished(outcome) => match malformed(&outcome) {
-            Some(why) => Err(format!("{why}: {}\n{}", outcome.summary(), shown())),
-            None => Ok(()),
-        },
+        Ran::Finished(outcomes) => {
+            for (run, outcome) in outcomes.iter().enumerate() {
+                if let Some(why) = malformed(outcome) {
+                    let which = ["", " (the redrive)"][run.min(1)];
+                    return Err(format!("{why}{which}: {}\n{}", outcome.summary(), shown()));
+                }
+            }
+            Ok(())
+        }
         Ran::Panicked(location, message) => {
             Err(format!("panicked at {location}: {message}\n{}", shown()))
         }

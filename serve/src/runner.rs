@@ -328,6 +328,13 @@ impl Runner {
         };
         match &outcome {
             Some(outcome) => Execution {
+                // The moment of the history's last event, as on AWS, where the two are one: under virtual time
+                // the history's clock runs ahead of the wall's.
+                stopped: Some(
+                    (outcome.history.last())
+                        .and_then(|event| epoch_seconds(&event.timestamp))
+                        .unwrap_or_else(now),
+                ),
                 status: match outcome.status {
                     Status::Succeeded => "SUCCEEDED",
                     Status::Failed => "FAILED",
@@ -337,7 +344,6 @@ impl Runner {
                 output: outcome.output.as_ref().map(Value::to_string),
                 error: outcome.error.clone(),
                 cause: outcome.cause.clone(),
-                stopped: Some(now()),
                 ..execution
             },
             None => Execution {
@@ -424,14 +430,17 @@ fn unhandled(call: TaskCall) -> TaskFuture {
     Box::pin(async move { Err(Failure::new("States.TaskFailed", cause)) })
 }
 
+/// An engine event's time as the API's dates are: seconds since the epoch, to the millisecond.
+fn epoch_seconds(timestamp: &str) -> Option<f64> {
+    stepfn_asl::timestamp::parse(timestamp)
+        .map(|(seconds, nanos)| seconds as f64 + f64::from(nanos / 1_000_000) / 1000.0)
+}
+
 /// An engine event as GetExecutionHistory returns it, as JSON text: epoch-second `timestamp`, `type`, ids, and the
 /// details under AWS's key. Written straight to text (the details are not copied into a new document first): it runs
 /// for every event, inside the engine's event callback.
 fn aws_event(event: &stepfn_engine::history::Event) -> String {
-    let timestamp = stepfn_asl::timestamp::parse(&event.timestamp)
-        .map_or(0.0, |(seconds, nanos)| {
-            seconds as f64 + f64::from(nanos / 1_000_000) / 1000.0
-        });
+    let timestamp = epoch_seconds(&event.timestamp).unwrap_or(0.0);
     let mut text = Vec::with_capacity(160);
     let written: serde_json::Result<()> = (|| {
         text.extend_from_slice(b"{\"timestamp\":");

@@ -288,6 +288,34 @@ async fn starts_are_idempotent_while_running_and_a_stop_aborts() {
     );
 }
 
+/// DescribeExecution's `stopDate` is the moment of the history's last event (on AWS the two are one), so under
+/// virtual time an hour's Wait shows in both, and the console's list and its execution page agree.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_stop_date_is_the_last_events_time_under_virtual_time_too() {
+    let (address, _dir) = start(true).await;
+    let machine = create(address, "Hour", waits_then_passes(3600), "STANDARD");
+    let started = ok(
+        address,
+        "StartExecution",
+        json!({"stateMachineArn": machine, "input": "{\"items\": [1]}"}),
+    );
+    let execution = started["executionArn"].as_str().unwrap();
+    let done = until_done(address, execution).await;
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    let history = ok(
+        address,
+        "GetExecutionHistory",
+        json!({"executionArn": execution, "reverseOrder": true, "maxResults": 1}),
+    );
+    let last = history["events"][0]["timestamp"].as_f64().unwrap();
+    let (start, stop) = (
+        done["startDate"].as_f64().unwrap(),
+        done["stopDate"].as_f64().unwrap(),
+    );
+    assert_eq!(stop, last, "{done}");
+    assert!(stop - start >= 3600.0, "{done}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn express_machines_run_synchronously_and_failures_carry_their_error() {
     let (address, _dir) = start(true).await;

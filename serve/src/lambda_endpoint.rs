@@ -185,8 +185,8 @@ fn function_name(function: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// A path segment with everything but unreserved characters percent-encoded.
-fn percent_encode(text: &str) -> String {
+/// A path segment (or a query value) with everything but unreserved characters percent-encoded.
+pub fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
+use stepfn_serve::lambda_endpoint::percent_encode;
 use stepfn_serve::{bind, Config};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/stepfn";
@@ -1125,17 +1126,6 @@ fn get(address: SocketAddr, path: &str) -> (u16, String) {
     (status, body.to_owned())
 }
 
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_console_is_served_beside_the_api_and_reads_executions_into_visits() {
     let (address, _dir) = start(false).await;
@@ -1157,7 +1147,10 @@ async fn the_console_is_served_beside_the_api_and_reads_executions_into_visits()
     let (status, page) = get(address, "/");
     assert_eq!(status, 200);
     assert!(page.contains(r#"<script src="/console/app.js">"#), "{page}");
-    let (status, page) = get(address, &format!("/executions/{}", encode(execution)));
+    let (status, page) = get(
+        address,
+        &format!("/executions/{}", percent_encode(execution)),
+    );
     assert_eq!((status, page.contains("/console/elk.js")), (200, true));
     let (status, elk) = get(address, "/console/elk.js");
     assert_eq!(status, 200);
@@ -1178,7 +1171,7 @@ async fn the_console_is_served_beside_the_api_and_reads_executions_into_visits()
 
     let (status, view) = get(
         address,
-        &format!("/console/api/execution?arn={}", encode(execution)),
+        &format!("/console/api/execution?arn={}", percent_encode(execution)),
     );
     let view: Value = serde_json::from_str(&view).unwrap();
     assert_eq!(status, 200, "{view}");
@@ -1229,8 +1222,8 @@ async fn the_console_is_served_beside_the_api_and_reads_executions_into_visits()
             address,
             &format!(
                 "/console/api/execution?arn={}&unless={}",
-                encode(execution),
-                encode(known)
+                percent_encode(execution),
+                percent_encode(known)
             ),
         )
     };
@@ -1247,7 +1240,8 @@ async fn the_console_is_served_beside_the_api_and_reads_executions_into_visits()
     assert_eq!(status, 400, "{missing}");
     assert!(missing.contains("ExecutionDoesNotExist"), "{missing}");
 
-    // Any query (no arn, garbage, very long, control characters) gets a 4xx JSON error; the service keeps serving.
+    // Any query (no arn, garbage, very long, control characters) gets a 4xx JSON error, and any poll signature a
+    // full answer; the service keeps serving.
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     for round in 0..300 {
         seed ^= seed << 13;
@@ -1258,10 +1252,26 @@ async fn the_console_is_served_beside_the_api_and_reads_executions_into_visits()
             .map(|i| char::from(((seed >> (i % 56)) as u8).wrapping_add(i as u8) % 128))
             .collect();
         let read = ["execution", "machine"][round % 2];
+        if round % 5 == 1 {
+            // A poll's signature of any shape for a real execution: answered in full.
+            let query = format!(
+                "arn={}&unless={}",
+                percent_encode(execution),
+                percent_encode(&garbage)
+            );
+            let (status, body) = get(address, &format!("/console/api/execution?{query}"));
+            let body: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(
+                (status, &body["signature"]),
+                (200, &view["signature"]),
+                "{query}"
+            );
+            continue;
+        }
         let query = if round % 7 == 0 {
             "x=1".to_owned()
         } else {
-            format!("arn={}", encode(&garbage))
+            format!("arn={}", percent_encode(&garbage))
         };
         let (status, body) = get(address, &format!("/console/api/{read}?{query}"));
         assert!(
@@ -1317,7 +1327,7 @@ async fn the_console_reads_a_redrive_as_new_visits() {
 
     let (status, view) = get(
         address,
-        &format!("/console/api/execution?arn={}", encode(execution)),
+        &format!("/console/api/execution?arn={}", percent_encode(execution)),
     );
     let view: Value = serde_json::from_str(&view).unwrap();
     assert_eq!(status, 200, "{view}");
